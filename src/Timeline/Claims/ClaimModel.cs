@@ -1,0 +1,42 @@
+namespace Timeline.Claims;
+
+public enum Stance { Asserts, Denies }
+
+public enum Verdict { True, False, Misleading, Unproven }
+
+public enum LeaveCause { Resigned, TermEnded, Dismissed, Died, Other }
+
+/// <summary>What a claim is about: (person, predicate, object). Claims with the same key are compared.</summary>
+public sealed record Proposition(string Subject, string Predicate, string Object)
+{
+    public string Key => $"{Subject}/{Predicate}/{Slugs.Normalize(Object)}";
+}
+
+/// <summary>Who said it, as they were at the time.</summary>
+public sealed record Claimant(string Name, string? Role = null, string? Affiliation = null, bool Anonymous = false);
+
+/// <summary>The registered source a claim comes from; copied into the event because sources never change.</summary>
+public sealed record SourceRef(string Id, string Url, string Publisher, string Title, DateTimeOffset PublishedAt);
+
+public sealed record Attribution(SourceRef Source, Claimant Claimant, string Quote, string RecordedBy);
+
+/// <summary>The part every claim event shares: identity, proposition, stance, valid time and provenance.</summary>
+public sealed record ClaimDetails(
+    Guid ClaimId,
+    Proposition Proposition,
+    Stance Stance,
+    string? Value,
+    ValidTime? ValidTime,
+    Attribution Attribution);
+
+public interface IClaimEvent
+{
+    ClaimDetails Claim { get; }
+}
+
+/// <summary>Events that change the standing of an earlier claim (retraction, ruling) rather than claim anything new.</summary>
+public interface IClaimAmendment
+{
+    Guid ClaimId { get; }
+    Proposition Proposition { get; }
+}

@@ -1,0 +1,37 @@
+using Marten;
+using Timeline.Hosting;
+using Wolverine.Http;
+
+namespace Timeline.Claims;
+
+public sealed record ClaimList(IReadOnlyList<ClaimRecord> Items, int Count);
+
+public static class ClaimQueries
+{
+    public const int MaxLimit = 1_000;
+
+    /// <summary>Claims in recorded order, filtered by the person they are about, who made them, or their source.</summary>
+    [WolverineGet("/api/claims")]
+    public static async Task<IResult> List(string? person, string? claimant, string? source, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
+
+        IQueryable<ClaimRecord> query = session.Query<ClaimRecord>();
+        if (!string.IsNullOrEmpty(person)) query = query.Where(c => c.PersonId == person);
+        if (!string.IsNullOrEmpty(claimant))
+        {
+            var key = Slugs.Normalize(claimant);
+            query = query.Where(c => c.ClaimantKey == key);
+        }
+
+        if (!string.IsNullOrEmpty(source)) query = query.Where(c => c.SourceId == source);
+        var items = await query.OrderBy(c => c.Sequence).Take(limit ?? 200).ToListAsync(ct);
+        return HttpCaching.Json(context, new ClaimList(items, items.Count));
+    }
+
+    [WolverineGet("/api/claims/{claimId}")]
+    public static async Task<IResult> Get(Guid claimId, HttpContext context, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<ClaimRecord>(claimId, ct) is { } claim
+            ? HttpCaching.Json(context, claim)
+            : Problems.NotFound($"No claim {claimId} is on record.");
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+using JasperFx.Events;
+
+namespace Timeline.Claims;
+
+public sealed record Retraction(Guid RetractionId, string Reason, Attribution Attribution, DateTimeOffset RecordedAt, long Version, long Sequence);
+
+public sealed record Ruling(
+    Guid RulingId, Verdict Verdict, string Rationale, string Reviewer, string? ReviewUrl,
+    DateTimeOffset RuledAt, DateTimeOffset RecordedAt, long Version, long Sequence);
+
+/// <summary>
+/// One claim as the record holds it: the claim event's content with its recorded time, plus what later events
+/// said of it (retraction, rulings). Also the document of the cross-person claims index (id = claim id).
+/// </summary>
+public sealed class ClaimRecord
+{
+    public Guid Id { get; set; }
+    public string Type { get; set; } = "";
+    public string PersonId { get; set; } = "";
+    public Proposition Proposition { get; set; } = new("", "", "");
+    public Stance Stance { get; set; }
+    public string? Value { get; set; }
+    public ValidTime? ValidTime { get; set; }
+    public Attribution Attribution { get; set; } = null!;
+
+    public string? Office { get; set; }
+    public string? Organization { get; set; }
+    public int? Term { get; set; }
+    public LeaveCause? Cause { get; set; }
+    public string? Party { get; set; }
+    public string? Role { get; set; }
+    public string? Statement { get; set; }
+    public Guid? DisputedClaimId { get; set; }
+    public string? Reason { get; set; }
+
+    public long Version { get; set; }
+    public long Sequence { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+
+    public Retraction? Retraction { get; set; }
+    public List<Ruling> Rulings { get; set; } = [];
+
+    // Denormalised for the claims index filters.
+    public string SourceId { get; set; } = "";
+    public string ClaimantKey { get; set; } = "";
+
+    public bool IsRetracted => Retraction is not null;
+
+    [JsonIgnore]
+    public Ruling? LatestRuling => Rulings.Count == 0 ? null : Rulings[^1];
+
+    /// <summary>The latest true/false verdict; misleading and unproven do not decide anything.</summary>
+    [JsonIgnore]
+    public Verdict? DecisiveVerdict => Rulings.LastOrDefault(r => r.Verdict is Verdict.True or Verdict.False)?.Verdict;
+
+    [JsonIgnore]
+    public bool IsAuthoritative => Type == nameof(ResignationAccepted);
+
+    public static ClaimRecord From(IEvent e, IClaimEvent claimEvent)
+    {
+        var c = claimEvent.Claim;
+        var record = new ClaimRecord
+        {
+            Id = c.ClaimId,
+            Type = claimEvent.GetType().Name,
+            PersonId = c.Proposition.Subject,
+            Proposition = c.Proposition,
+            Stance = c.Stance,
+            Value = c.Value,
+            ValidTime = c.ValidTime,
+            Attribution = c.Attribution,
+            Version = e.Version,
+            Sequence = e.Sequence,
+            RecordedAt = e.Timestamp,
+            SourceId = c.Attribution.Source.Id,
+            ClaimantKey = Slugs.Normalize(c.Attribution.Claimant.Name),
+        };
+
+        switch (claimEvent)
+        {
+            case OfficeTaken x: (record.Office, record.Organization, record.Term) = (x.Office, x.Organization, x.Term); break;
+            case OfficeLeft x: (record.Office, record.Organization, record.Term, record.Cause) = (x.Office, x.Organization, x.Term, x.Cause); break;
+            case ResignationTendered x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
+            case ResignationConfirmed x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
+            case ResignationAccepted x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
+            case ResignationDenied x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
+            case ResignationWithdrawn x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
+            case PartyJoined x: record.Party = x.Party; break;
+            case PartyLeft x: record.Party = x.Party; break;
+            case PartyRoleTaken x: (record.Party, record.Role) = (x.Party, x.Role); break;
+            case StatementMade x: record.Statement = x.Statement; break;
+            case ClaimDisputed x: (record.DisputedClaimId, record.Reason) = (x.DisputedClaimId, x.Reason); break;
+        }
+
+        return record;
+    }
+
+    /// <summary>Whether a claim event says the same as this record (a retried append with the same claim id).</summary>
+    public bool Matches(IClaimEvent other) =>
+        Type == other.GetType().Name && Proposition == other.Claim.Proposition && Stance == other.Claim.Stance
+        && Value == other.Claim.Value && ValidTime == other.Claim.ValidTime && Attribution == other.Claim.Attribution;
+
+    /// <summary>Applies a retraction or ruling about this claim.</summary>
+    public void Amend(IEvent e, IClaimAmendment amendment)
+    {
+        switch (amendment)
+        {
+            case ClaimRetracted r:
+                Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.Timestamp, e.Version, e.Sequence);
+                break;
+            case ClaimRuled r:
+                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.Timestamp, e.Version, e.Sequence));
+                break;
+        }
+    }
+}

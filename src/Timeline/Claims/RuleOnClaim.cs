@@ -1,0 +1,62 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Hosting;
+using Timeline.People;
+using Wolverine.Http;
+
+namespace Timeline.Claims;
+
+public sealed record RuleOnClaim(string? Verdict, string? Rationale, string? Reviewer, string? ReviewUrl, Guid? RulingId = null);
+
+public static class RuleOnClaimEndpoint
+{
+    public static ProblemHttpResult? Check(RuleOnClaim command)
+    {
+        var errors = new Errors();
+        if (ParseVerdict(command.Verdict) is null) errors.Add("verdict", "verdict must be one of true, false, misleading, unproven");
+        errors.Require("rationale", command.Rationale);
+        errors.Require("reviewer", command.Reviewer);
+        if (command.ReviewUrl is not null && !Uri.TryCreate(command.ReviewUrl, UriKind.Absolute, out _)) errors.Add("reviewUrl", "reviewUrl must be an absolute URL");
+        if (command.RulingId == Guid.Empty) errors.Add("rulingId", "rulingId must not be the empty GUID");
+        return errors.Any ? errors.ToProblem() : null;
+    }
+
+    [WolverinePost("/api/claims/{claimId}/rulings")]
+    public static async Task<IResult> Post(
+        Guid claimId, RuleOnClaim command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (Check(command) is { } invalid) return invalid;
+        if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
+        if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;
+
+        ClaimRecord? claim;
+        await using (var query = store.QuerySession())
+        {
+            claim = await query.LoadAsync<ClaimRecord>(claimId, ct);
+        }
+
+        if (claim is null) return Problems.NotFound($"No claim {claimId} is on record.");
+
+        var rulingId = command.RulingId ?? Guid.CreateVersion7(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        return await StreamWrites.AppendAsync(store, claim.PersonId, expected, WriteRequest.For(context, key, command),
+            dossier =>
+            {
+                var target = dossier.FindClaim(claimId)!;
+                if (dossier.Locate(rulingId) is not null)
+                {
+                    return target.Rulings.Exists(r => r.RulingId == rulingId)
+                        ? Decision.AlreadyDone(rulingId)
+                        : Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used for something else."));
+                }
+
+                return Decision.Append(rulingId, new ClaimRuled(
+                    rulingId, claimId, target.Proposition, ParseVerdict(command.Verdict)!.Value, command.Rationale!.Trim(),
+                    command.Reviewer!.Trim(), command.ReviewUrl, now));
+            },
+            AppendClaimEndpoint.Respond, time, ct);
+    }
+
+    private static Verdict? ParseVerdict(string? text) =>
+        Enum.TryParse<Verdict>(text?.Trim(), ignoreCase: true, out var verdict) && Enum.IsDefined(verdict) && !int.TryParse(text, out _) ? verdict : null;
+}

@@ -1,0 +1,44 @@
+using Timeline.Claims;
+
+namespace Timeline.Contradictions;
+
+public sealed record ContradictionSide(Stance Stance, string? Value, IReadOnlyList<ClaimRecord> Claims);
+
+/// <summary>A contested proposition as clients see it: each side with its claims and their attributions.</summary>
+public sealed record ContradictionView(
+    string Id,
+    string PersonId,
+    Proposition Proposition,
+    ContestState State,
+    ContestKind Kind,
+    DateTimeOffset? ContestedSince,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ContradictionSide> Sides,
+    IReadOnlyList<ClaimRecord> Retracted,
+    PropositionStanding Standing)
+{
+    public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing)
+    {
+        var live = claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence).ToList();
+        var sides = live
+            .GroupBy(c => (c.Stance, Value: c.Stance == Stance.Asserts && c.Value is not null ? c.Value : null))
+            .OrderBy(g => g.Key.Stance).ThenBy(g => g.Min(c => c.Sequence))
+            .Select(g => new ContradictionSide(g.Key.Stance, g.Key.Value, g.ToList()))
+            .ToList();
+
+        return new ContradictionView(
+            proposition.Key,
+            proposition.Subject,
+            proposition,
+            standing.State,
+            standing.Kind,
+            PropositionLedger.ContestedSince(claims),
+            claims.Max(c => c.Rulings.Select(r => r.RecordedAt).Append(c.Retraction?.RecordedAt ?? c.RecordedAt).Append(c.RecordedAt).Max()),
+            sides,
+            claims.Where(c => c.IsRetracted).ToList(),
+            standing);
+    }
+
+    public static ContradictionView From(Contradiction document) =>
+        From(document.Proposition, document.Claims, document.Standing);
+}

@@ -1,0 +1,119 @@
+using Timeline.Claims;
+
+namespace Timeline.Contradictions;
+
+public enum ContestState { Uncontested, Open, Resolved }
+
+public enum ContestKind { None, AssertionDenied, ValueConflict }
+
+/// <summary>How a proposition stands given the claims about it.</summary>
+/// <param name="Holds">True or false once known; null while contested and unresolved.</param>
+/// <param name="ResolvedBy">The authoritative claim or the ruled claim that settled it.</param>
+public sealed record PropositionStanding(
+    ContestState State,
+    ContestKind Kind,
+    bool? Holds,
+    string? Value,
+    Guid? ResolvedBy,
+    string? ResolutionRule);
+
+/// <summary>
+/// The rules that decide whether a proposition is contested and how it is resolved. Pure: given claims, a standing.
+/// <list type="bullet">
+/// <item>Retracted claims take no side.</item>
+/// <item>Contested: a live claim asserts and another denies, or two live assertions give incompatible values
+/// (partial dates are compatible when one refines the other: "2011" and "2011-03").</item>
+/// <item>Resolved by, in order: an authoritative act (the body's own acceptance of a resignation); the latest
+/// "true" ruling on a live claim; or "false" rulings that leave the remaining claims agreeing.
+/// "Misleading" and "unproven" rulings are shown but settle nothing.</item>
+/// </list>
+/// </summary>
+public static class PropositionLedger
+{
+    public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
+    {
+        var live = claims.Where(c => !c.IsRetracted).ToList();
+        var kind = ConflictKind(live);
+
+        var authority = live.LastOrDefault(c => c.IsAuthoritative && c.Stance == Stance.Asserts);
+        if (authority is not null)
+        {
+            return Settled(kind, true, authority.Value, authority.Id, "authoritative act");
+        }
+
+        var ruledTrue = live
+            .Where(c => c.DecisiveVerdict == Verdict.True)
+            .OrderBy(c => c.Rulings.Last(r => r.Verdict is Verdict.True or Verdict.False).Sequence)
+            .LastOrDefault();
+        if (ruledTrue is not null)
+        {
+            return Settled(kind, ruledTrue.Stance == Stance.Asserts, ruledTrue.Value, ruledTrue.Id, "ruling");
+        }
+
+        var standing = live.Where(c => c.DecisiveVerdict != Verdict.False).ToList();
+        var holds = standing.Any(c => c.Stance == Stance.Asserts);
+        var value = standing.FirstOrDefault(c => c.Stance == Stance.Asserts && c.Value is not null)?.Value;
+        if (kind == ContestKind.None)
+        {
+            return new PropositionStanding(ContestState.Uncontested, kind, holds, value, null, null);
+        }
+
+        if (ConflictKind(standing) == ContestKind.None)
+        {
+            var decidedBy = live.Where(c => c.DecisiveVerdict == Verdict.False).MaxBy(c => c.Rulings[^1].Sequence);
+            return new PropositionStanding(ContestState.Resolved, kind, holds, value, decidedBy?.Id, "ruling");
+        }
+
+        return new PropositionStanding(ContestState.Open, kind, null, null, null, null);
+    }
+
+    public static ContestKind ConflictKind(IReadOnlyCollection<ClaimRecord> live)
+    {
+        var asserting = live.Where(c => c.Stance == Stance.Asserts).ToList();
+        if (asserting.Count > 0 && live.Any(c => c.Stance == Stance.Denies))
+        {
+            return ContestKind.AssertionDenied;
+        }
+
+        var values = asserting.Where(c => c.Value is not null).Select(c => c.Value!).Distinct().ToList();
+        for (var i = 0; i < values.Count; i++)
+        {
+            for (var j = i + 1; j < values.Count; j++)
+            {
+                if (!ValuesAgree(values[i], values[j])) return ContestKind.ValueConflict;
+            }
+        }
+
+        return ContestKind.None;
+    }
+
+    /// <summary>
+    /// When the live claims came to conflict: the recorded time of the first claim that, with those recorded before it,
+    /// made them conflict. Null when they do not.
+    /// </summary>
+    public static DateTimeOffset? ContestedSince(IEnumerable<ClaimRecord> claims)
+    {
+        var seen = new List<ClaimRecord>();
+        foreach (var claim in claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence))
+        {
+            seen.Add(claim);
+            if (ConflictKind(seen) != ContestKind.None) return claim.RecordedAt;
+        }
+
+        return null;
+    }
+
+    /// <summary>Two values agree when equal as text, or as partial dates one refines the other.</summary>
+    public static bool ValuesAgree(string a, string b)
+    {
+        if (PartialDate.TryParse(a, out var left, out _) && PartialDate.TryParse(b, out var right, out _))
+        {
+            return left.IsCompatibleWith(right);
+        }
+
+        return Slugs.Normalize(a) == Slugs.Normalize(b);
+    }
+
+    private static PropositionStanding Settled(ContestKind kind, bool holds, string? value, Guid by, string rule) =>
+        new(kind == ContestKind.None ? ContestState.Uncontested : ContestState.Resolved, kind, holds, value, by, rule);
+}

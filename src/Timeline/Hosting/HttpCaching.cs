@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Timeline.Hosting;
+
+/// <summary>
+/// Every view carries a strong ETag over its exact bytes, so a poller sending If-None-Match gets 304 and no body
+/// whenever nothing it would see has changed.
+/// </summary>
+public static class HttpCaching
+{
+    public static IResult Json<T>(HttpContext context, T value)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
+        var etag = $"\"{Convert.ToHexString(SHA256.HashData(body), 0, 12).ToLower(CultureInfo.InvariantCulture)}\"";
+        context.Response.Headers.ETag = etag;
+        context.Response.Headers.CacheControl = "no-cache";
+
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(body, "application/json; charset=utf-8");
+    }
+}
+
+/// <summary>Parses the two clocks' query parameters.</summary>
+public static class Clocks
+{
+    public static bool TryParse(string? validAt, string? recordedAt, out DateOnly? valid, out DateTimeOffset? recorded, out IResult? problem)
+    {
+        valid = null;
+        recorded = null;
+        problem = null;
+        if (!string.IsNullOrEmpty(validAt))
+        {
+            if (!DateOnly.TryParseExact(validAt, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-valid-at", "validAt is not a date",
+                    $"validAt must be a calendar date like 2008-06-01; got '{validAt}'.");
+                return false;
+            }
+
+            valid = day;
+        }
+
+        if (!string.IsNullOrEmpty(recordedAt))
+        {
+            if (!DateTimeOffset.TryParse(recordedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            {
+                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-recorded-at", "recordedAt is not a time",
+                    $"recordedAt must be an ISO 8601 time like 2013-12-05T00:00:00Z; got '{recordedAt}'.");
+                return false;
+            }
+
+            recorded = at;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Timeline.Hosting;
+
+/// <summary>
+/// A write acknowledged under an Idempotency-Key. Stored in the same transaction as the write, so a key is
+/// remembered exactly when its write happened, and survives restarts.
+/// </summary>
+public sealed class IdempotencyRecord
+{
+    public string Id { get; set; } = "";
+    public string RequestHash { get; set; } = "";
+    public string ResourceId { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A write request's idempotency key and a fingerprint of what it asked for.</summary>
+public sealed record WriteRequest(string? IdempotencyKey, string RequestHash)
+{
+    public static WriteRequest For<T>(HttpContext context, string? key, T body)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var canonical = $"{context.Request.Method} {context.Request.Path}\n{JsonSerializer.Serialize(body, options)}";
+        return new WriteRequest(key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
+    }
+
+    public IdempotencyRecord Remember(string resourceId, DateTimeOffset now) =>
+        new() { Id = IdempotencyKey!, RequestHash = RequestHash, ResourceId = resourceId, CreatedAt = now };
+
+    /// <summary>Null when the key is new; otherwise the id to replay, or a 422 when the key came with another body.</summary>
+    public static ProblemHttpResult? CheckReplay(IdempotencyRecord record, WriteRequest request) =>
+        record.RequestHash == request.RequestHash
+            ? null
+            : Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency-Key already used",
+                "This Idempotency-Key was used for a different request; use a new key for a new request.");
+}

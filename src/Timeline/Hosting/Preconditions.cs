@@ -1,0 +1,49 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Timeline.Hosting;
+
+/// <summary>Reads the write preconditions clients send: If-Match with a stream version, and Idempotency-Key.</summary>
+public static class Preconditions
+{
+    public const int MaxIdempotencyKeyLength = 200;
+
+    /// <summary>Parses If-Match: "5", 5 or W/"5". Null when absent.</summary>
+    public static bool TryGetExpectedVersion(HttpRequest request, out long? version, out ProblemHttpResult? problem)
+    {
+        version = null;
+        problem = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header)) return true;
+
+        var text = header.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
+        text = text.Trim('"');
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+
+        problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-if-match", "If-Match is not a stream version",
+            $"If-Match must carry the person's stream version, like \"3\"; got {header}.");
+        return false;
+    }
+
+    public static bool TryGetIdempotencyKey(HttpRequest request, out string? key, out ProblemHttpResult? problem)
+    {
+        key = null;
+        problem = null;
+        var header = request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrEmpty(header)) return true;
+        if (header.Length > MaxIdempotencyKeyLength || header.Any(char.IsControl))
+        {
+            problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-idempotency-key", "Idempotency-Key is not usable",
+                $"Idempotency-Key must be at most {MaxIdempotencyKeyLength} printable characters.");
+            return false;
+        }
+
+        key = header;
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+using Timeline.Claims;
+using Timeline.Contradictions;
+
+namespace Timeline.People;
+
+public sealed record TimelineEntry(
+    ClaimRecord Claim,
+    string? ValidTime,
+    DatePrecision? Precision,
+    ContestState ContestState,
+    bool? PropositionHolds,
+    bool Retracted,
+    Verdict? Ruling);
+
+/// <summary>Every claim about a person in valid-time order (partial dates by their first day, coarser first; undated last).</summary>
+public sealed record CareerTimeline(
+    string PersonId,
+    string Name,
+    IReadOnlyList<TimelineEntry> Entries,
+    long Version,
+    long LastSequence,
+    string? ValidAt,
+    DateTimeOffset? RecordedAt)
+{
+    public static CareerTimeline From(PersonDossier dossier, DateOnly? validAt = null, DateTimeOffset? recordedAt = null)
+    {
+        var view = new CareerView(dossier, validAt);
+        var entries = dossier.Claims
+            .Where(view.Counts)
+            .OrderBy(c => c.ValidTime is null)
+            .ThenBy(c => c.ValidTime?.From)
+            .ThenBy(c => c.ValidTime?.To)
+            .ThenBy(c => c.Sequence)
+            .Select(c =>
+            {
+                var standing = view.Standing(c.Proposition.Key);
+                return new TimelineEntry(
+                    c, c.ValidTime?.ToString(), c.ValidTime?.Precision, standing.State, standing.Holds,
+                    c.IsRetracted, c.LatestRuling?.Verdict);
+            })
+            .ToList();
+
+        return new CareerTimeline(
+            dossier.Id, dossier.Name, entries, dossier.Version, dossier.LastSequence,
+            validAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), recordedAt);
+    }
+}

@@ -1,0 +1,153 @@
+using Timeline.Claims;
+using Timeline.Contradictions;
+
+namespace Timeline.People;
+
+/// <summary>
+/// The rules that turn a dossier's claims into offices, parties and contradictions on a valid date.
+/// A claim counts on a date once its valid time has begun by then; undated claims count only for "now".
+/// A partial date covers its whole period, so an office "2005/2010" holds from 2005-01-01 to 2010-12-31,
+/// and a date inside an imprecise boundary is marked approximate.
+/// </summary>
+internal sealed class CareerView
+{
+    private readonly DateOnly? _validAt;
+    private readonly Dictionary<string, List<ClaimRecord>> _byProposition;
+    private readonly Dictionary<string, PropositionStanding> _standings = [];
+
+    public CareerView(PersonDossier dossier, DateOnly? validAt)
+    {
+        _validAt = validAt;
+        var counted = dossier.Claims.Where(Counts).ToList();
+        UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
+        _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
+    public int UndatedSetAside { get; }
+
+    public bool Counts(ClaimRecord claim) =>
+        _validAt is not { } day || (claim.ValidTime is { } time && time.HasBegunBy(day));
+
+    public PropositionStanding Standing(string key)
+    {
+        if (!_standings.TryGetValue(key, out var standing))
+        {
+            standing = PropositionLedger.Evaluate(_byProposition.GetValueOrDefault(key) ?? []);
+            _standings[key] = standing;
+        }
+
+        return standing;
+    }
+
+    public IEnumerable<ContradictionView> Contradictions() =>
+        _byProposition
+            .Select(p => (Claims: p.Value, Standing: Standing(p.Key)))
+            .Where(p => p.Standing.Kind != ContestKind.None)
+            .Select(p => ContradictionView.From(p.Claims[0].Proposition, p.Claims, p.Standing))
+            .OrderByDescending(c => c.ContestedSince);
+
+    public IEnumerable<(OfficeHeld Office, bool Held)> Tenures()
+    {
+        foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldOffice))
+        {
+            var standing = Standing(key);
+            if (standing.Holds == false) continue;
+
+            var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts && c.ValidTime is not null).ToList();
+            if (supporting.Count == 0) continue;
+
+            var chosen = standing.ResolvedBy is { } id ? supporting.FirstOrDefault(c => c.Id == id) ?? supporting[0] : supporting.MinBy(c => c.ValidTime!.From)!;
+            var start = chosen.ValidTime!.From;
+            var first = claims[0];
+            var ends = new List<PartialDate>();
+            if (chosen.ValidTime.To is { } to) ends.Add(to);
+            ends.AddRange(EndDates(first.Proposition.Subject, Predicates.LeftOffice, first.Proposition.Object));
+            ends.AddRange(AcceptedResignations(first.Proposition.Subject, first.Organization ?? first.Office!));
+            PartialDate? end = ends.Count == 0 ? null : ends.Min();
+
+            var held = _validAt is { } day ? start.Start <= day && (end is null || day <= end.Value.End) : end is null;
+            var approximate = _validAt is { } d && held &&
+                ((start.Precision != DatePrecision.Day && start.Contains(d)) || (end is { } e && e.Precision != DatePrecision.Day && e.Contains(d)));
+            var pending = held ? PendingResignation(first.Proposition.Subject, first.Organization ?? first.Office!) : null;
+
+            yield return (new OfficeHeld(
+                first.Office!, first.Organization, first.Term, start, start.Precision, end, approximate,
+                standing.State == ContestState.Open, pending, supporting.Select(c => c.Id).ToList()), held);
+        }
+    }
+
+    public IEnumerable<PartyMembership> Parties()
+    {
+        foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
+        {
+            if (Standing(key).Holds != true) continue;
+            var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
+            var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
+            var ends = supporting.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To!.Value)
+                .Concat(EndDates(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Proposition.Object)).ToList();
+            if (!StillHolds(ends, out var approximate)) continue;
+            yield return new PartyMembership(claims[0].Party!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
+        }
+    }
+
+    public IEnumerable<PartyRoleHeld> PartyRoles()
+    {
+        foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldPartyRole))
+        {
+            if (Standing(key).Holds != true) continue;
+            var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
+            var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
+            var ends = supporting.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To!.Value)
+                .Concat(EndDates(claims[0].Proposition.Subject, Predicates.LeftParty, Slugs.Normalize(claims[0].Party!))).ToList();
+            if (!StillHolds(ends, out var approximate)) continue;
+            yield return new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
+        }
+    }
+
+    private bool IsApproximateStart(PartialDate? start) =>
+        _validAt is { } day && start is { } s && s.Precision != DatePrecision.Day && s.Contains(day);
+
+    private bool StillHolds(List<PartialDate> ends, out bool approximate)
+    {
+        approximate = false;
+        if (ends.Count == 0) return true;
+        var end = ends.Min();
+        if (_validAt is not { } day) return false;
+        approximate = end.Precision != DatePrecision.Day && end.Contains(day);
+        return day <= end.End;
+    }
+
+    private static IEnumerable<ClaimRecord> Live(IEnumerable<ClaimRecord> claims) =>
+        claims.Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False);
+
+    private IEnumerable<PartialDate> EndDates(string subject, string predicate, string @object)
+    {
+        var key = new Proposition(subject, predicate, @object).Key;
+        if (Standing(key).Holds != true) return [];
+        return Live(_byProposition[key]).Where(c => c.Stance == Stance.Asserts && c.ValidTime is not null).Select(c => c.ValidTime!.From);
+    }
+
+    private IEnumerable<PartialDate> AcceptedResignations(string subject, string body)
+    {
+        var key = new Proposition(subject, Predicates.ResignedFrom, body).Key;
+        if (!_byProposition.TryGetValue(key, out var claims)) return [];
+        return Live(claims).Where(c => c.IsAuthoritative && c.ValidTime is not null).Select(c => c.ValidTime!.From);
+    }
+
+    private string? PendingResignation(string subject, string body)
+    {
+        var withdrawn = new Proposition(subject, Predicates.WithdrewResignation, body).Key;
+        if (_byProposition.ContainsKey(withdrawn) && Standing(withdrawn).Holds == true) return "resignation withdrawn";
+
+        var key = new Proposition(subject, Predicates.ResignedFrom, body).Key;
+        if (!_byProposition.ContainsKey(key)) return null;
+        var standing = Standing(key);
+        return standing switch
+        {
+            { State: ContestState.Open } => "resignation tendered (contested)",
+            { State: ContestState.Resolved, Holds: true } => "resignation tendered (confirmed)",
+            { Holds: true } => "resignation tendered",
+            _ => null,
+        };
+    }
+}

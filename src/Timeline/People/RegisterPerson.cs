@@ -1,0 +1,75 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Claims;
+using Timeline.Hosting;
+using Wolverine.Http;
+
+namespace Timeline.People;
+
+public sealed record RegisterPerson(string? Id, string? Name, IReadOnlyList<string>? Aliases, string? RecordedBy);
+
+public sealed record RegisteredPerson(string Id, string Name, IReadOnlyList<string> Aliases, long Version, long Sequence);
+
+public static class RegisterPersonEndpoint
+{
+    public static ProblemHttpResult? Check(RegisterPerson command)
+    {
+        var errors = new Errors();
+        errors.Require("id", command.Id);
+        if (command.Id is { Length: > 0 } && !Slugs.IsSlug(command.Id))
+        {
+            errors.Add("id", $"'{command.Id}' is not a slug: use lower-case letters, digits and single dashes, at most {Slugs.MaxLength} characters");
+        }
+
+        errors.Require("name", command.Name);
+        if (command.Aliases?.Any(string.IsNullOrWhiteSpace) == true) errors.Add("aliases", "aliases must not be empty");
+        return errors.Any ? errors.ToProblem() : null;
+    }
+
+    [WolverinePost("/api/people")]
+    public static async Task<IResult> Post(RegisterPerson command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out var keyProblem)) return keyProblem!;
+        return await RegisterAsync(store, command, WriteRequest.For(context, key, command), time, ct);
+    }
+
+    /// <summary>Opens the person's stream; the seeder registers people through here too.</summary>
+    public static async Task<IResult> RegisterAsync(IDocumentStore store, RegisterPerson command, WriteRequest request, TimeProvider time, CancellationToken ct)
+    {
+        if (Check(command) is { } problem) return problem;
+        var key = request.IdempotencyKey;
+        await using var session = store.LightweightSession();
+        if (key is not null && await session.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
+        {
+            return WriteRequest.CheckReplay(seen, request) ?? await Created(store, seen.ResourceId, ct);
+        }
+
+        var registered = new PersonRegistered(
+            command.Id!, command.Name!.Trim(), command.Aliases?.Select(a => a.Trim()).Distinct().ToList() ?? [], command.RecordedBy?.Trim() ?? "api");
+        session.Events.StartStream<PersonDossier>(command.Id!, registered);
+        if (key is not null) session.Insert(request.Remember(command.Id!, time.GetUtcNow()));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (StreamWrites.IsLostRace(ex))
+        {
+            if (key is not null && await store.QuerySession().LoadAsync<IdempotencyRecord>(key, ct) is { } raced)
+            {
+                return WriteRequest.CheckReplay(raced, request) ?? await Created(store, raced.ResourceId, ct);
+            }
+
+            return Problems.Conflict($"A person with id '{command.Id}' is already registered.");
+        }
+
+        return await Created(store, command.Id!, ct);
+    }
+
+    private static async Task<IResult> Created(IDocumentStore store, string id, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var dossier = await session.LoadAsync<PersonDossier>(id, ct) ?? throw new InvalidOperationException($"'{id}' has no dossier");
+        return TypedResults.Created($"/api/people/{id}",
+            new RegisteredPerson(dossier.Id, dossier.Name, dossier.Aliases, 1, dossier.RegisteredSequence));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Scalar.AspNetCore;
+using Timeline.Hosting;
+using Timeline.Seeding;
+using Wolverine;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
+builder.Host.ApplyJasperFxExtensions();
+
+builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("Timeline")!)); // TEMP
+builder.Services.AddTimelineStore();
+// Static code generation only where `codegen write` ran at build time (the container image); dynamic elsewhere.
+var codegen = builder.Configuration.GetValue("Timeline:CodeGeneration", TypeLoadMode.Dynamic);
+builder.Services.CritterStackDefaults(x =>
+{
+    x.Development.GeneratedCodeMode = codegen;
+    x.Production.GeneratedCodeMode = codegen;
+});
+builder.Host.UseWolverine(opts =>
+{
+    // Under a test runner the entry assembly is the test project; endpoints live here.
+    opts.ApplicationAssembly = typeof(Program).Assembly;
+    opts.UseRuntimeCompilation();
+});
+builder.Services.AddWolverineHttp();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi();
+builder.Services.AddTimelineHealth();
+builder.Services.AddSeeding(builder.Configuration);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestGuards>();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapTimelineHealth();
+app.MapWolverineEndpoints();
+
+try
+{
+    return await app.RunJasperFxCommands(args);
+}
+catch (Exception) { throw; } // TEMP
+
+public partial class Program;

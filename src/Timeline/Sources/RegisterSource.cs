@@ -1,0 +1,81 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Hosting;
+using Wolverine.Http;
+
+namespace Timeline.Sources;
+
+public sealed record RegisterSource(string? Url, string? Publisher, string? Title, string? Author, DateTimeOffset? PublishedAt, string? Text);
+
+public sealed record RegisteredSource(string Id, string Url, string Publisher, string Title, string? Author, DateTimeOffset PublishedAt, string TextHash);
+
+public static class RegisterSourceEndpoint
+{
+    public const int MaxTextLength = 500_000;
+
+    public static ProblemHttpResult? Check(RegisterSource command)
+    {
+        var errors = new Errors();
+        errors.Require("url", command.Url);
+        if (command.Url is { Length: > 0 } && !(Uri.TryCreate(command.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            errors.Add("url", "url must be an absolute http(s) URL");
+        }
+
+        errors.Require("publisher", command.Publisher);
+        errors.Require("title", command.Title);
+        errors.Require("text", command.Text);
+        if (command.PublishedAt is null) errors.Add("publishedAt", "publishedAt is required (an ISO 8601 time with offset)");
+        if (command.Text is { Length: > MaxTextLength }) errors.Add("text", $"text is longer than {MaxTextLength} characters");
+        return errors.Any ? errors.ToProblem() : null;
+    }
+
+    [WolverinePost("/api/sources")]
+    public static async Task<IResult> Post(RegisterSource command, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (Check(command) is { } problem) return problem;
+
+        var url = new Uri(command.Url!);
+        var source = new SourceDocument
+        {
+            Id = SourceDocument.IdFor(url),
+            Url = url.AbsoluteUri,
+            Publisher = command.Publisher!.Trim(),
+            Title = command.Title!.Trim(),
+            Author = string.IsNullOrWhiteSpace(command.Author) ? null : command.Author.Trim(),
+            PublishedAt = command.PublishedAt!.Value,
+            Text = command.Text!,
+            TextHash = SourceDocument.HashOf(command.Text!),
+            RegisteredAt = time.GetUtcNow(),
+        };
+
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<SourceDocument>(source.Id, ct) is { } existing) return Existing(existing, source);
+
+        session.Insert(source);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (StreamWrites.IsLostRace(ex))
+        {
+            await using var again = store.QuerySession();
+            return Existing((await again.LoadAsync<SourceDocument>(source.Id, ct))!, source);
+        }
+
+        return TypedResults.Created($"/api/sources/{source.Id}", ToResponse(source));
+    }
+
+    [WolverineGet("/api/sources/{id}")]
+    public static async Task<IResult> Get(string id, IQuerySession session, HttpContext context, CancellationToken ct) =>
+        await session.LoadAsync<SourceDocument>(id, ct) is { } source
+            ? HttpCaching.Json(context, source)
+            : Problems.NotFound($"No source '{id}' is registered.");
+
+    private static IResult Existing(SourceDocument existing, SourceDocument offered) =>
+        existing.TextHash == offered.TextHash
+            ? TypedResults.Ok(ToResponse(existing))
+            : Problems.Conflict($"A source with url {existing.Url} is already registered with a different text (id {existing.Id}); sources are never edited.");
+
+    private static RegisteredSource ToResponse(SourceDocument s) => new(s.Id, s.Url, s.Publisher, s.Title, s.Author, s.PublishedAt, s.TextHash);
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Timeline.Claims;
+
+namespace Timeline.Sources;
+
+/// <summary>A registered source document, stored once and never edited; claims quote from its text.</summary>
+public sealed partial class SourceDocument
+{
+    public string Id { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Publisher { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string? Author { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public string Text { get; set; } = "";
+    public string TextHash { get; set; } = "";
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    public SourceRef ToRef() => new(Id, Url, Publisher, Title, PublishedAt);
+
+    /// <summary>Whether a quote occurs in the text once runs of white space are folded to one space on both sides.</summary>
+    public bool Contains(string quote) =>
+        FoldWhiteSpace(Text).Contains(FoldWhiteSpace(quote), StringComparison.Ordinal);
+
+    /// <summary>The same URL always gets the same id, so a source cannot be registered twice.</summary>
+    public static string IdFor(Uri url) =>
+        "src-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(url.AbsoluteUri)))[..16].ToLower(CultureInfo.InvariantCulture);
+
+    public static string HashOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static string FoldWhiteSpace(string text) => WhiteSpace().Replace(text.Normalize(NormalizationForm.FormC), " ").Trim();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Timeline.Tests.Hosting;
+
+/// <summary>The built service (Timeline.dll beside the tests) run as its own process, the way a user runs it.</summary>
+internal sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ServiceProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; private init; } = null!;
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string StandardOutput
+    {
+        get { lock (_stdout) return _stdout.ToString(); }
+    }
+
+    public string StandardError
+    {
+        get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    public string Output => $"stdout:\n{StandardOutput}\nstderr:\n{StandardError}";
+
+    /// <summary>Starts the service in <paramref name="workingDirectory"/> with no database configured.</summary>
+    public static ServiceProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var startInfo = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.dll"));
+        foreach (var name in startInfo.Environment.Keys.Where(IsDatabaseSetting).ToList()) startInfo.Environment.Remove(name);
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[name] = value;
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
+        return new ServiceProcess(process) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    }
+
+    /// <summary>Polls until <paramref name="path"/> answers 200; fails early if the service exits.</summary>
+    public async Task WaitUntilOkAsync(string path, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The service exited with {_process.ExitCode} before {path} answered.\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (clock.Elapsed > timeout) throw new TimeoutException($"{path} did not answer 200 within {timeout}.\n{Output}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>SIGTERM, as a container runtime or systemd sends it (Process.Kill would be SIGKILL).</summary>
+    public void Terminate() => Signal(_process.Id, "TERM");
+
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) return false;
+        _process.WaitForExit(); // drains the redirected output
+        return true;
+    }
+
+    public static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        // The reaped or zombie state both mean the process is gone.
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static bool IsDatabaseSetting(string name) =>
+        name.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("Timeline__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("TIMELINE_", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("ASPNETCORE_URLS", StringComparison.OrdinalIgnoreCase);
+
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)) return hostPath;
+
+        // <dotnet root>/shared/Microsoft.NETCore.App/<version>/System.Private.CoreLib.dll
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null) return;
+        lock (buffer) buffer.AppendLine(line);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Shouldly;
+using Timeline.Hosting;
+using Timeline.Tests.Infrastructure;
+using Xunit;
+
+namespace Timeline.Tests.Hosting;
+
+/// <summary>The service as a user runs it: no connection string, so it brings its own PostgreSQL.</summary>
+public sealed class ServiceProcessTests : IDisposable
+{
+    private readonly string _workingDirectory = TestDirectories.Create("service");
+
+    private string ClusterDirectory => Path.Combine(_workingDirectory, DatabaseSetup.DefaultDataDirectory, "pg");
+
+    [Fact]
+    public async Task without_a_connection_string_the_service_runs_its_own_postgres_and_stops_it_on_sigterm()
+    {
+        using var service = ServiceProcess.Start(_workingDirectory);
+
+        await service.WaitUntilOkAsync("/health/ready", TimeSpan.FromMinutes(2));
+        await service.WaitUntilOkAsync("/health/live", TimeSpan.FromSeconds(10));
+
+        var pidFile = File.ReadAllLines(Path.Combine(ClusterDirectory, "postmaster.pid"));
+        var postmaster = int.Parse(pidFile[0], CultureInfo.InvariantCulture);
+        var postgresPort = int.Parse(pidFile[3], CultureInfo.InvariantCulture);
+        ServiceProcess.IsAlive(postmaster).ShouldBeTrue();
+
+        service.Terminate();
+
+        service.WaitForExit(TimeSpan.FromSeconds(60)).ShouldBeTrue($"the service did not stop on SIGTERM\n{service.Output}");
+        service.ExitCode.ShouldBe(0, service.Output);
+        File.Exists(Path.Combine(ClusterDirectory, "postmaster.pid")).ShouldBeFalse();
+        ServiceProcess.IsAlive(postmaster).ShouldBeFalse();
+        using var client = new TcpClient();
+        Should.Throw<SocketException>(() => client.Connect("127.0.0.1", postgresPort))
+            .SocketErrorCode.ShouldBe(SocketError.ConnectionRefused);
+    }
+
+    [Fact]
+    public void without_postgres_binaries_the_service_exits_at_once_with_one_clear_line()
+    {
+        var emptyBin = Directory.CreateDirectory(Path.Combine(_workingDirectory, "empty-bin")).FullName;
+        using var service = ServiceProcess.Start(_workingDirectory, new Dictionary<string, string> { [EmbeddedPostgres.BinDirectoryVariable] = emptyBin });
+
+        service.WaitForExit(TimeSpan.FromSeconds(30)).ShouldBeTrue($"the service kept running without PostgreSQL\n{service.Output}");
+
+        service.ExitCode.ShouldBe(DatabaseSetup.PostgresUnavailableExitCode, service.Output);
+        var errors = service.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        errors.ShouldContain(line => line.StartsWith("No PostgreSQL found", StringComparison.Ordinal), service.Output);
+        service.Output.ShouldNotContain("   at ", Case.Sensitive, "a stack trace was printed");
+        Directory.Exists(ClusterDirectory).ShouldBeFalse();
+    }
+
+    public void Dispose()
+    {
+        // A failed test may leave the service's postmaster behind; it is not a child of the service, so stop it here.
+        var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), CultureInfo.InvariantCulture, out var postmaster)
+            && ServiceProcess.IsAlive(postmaster))
+        {
+            ServiceProcess.Signal(postmaster, "QUIT");
+        }
+
+        TestDirectories.Delete(_workingDirectory);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alba;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Timeline.Seeding;
+
+[assembly: AssemblyFixture(typeof(Timeline.Tests.Infrastructure.AppFixture))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Timeline.Tests.Infrastructure;
+
+/// <summary>One running service for the whole test run, on a real PostgreSQL; each test resets the data first.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.ConnectionStringAsync();
+        Host = await StartHostAsync(ConnectionString);
+    }
+
+    public static Task<IAlbaHost> StartHostAsync(string connectionString) =>
+        AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:Timeline", connectionString);
+            builder.UseSetting("Timeline:SeedOnStart", "false");
+        });
+
+    public HttpClient Client() => Host.Server.CreateClient();
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>Clean data before a test: no people, sources, claims or idempotency keys.</summary>
+    public async Task ResetAsync() => await Store.Advanced.ResetAllData();
+
+    public async Task<SeedReport> SeedAsync()
+    {
+        var seeder = Host.Services.GetRequiredService<Seeder>();
+        return await seeder.SeedAsync(seeder.FindSeedsDirectory() ?? throw new InvalidOperationException("no seeds/ folder"), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+    }
+}
+
+/// <summary>Base for HTTP tests: a client on the shared host and clean data.</summary>
+public abstract class ApiTest(AppFixture app) : IAsyncLifetime
+{
+    protected AppFixture App { get; } = app;
+    protected HttpClient Http { get; } = app.Client();
+
+    public virtual async ValueTask InitializeAsync() => await App.ResetAsync();
+
+    public virtual ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    protected static async Task<JsonElement> Body(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    protected Task<HttpResponseMessage> Post(string url, object body, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: AppFixture.Json) };
+        configure?.Invoke(request);
+        return Http.SendAsync(request);
+    }
+}
