@@ -10,9 +10,10 @@ public static class AppendClaimEndpoint
 {
     [WolverinePost("/api/people/{id}/claims")]
     public static async Task<IResult> Post(
-        string id, AppendClaimRequest request, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
+        string id, AppendClaimRequest? request, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (StreamWrites.RefuseIfBadSlug(id) is { } badSlug) return badSlug;
+        if (request is null) return Problems.MissingBody();
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;
 

@@ -23,8 +23,9 @@ public static class RuleOnClaimEndpoint
 
     [WolverinePost("/api/claims/{claimId}/rulings")]
     public static async Task<IResult> Post(
-        Guid claimId, RuleOnClaim command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
+        Guid claimId, RuleOnClaim? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
+        if (command is null) return Problems.MissingBody();
         if (Check(command) is { } invalid) return invalid;
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;

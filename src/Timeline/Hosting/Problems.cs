@@ -18,6 +18,8 @@ public static class Problems
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
+    public static ProblemHttpResult MissingBody() => Invalid("body", "a JSON object body is required");
+
     public static ProblemHttpResult NotFound(string what) =>
         Create(StatusCodes.Status404NotFound, "not-found", "Not found", what);
 

@@ -27,8 +27,9 @@ public static class RegisterPersonEndpoint
     }
 
     [WolverinePost("/api/people")]
-    public static async Task<IResult> Post(RegisterPerson command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterPerson? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
+        if (command is null) return Problems.MissingBody();
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out var keyProblem)) return keyProblem!;
         return await RegisterAsync(store, command, WriteRequest.For(context, key, command), time, ct);
     }

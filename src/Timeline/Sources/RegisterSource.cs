@@ -31,8 +31,9 @@ public static class RegisterSourceEndpoint
     }
 
     [WolverinePost("/api/sources")]
-    public static async Task<IResult> Post(RegisterSource command, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterSource? command, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
+        if (command is null) return Problems.MissingBody();
         if (Check(command) is { } problem) return problem;
 
         var url = new Uri(command.Url!);
