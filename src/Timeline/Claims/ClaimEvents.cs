@@ -24,6 +24,8 @@ public sealed record PartyLeft(ClaimDetails Claim, string Party) : IClaimEvent;
 
 public sealed record PartyRoleTaken(ClaimDetails Claim, string Party, string Role) : IClaimEvent;
 
+public sealed record PartyRoleLeft(ClaimDetails Claim, string Party, string Role) : IClaimEvent;
+
 public sealed record StatementMade(ClaimDetails Claim, string Statement) : IClaimEvent;
 
 /// <summary>Someone contradicts an earlier claim; the dispute joins the opposite side of that claim's proposition.</summary>

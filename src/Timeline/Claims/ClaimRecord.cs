@@ -89,6 +89,7 @@ public sealed class ClaimRecord
             case PartyJoined x: record.Party = x.Party; break;
             case PartyLeft x: record.Party = x.Party; break;
             case PartyRoleTaken x: (record.Party, record.Role) = (x.Party, x.Role); break;
+            case PartyRoleLeft x: (record.Party, record.Role) = (x.Party, x.Role); break;
             case StatementMade x: record.Statement = x.Statement; break;
             case ClaimDisputed x: (record.DisputedClaimId, record.Reason) = (x.DisputedClaimId, x.Reason); break;
         }

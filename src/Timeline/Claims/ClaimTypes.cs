@@ -12,6 +12,7 @@ public static class Predicates
     public const string MemberOf = "member-of";
     public const string LeftParty = "left-party";
     public const string HeldPartyRole = "held-party-role";
+    public const string LeftPartyRole = "left-party-role";
 
     public static string OfficeObject(string office, string? organization, int? term) =>
         string.Join(", ", new[] { office, organization, term is { } t ? string.Create(CultureInfo.InvariantCulture, $"term {t}") : null }.Where(p => p is not null));
@@ -31,7 +32,7 @@ public static class ClaimTypes
     public static readonly IReadOnlyList<string> Names =
     [
         .. OfficeTypes, .. ResignationTypes, nameof(PartyJoined), nameof(PartyLeft), nameof(PartyRoleTaken),
-        nameof(StatementMade), nameof(ClaimDisputed), Retraction,
+        nameof(PartyRoleLeft), nameof(StatementMade), nameof(ClaimDisputed), Retraction,
     ];
 
     public const int MaxQuoteLength = 5_000;
@@ -80,8 +81,8 @@ public static class ClaimTypes
             errors.Add("cause", $"cause is required for OfficeLeft: one of {string.Join(", ", Enum.GetNames<LeaveCause>().Select(JsonName))}");
         }
 
-        if (type is nameof(PartyJoined) or nameof(PartyLeft) or nameof(PartyRoleTaken)) errors.Require("party", r.Party);
-        if (type == nameof(PartyRoleTaken)) errors.Require("role", r.Role);
+        if (type is nameof(PartyJoined) or nameof(PartyLeft) or nameof(PartyRoleTaken) or nameof(PartyRoleLeft)) errors.Require("party", r.Party);
+        if (type is nameof(PartyRoleTaken) or nameof(PartyRoleLeft)) errors.Require("role", r.Role);
         if (type == nameof(StatementMade))
         {
             errors.Require("statement", r.Statement);
@@ -124,6 +125,7 @@ public static class ClaimTypes
             nameof(PartyJoined) => new PartyJoined(Details(Predicates.MemberOf, r.Party!.Trim()), r.Party.Trim()),
             nameof(PartyLeft) => new PartyLeft(Details(Predicates.LeftParty, r.Party!.Trim()), r.Party.Trim()),
             nameof(PartyRoleTaken) => new PartyRoleTaken(Details(Predicates.HeldPartyRole, Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim())), r.Party.Trim(), r.Role.Trim()),
+            nameof(PartyRoleLeft) => new PartyRoleLeft(Details(Predicates.LeftPartyRole, Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim())), r.Party.Trim(), r.Role.Trim()),
             nameof(StatementMade) => new StatementMade(Details(r.Predicate!, r.Object!.Trim(), ParseStance(r.Stance) ?? Stance.Asserts, Trim(r.Value)), r.Statement!.Trim()),
             nameof(ClaimDisputed) => new ClaimDisputed(
                 new ClaimDetails(claimId, target!.Proposition, target.Stance == Stance.Asserts ? Stance.Denies : Stance.Asserts, null, validTime ?? target.ValidTime, attribution),

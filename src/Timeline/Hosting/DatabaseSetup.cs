@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Timeline.Hosting;
@@ -27,8 +28,8 @@ public static class DatabaseSetup
     public static TBuilder AddTimelineDatabase<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<TimelineDatabase>();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<TimelineDatabase>().CreateDataSource());
+        builder.Services.TryAddSingleton<TimelineDatabase>();
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<TimelineDatabase>().CreateDataSource());
         builder.Services.AddHostedService<TimelineDatabaseLifetime>();
         return builder;
     }

@@ -59,13 +59,13 @@ internal sealed class CareerView
             var chosen = standing.ResolvedBy is { } id ? supporting.FirstOrDefault(c => c.Id == id) ?? supporting[0] : supporting.MinBy(c => c.ValidTime!.From)!;
             var start = chosen.ValidTime!.From;
             var first = claims[0];
-            var ends = new List<PartialDate>();
+            var ends = new List<PartialDate?>();
             if (chosen.ValidTime.To is { } to) ends.Add(to);
-            ends.AddRange(EndDates(first.Proposition.Subject, Predicates.LeftOffice, first.Proposition.Object));
+            ends.AddRange(Ends(first.Proposition.Subject, Predicates.LeftOffice, first.Proposition.Object));
             ends.AddRange(AcceptedResignations(first.Proposition.Subject, first.Organization ?? first.Office!));
-            PartialDate? end = ends.Count == 0 ? null : ends.Min();
+            var end = ends.Where(e => e is not null).Min();
 
-            var held = _validAt is { } day ? start.Start <= day && (end is null || day <= end.Value.End) : end is null;
+            var held = _validAt is { } day ? start.Start <= day && (end is null || day <= end.Value.End) : ends.Count == 0;
             var approximate = _validAt is { } d && held &&
                 ((start.Precision != DatePrecision.Day && start.Contains(d)) || (end is { } e && e.Precision != DatePrecision.Day && e.Contains(d)));
             var pending = held ? PendingResignation(first.Proposition.Subject, first.Organization ?? first.Office!) : null;
@@ -83,8 +83,7 @@ internal sealed class CareerView
             if (Standing(key).Holds != true) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var ends = supporting.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To!.Value)
-                .Concat(EndDates(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Proposition.Object)).ToList();
+            var ends = IntervalEnds(supporting).Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Proposition.Object)).ToList();
             if (!StillHolds(ends, out var approximate)) continue;
             yield return new PartyMembership(claims[0].Party!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
         }
@@ -97,8 +96,9 @@ internal sealed class CareerView
             if (Standing(key).Holds != true) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var ends = supporting.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To!.Value)
-                .Concat(EndDates(claims[0].Proposition.Subject, Predicates.LeftParty, Slugs.Normalize(claims[0].Party!))).ToList();
+            var ends = IntervalEnds(supporting)
+                .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Party!))
+                .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftPartyRole, claims[0].Proposition.Object)).ToList();
             if (!StillHolds(ends, out var approximate)) continue;
             yield return new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
         }
@@ -107,31 +107,36 @@ internal sealed class CareerView
     private bool IsApproximateStart(PartialDate? start) =>
         _validAt is { } day && start is { } s && s.Precision != DatePrecision.Day && s.Contains(day);
 
-    private bool StillHolds(List<PartialDate> ends, out bool approximate)
+    /// <summary>Whether something with these end dates still holds; an undated end (null) ends it for "now".</summary>
+    private bool StillHolds(List<PartialDate?> ends, out bool approximate)
     {
         approximate = false;
         if (ends.Count == 0) return true;
-        var end = ends.Min();
         if (_validAt is not { } day) return false;
+        if (ends.Where(e => e is not null).Min() is not { } end) return true;
         approximate = end.Precision != DatePrecision.Day && end.Contains(day);
         return day <= end.End;
     }
 
+    private static IEnumerable<PartialDate?> IntervalEnds(IEnumerable<ClaimRecord> claims) =>
+        claims.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To);
+
     private static IEnumerable<ClaimRecord> Live(IEnumerable<ClaimRecord> claims) =>
         claims.Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False);
 
-    private IEnumerable<PartialDate> EndDates(string subject, string predicate, string @object)
+    /// <summary>When the claims that something ended say it ended; null for an undated end.</summary>
+    private IEnumerable<PartialDate?> Ends(string subject, string predicate, string @object)
     {
         var key = new Proposition(subject, predicate, @object).Key;
         if (Standing(key).Holds != true) return [];
-        return Live(_byProposition[key]).Where(c => c.Stance == Stance.Asserts && c.ValidTime is not null).Select(c => c.ValidTime!.From);
+        return Live(_byProposition[key]).Where(c => c.Stance == Stance.Asserts).Select(c => c.ValidTime?.From);
     }
 
-    private IEnumerable<PartialDate> AcceptedResignations(string subject, string body)
+    private IEnumerable<PartialDate?> AcceptedResignations(string subject, string body)
     {
         var key = new Proposition(subject, Predicates.ResignedFrom, body).Key;
         if (!_byProposition.TryGetValue(key, out var claims)) return [];
-        return Live(claims).Where(c => c.IsAuthoritative && c.ValidTime is not null).Select(c => c.ValidTime!.From);
+        return Live(claims).Where(c => c.IsAuthoritative).Select(c => c.ValidTime?.From);
     }
 
     private string? PendingResignation(string subject, string body)

@@ -46,7 +46,8 @@ public sealed record CurrentStatus(
         var view = new CareerView(dossier, validAt);
         var offices = view.Tenures().ToList();
         var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since).ToList();
-        var former = offices.Where(t => !t.Held && t.Office.Until is not null).Select(t => t.Office).OrderByDescending(o => o.Until).ToList();
+        // Every counted tenure has begun by validAt, so one not held then has ended.
+        var former = offices.Where(t => !t.Held).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
         var parties = view.Parties().ToList();
         var roles = view.PartyRoles().ToList();
         var contradictions = view.Contradictions().ToList();
