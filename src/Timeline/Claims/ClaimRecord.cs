@@ -3,6 +3,15 @@ using JasperFx.Events;
 
 namespace Timeline.Claims;
 
+public static class RecordedTime
+{
+    /// <summary>
+    /// The event's recorded time as PostgreSQL keeps it (microseconds), so the inline projection and a replay
+    /// of the stored events agree to the digit.
+    /// </summary>
+    public static DateTimeOffset RecordedAt(this IEvent e) => new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
+}
+
 public sealed record Retraction(Guid RetractionId, string Reason, Attribution Attribution, DateTimeOffset RecordedAt, long Version, long Sequence);
 
 public sealed record Ruling(
@@ -72,7 +81,7 @@ public sealed class ClaimRecord
             Attribution = c.Attribution,
             Version = e.Version,
             Sequence = e.Sequence,
-            RecordedAt = e.Timestamp,
+            RecordedAt = e.RecordedAt(),
             SourceId = c.Attribution.Source.Id,
             ClaimantKey = Slugs.Normalize(c.Attribution.Claimant.Name),
         };
@@ -108,10 +117,10 @@ public sealed class ClaimRecord
         switch (amendment)
         {
             case ClaimRetracted r:
-                Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.Timestamp, e.Version, e.Sequence);
+                Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimRuled r:
-                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.Timestamp, e.Version, e.Sequence));
+                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence));
                 break;
         }
     }

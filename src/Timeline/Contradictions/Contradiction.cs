@@ -40,7 +40,7 @@ public sealed class Contradiction
         State = Standing.State;
         Kind = Standing.Kind;
         ContestedSince = PropositionLedger.ContestedSince(Claims);
-        UpdatedAt = e.Timestamp;
+        UpdatedAt = e.RecordedAt();
         LastSequence = e.Sequence;
     }
 }

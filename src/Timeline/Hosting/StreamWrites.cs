@@ -63,6 +63,16 @@ public static class StreamWrites
             }
             catch (Exception ex) when (IsLostRace(ex))
             {
+                if (request.IdempotencyKey is not null)
+                {
+                    // The same key may have landed first; then this is a retry and gets that answer.
+                    await using var again = store.LightweightSession();
+                    if (await again.LoadAsync<IdempotencyRecord>(request.IdempotencyKey, ct) is { } landed)
+                    {
+                        return WriteRequest.CheckReplay(landed, request) ?? await RespondAsync(again, personId, Guid.Parse(landed.ResourceId), respond, ct);
+                    }
+                }
+
                 if (expectedVersion is { } expected)
                 {
                     var actual = (await store.QuerySession().Events.FetchStreamStateAsync(personId, ct))?.Version;

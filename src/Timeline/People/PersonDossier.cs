@@ -62,7 +62,7 @@ public sealed class PersonDossier
                 Id = registered.PersonId,
                 Name = registered.Name,
                 Aliases = [.. registered.Aliases],
-                RegisteredAt = e.Timestamp,
+                RegisteredAt = e.RecordedAt(),
                 RegisteredSequence = e.Sequence,
             };
         }
@@ -85,7 +85,7 @@ public sealed class PersonDossier
 
         dossier.Version = e.Version;
         dossier.LastSequence = e.Sequence;
-        dossier.LastRecordedAt = e.Timestamp;
+        dossier.LastRecordedAt = e.RecordedAt();
         return dossier;
     }
 }

@@ -44,7 +44,7 @@ public static class PersonQueries
         var from = (after ?? 0) + 1;
         var take = limit ?? MaxEventsPerPage;
         var events = await session.Events.FetchStreamAsync(id, version: from + take - 1, fromVersion: from, token: ct);
-        var page = events.Select(e => new RecordedEvent(e.Version, e.Sequence, e.Timestamp, e.EventTypeName, e.Data)).ToList();
+        var page = events.Select(e => new RecordedEvent(e.Version, e.Sequence, e.RecordedAt(), e.EventTypeName, e.Data)).ToList();
         var next = page.Count == take ? page[^1].Version : (long?)null;
         return HttpCaching.Json(context, new EventPage(id, after ?? 0, page, next));
     }
