@@ -81,6 +81,9 @@ public static class AppendClaimEndpoint
         return Decision.Append(claimId, appended);
     }
 
-    public static IResult Respond(PersonDossier dossier, Guid id) =>
-        TypedResults.Created($"/api/claims/{id}", dossier.Locate(id));
+    public static IResult Respond(PersonDossier dossier, Guid id)
+    {
+        var entry = dossier.Locate(id) ?? throw new InvalidOperationException($"{id} is not in '{dossier.Id}' after its append");
+        return TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
+    }
 }

@@ -366,6 +366,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable, IDisposable
         finally
         {
             _lock.Dispose();
+            if (!SocketDirectory.StartsWith(DataDirectory, StringComparison.Ordinal)) DeleteQuietly(SocketDirectory);
         }
     }
 
@@ -472,6 +473,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable, IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A stray socket folder under the temp directory is harmless.
+        }
     }
 
     private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -32,11 +32,11 @@ public sealed class PersonDossier
     /// <summary>Finds what an append produced, by its id: a claim, a retraction or a ruling.</summary>
     public AppendedEntry? Locate(Guid id)
     {
-        if (FindClaim(id) is { } claim) return new AppendedEntry(claim.Id, Id, claim.Type, claim.Version, claim.Sequence, claim.RecordedAt);
+        if (FindClaim(id) is { } claim) return new AppendedEntry(claim.Id, claim.Id, Id, claim.Type, claim.Version, claim.Sequence, claim.RecordedAt);
         foreach (var c in Claims)
         {
-            if (c.Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, Id, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
-            if (c.Rulings.Find(x => x.RulingId == id) is { } ruling) return new AppendedEntry(id, Id, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt);
+            if (c.Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, c.Id, Id, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
+            if (c.Rulings.Find(x => x.RulingId == id) is { } ruling) return new AppendedEntry(id, c.Id, Id, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt);
         }
 
         return null;
@@ -90,8 +90,11 @@ public sealed class PersonDossier
     }
 }
 
-/// <summary>The answer to an append: where the new event stands in the person's stream and in the global order.</summary>
-public sealed record AppendedEntry(Guid Id, string PersonId, string Type, long Version, long Sequence, DateTimeOffset RecordedAt);
+/// <summary>
+/// The answer to an append: where the new event stands in the person's stream and in the global order.
+/// <c>ClaimId</c> is the claim it is about: itself for a claim, the retracted or ruled claim otherwise.
+/// </summary>
+public sealed record AppendedEntry(Guid Id, Guid ClaimId, string PersonId, string Type, long Version, long Sequence, DateTimeOffset RecordedAt);
 
 public sealed class PersonDossierProjection : SingleStreamProjection<PersonDossier, string>
 {

@@ -4,9 +4,10 @@ using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Timeline.Seeding;
+using Xunit;
 
 [assembly: AssemblyFixture(typeof(Timeline.Tests.Infrastructure.AppFixture))]
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly)]
 
 namespace Timeline.Tests.Infrastructure;
 
@@ -61,6 +62,7 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
     public virtual ValueTask DisposeAsync()
     {
         Http.Dispose();
+        GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
 

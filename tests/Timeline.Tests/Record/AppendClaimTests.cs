@@ -1,0 +1,137 @@
+using System.Net;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Xunit;
+
+namespace Timeline.Tests.Record;
+
+public sealed class AppendClaimTests(AppFixture app) : RecordApiTest(app)
+{
+    [Fact]
+    public async Task appending_a_claim_is_201_with_its_id_version_and_sequence_and_it_is_on_record()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var registered = (await EventsAsync()).ShouldHaveSingleItem();
+
+        using var response = await AppendAsync(RecordApi.Claim(sourceId));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
+        var body = await Body(response);
+        var claimId = body.GetProperty("id").GetGuid();
+        claimId.ShouldNotBe(Guid.Empty);
+        body.GetProperty("version").GetInt64().ShouldBe(registered.Version + 1);
+        var sequence = body.GetProperty("sequence").GetInt64();
+        sequence.ShouldBeGreaterThan(registered.Sequence);
+        response.Headers.Location?.OriginalString.ShouldBe($"/api/claims/{claimId}");
+
+        var stream = await EventsAsync();
+        stream.Count.ShouldBe(2);
+        var appended = stream[^1];
+        appended.Version.ShouldBe(2);
+        appended.Sequence.ShouldBe(sequence);
+        appended.EntryId.ShouldBe(claimId);
+        var attribution = appended.Data.GetProperty("claim").GetProperty("attribution");
+        attribution.GetProperty("source").GetProperty("id").GetString().ShouldBe(sourceId);
+        attribution.GetProperty("quote").GetString().ShouldBe(RecordApi.TenderedQuote);
+
+        var listed = (await ClaimsAboutAsync()).ShouldHaveSingleItem();
+        listed.GetProperty("id").GetGuid().ShouldBe(claimId);
+        listed.GetProperty("type").GetString().ShouldBe("ResignationTendered");
+        listed.GetProperty("version").GetInt64().ShouldBe(2);
+        listed.GetProperty("sequence").GetInt64().ShouldBe(sequence);
+    }
+
+    [Fact]
+    public async Task a_second_claim_gets_the_next_version_and_a_later_sequence()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var first = await GivenClaimAsync(RecordApi.Claim(sourceId));
+
+        var second = await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.ConfirmedQuote).With("type", "ResignationConfirmed"));
+
+        second.GetProperty("version").GetInt64().ShouldBe(first.GetProperty("version").GetInt64() + 1);
+        second.GetProperty("sequence").GetInt64().ShouldBeGreaterThan(first.GetProperty("sequence").GetInt64());
+        (await EventsAsync()).Select(e => e.Version).ShouldBe([1, 2, 3]);
+    }
+
+    [Fact]
+    public async Task retrying_a_claim_id_with_the_same_content_answers_the_same_and_appends_once()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var claimId = Guid.NewGuid();
+        using var first = await AppendAsync(RecordApi.Claim(sourceId, claimId));
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(first));
+        var firstBody = await TextAsync(first);
+
+        using var retry = await AppendAsync(RecordApi.Claim(sourceId, claimId));
+
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(retry));
+        (await TextAsync(retry)).ShouldBe(firstBody);
+        var stream = await EventsAsync();
+        stream.Count(e => e.EntryId == claimId).ShouldBe(1);
+        stream.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task reusing_a_claim_id_for_different_content_is_409_and_appends_nothing()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var claimId = Guid.NewGuid();
+        await GivenClaimAsync(RecordApi.Claim(sourceId, claimId));
+        var before = await StateAsync();
+
+        using var other = await AppendAsync(RecordApi.Claim(sourceId, claimId, RecordApi.ConfirmedQuote).With("type", "ResignationConfirmed"));
+
+        var problem = await ShouldBeProblemAsync(other, HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain(claimId.ToString());
+        await NothingAppendedSinceAsync(before);
+        (await EventsAsync())[^1].Data.GetProperty("claim").GetProperty("attribution").GetProperty("quote").GetString().ShouldBe(RecordApi.TenderedQuote);
+    }
+
+    [Fact]
+    public async Task reusing_a_claim_id_of_another_person_is_409_and_appends_nothing()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        using (var other = await Post("/api/people", RecordApi.Person("nasir-jamal", "Nasir Jamal"))) other.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var claimId = Guid.NewGuid();
+        await GivenClaimAsync(RecordApi.Claim(sourceId, claimId));
+        var before = await StateAsync("nasir-jamal");
+
+        using var response = await AppendAsync(RecordApi.Claim(sourceId, claimId), personId: "nasir-jamal");
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Conflict);
+        await NothingAppendedSinceAsync(before, "nasir-jamal");
+    }
+
+    [Fact]
+    public async Task the_location_of_a_retraction_leads_to_a_resource_that_exists()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var target = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetGuid();
+        var retraction = RecordApi.Claim(sourceId).With("type", "ClaimRetracted").With("targetClaimId", target.ToString())
+            .With("reason", "The reporter withdrew the story.");
+        using var response = await AppendAsync(retraction);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
+        var location = response.Headers.Location.ShouldNotBeNull();
+
+        using var read = await Get(location.OriginalString);
+
+        read.StatusCode.ShouldBe(HttpStatusCode.OK, $"201 Location {location} of the retraction: {await TextAsync(read)}");
+    }
+
+    [Fact]
+    public async Task retracting_an_already_retracted_claim_is_409_and_appends_nothing()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var target = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetGuid();
+        var retraction = RecordApi.Claim(sourceId).With("type", "ClaimRetracted").With("targetClaimId", target.ToString())
+            .With("reason", "The reporter withdrew the story.");
+        await GivenClaimAsync(retraction);
+        var before = await StateAsync();
+
+        using var again = await AppendAsync(retraction);
+
+        await ShouldBeProblemAsync(again, HttpStatusCode.Conflict);
+        await NothingAppendedSinceAsync(before);
+    }
+}
