@@ -12,7 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.Host.ApplyJasperFxExtensions();
 
-builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("Timeline")!)); // TEMP
+builder.AddTimelineDatabase();
 builder.Services.AddTimelineStore();
 // Static code generation only where `codegen write` ran at build time (the container image); dynamic elsewhere.
 var codegen = builder.Configuration.GetValue("Timeline:CodeGeneration", TypeLoadMode.Dynamic);
@@ -43,12 +43,17 @@ app.UseMiddleware<RequestGuards>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();
-app.MapWolverineEndpoints();
+app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
 
 try
 {
+    // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
+    await app.StartTimelineDatabaseAsync(args);
     return await app.RunJasperFxCommands(args);
 }
-catch (Exception) { throw; } // TEMP
+catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)
+{
+    return exitCode;
+}
 
 public partial class Program;

@@ -35,7 +35,7 @@ public static class PropositionLedger
         var live = claims.Where(c => !c.IsRetracted).ToList();
         var kind = ConflictKind(live);
 
-        var authority = live.LastOrDefault(c => c.IsAuthoritative && c.Stance == Stance.Asserts);
+        var authority = live.LastOrDefault(c => c.IsAuthoritative && c.Stance == Stance.Asserts && c.DecisiveVerdict != Verdict.False);
         if (authority is not null)
         {
             return Settled(kind, true, authority.Value, authority.Id, "authoritative act");

@@ -24,7 +24,8 @@ public sealed record CareerTimeline(
 {
     public static CareerTimeline From(PersonDossier dossier, DateOnly? validAt = null, DateTimeOffset? recordedAt = null)
     {
-        var view = new CareerView(dossier, validAt);
+        // Contest state does not depend on "today"; any day serves.
+        var view = new CareerView(dossier, validAt, validAt ?? DateOnly.MinValue);
         var entries = dossier.Claims
             .Where(view.Counts)
             .OrderBy(c => c.ValidTime is null)

@@ -7,17 +7,21 @@ namespace Timeline.People;
 /// The rules that turn a dossier's claims into offices, parties and contradictions on a valid date.
 /// A claim counts on a date once its valid time has begun by then; undated claims count only for "now".
 /// A partial date covers its whole period, so an office "2005/2010" holds from 2005-01-01 to 2010-12-31,
-/// and a date inside an imprecise boundary is marked approximate.
+/// and a date inside an imprecise boundary is marked approximate. Of several end dates the one whose period ends
+/// first wins ("2010-03" over "2010"). "Now" is <c>today</c>: an office whose term ends in a later year is held,
+/// and an undated end ("former …") ends it.
 /// </summary>
 internal sealed class CareerView
 {
     private readonly DateOnly? _validAt;
+    private readonly DateOnly _day;
     private readonly Dictionary<string, List<ClaimRecord>> _byProposition;
     private readonly Dictionary<string, PropositionStanding> _standings = [];
 
-    public CareerView(PersonDossier dossier, DateOnly? validAt)
+    public CareerView(PersonDossier dossier, DateOnly? validAt, DateOnly today)
     {
         _validAt = validAt;
+        _day = validAt ?? today;
         var counted = dossier.Claims.Where(Counts).ToList();
         UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
@@ -46,7 +50,7 @@ internal sealed class CareerView
             .Select(p => ContradictionView.From(p.Claims[0].Proposition, p.Claims, p.Standing))
             .OrderByDescending(c => c.ContestedSince);
 
-    public IEnumerable<(OfficeHeld Office, bool Held)> Tenures()
+    public IEnumerable<(OfficeHeld Office, bool Held, bool Ended)> Tenures()
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldOffice))
         {
@@ -63,16 +67,12 @@ internal sealed class CareerView
             if (chosen.ValidTime.To is { } to) ends.Add(to);
             ends.AddRange(Ends(first.Proposition.Subject, Predicates.LeftOffice, first.Proposition.Object));
             ends.AddRange(AcceptedResignations(first.Proposition.Subject, first.Organization ?? first.Office!));
-            var end = ends.Where(e => e is not null).Min();
-
-            var held = _validAt is { } day ? start.Start <= day && (end is null || day <= end.Value.End) : ends.Count == 0;
-            var approximate = _validAt is { } d && held &&
-                ((start.Precision != DatePrecision.Day && start.Contains(d)) || (end is { } e && e.Precision != DatePrecision.Day && e.Contains(d)));
+            var (held, ended, approximate, end) = OnTheDay(start, ends);
             var pending = held ? PendingResignation(first.Proposition.Subject, first.Organization ?? first.Office!) : null;
 
             yield return (new OfficeHeld(
                 first.Office!, first.Organization, first.Term, start, start.Precision, end, approximate,
-                standing.State == ContestState.Open, pending, supporting.Select(c => c.Id).ToList()), held);
+                standing.State == ContestState.Open, pending, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
 
@@ -84,8 +84,9 @@ internal sealed class CareerView
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
             var ends = IntervalEnds(supporting).Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Proposition.Object)).ToList();
-            if (!StillHolds(ends, out var approximate)) continue;
-            yield return new PartyMembership(claims[0].Party!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
+            var (held, _, approximate, _) = OnTheDay(start, ends);
+            if (!held) continue;
+            yield return new PartyMembership(claims[0].Party!, start, approximate, supporting.Select(c => c.Id).ToList());
         }
     }
 
@@ -99,23 +100,24 @@ internal sealed class CareerView
             var ends = IntervalEnds(supporting)
                 .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Party!))
                 .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftPartyRole, claims[0].Proposition.Object)).ToList();
-            if (!StillHolds(ends, out var approximate)) continue;
-            yield return new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate || IsApproximateStart(start), supporting.Select(c => c.Id).ToList());
+            var (held, _, approximate, _) = OnTheDay(start, ends);
+            if (!held) continue;
+            yield return new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate, supporting.Select(c => c.Id).ToList());
         }
     }
 
-    private bool IsApproximateStart(PartialDate? start) =>
-        _validAt is { } day && start is { } s && s.Precision != DatePrecision.Day && s.Contains(day);
-
-    /// <summary>Whether something with these end dates still holds; an undated end (null) ends it for "now".</summary>
-    private bool StillHolds(List<PartialDate?> ends, out bool approximate)
+    /// <summary>
+    /// Whether something that began at <paramref name="start"/> (null: undated) and ends at the earliest of
+    /// <paramref name="ends"/> (null: an undated end, counted only for "now") holds on the day.
+    /// </summary>
+    private (bool Held, bool Ended, bool Approximate, PartialDate? End) OnTheDay(PartialDate? start, List<PartialDate?> ends)
     {
-        approximate = false;
-        if (ends.Count == 0) return true;
-        if (_validAt is not { } day) return false;
-        if (ends.Where(e => e is not null).Min() is not { } end) return true;
-        approximate = end.Precision != DatePrecision.Day && end.Contains(day);
-        return day <= end.End;
+        var end = ends.Where(e => e is not null).MinBy(e => e!.Value.End);
+        var ended = ends.Exists(e => e is null) || (end is { } last && _day > last.End);
+        var held = (start is not { } first || first.Start <= _day) && !ended;
+        var approximate = held &&
+            ((start is { } s && s.Precision != DatePrecision.Day && s.Contains(_day)) || (end is { } e && e.Precision != DatePrecision.Day && e.Contains(_day)));
+        return (held, ended, approximate, end);
     }
 
     private static IEnumerable<PartialDate?> IntervalEnds(IEnumerable<ClaimRecord> claims) =>

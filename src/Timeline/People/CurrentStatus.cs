@@ -41,13 +41,14 @@ public sealed record CurrentStatus(
     DateTimeOffset? RecordedAt,
     int UndatedClaimsSetAside)
 {
-    public static CurrentStatus From(PersonDossier dossier, DateOnly? validAt = null, DateTimeOffset? recordedAt = null)
+    /// <param name="today">What "now" means without validAt; by default the day of recordedAt (the record as it
+    /// stood then described the world as of then), else the clock's.</param>
+    public static CurrentStatus From(PersonDossier dossier, DateOnly? validAt = null, DateTimeOffset? recordedAt = null, DateOnly? today = null)
     {
-        var view = new CareerView(dossier, validAt);
+        var view = new CareerView(dossier, validAt, today ?? DateOnly.FromDateTime((recordedAt ?? TimeProvider.System.GetUtcNow()).UtcDateTime));
         var offices = view.Tenures().ToList();
         var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since).ToList();
-        // Every counted tenure has begun by validAt, so one not held then has ended.
-        var former = offices.Where(t => !t.Held).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
+        var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
         var parties = view.Parties().ToList();
         var roles = view.PartyRoles().ToList();
         var contradictions = view.Contradictions().ToList();

@@ -15,11 +15,13 @@ public static class PersonQueries
     public const int MaxEventsPerPage = 1_000;
 
     [WolverineGet("/api/people/{id}")]
-    public static async Task<IResult> Status(string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Status(
+        string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
         var dossier = await FetchDossierAsync(session, id, recorded, ct);
-        return dossier is null ? NotOnRecord(id, recorded) : HttpCaching.Json(context, CurrentStatus.From(dossier, valid, recorded));
+        return dossier is null ? NotOnRecord(id, recorded) : HttpCaching.Json(context,
+            CurrentStatus.From(dossier, valid, recorded, DateOnly.FromDateTime((recorded ?? time.GetUtcNow()).UtcDateTime)));
     }
 
     [WolverineGet("/api/people/{id}/timeline")]

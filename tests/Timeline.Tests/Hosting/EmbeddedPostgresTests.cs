@@ -48,6 +48,16 @@ public sealed class EmbeddedPostgresTests : IDisposable
     }
 
     [Fact]
+    public async Task a_data_folder_too_deep_for_a_unix_socket_path_still_starts()
+    {
+        var deep = Path.Combine(_directory, new string('d', 60), new string('e', 60));
+        await using var server = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(deep) { Fast = true });
+
+        server.SocketDirectory.ShouldStartWith(Path.GetTempPath());
+        (await ScalarAsync(Unpooled(server.ConnectionString), "select 1")).ShouldBe(1);
+    }
+
+    [Fact]
     public void a_bin_folder_without_initdb_is_reported_in_one_line_before_anything_is_written()
     {
         var emptyBin = TestDirectories.Create("empty-bin");

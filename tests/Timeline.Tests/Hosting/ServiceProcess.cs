@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Timeline.Tests.Infrastructure;
 
 namespace Timeline.Tests.Hosting;
 
-/// <summary>The built service (Timeline.dll beside the tests) run as its own process, the way a user runs it.</summary>
+/// <summary>The built service run as its own process, the way a user runs it.</summary>
 internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
@@ -22,8 +23,6 @@ internal sealed class ServiceProcess : IDisposable
     }
 
     public Uri BaseAddress { get; private init; } = null!;
-    public int Id => _process.Id;
-    public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
     public string StandardOutput
@@ -49,8 +48,8 @@ internal sealed class ServiceProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.dll"));
-        foreach (var name in startInfo.Environment.Keys.Where(IsDatabaseSetting).ToList()) startInfo.Environment.Remove(name);
+        startInfo.ArgumentList.Add(ServiceAssembly());
+        foreach (var name in startInfo.Environment.Keys.Where(IsServiceSetting).ToList()) startInfo.Environment.Remove(name);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[name] = value;
 
@@ -133,11 +132,24 @@ internal sealed class ServiceProcess : IDisposable
         _process.Dispose();
     }
 
-    private static bool IsDatabaseSetting(string name) =>
+    // The test runner's own settings must not reach the service; TIMELINE_PG_BIN may, to find PostgreSQL.
+    private static bool IsServiceSetting(string name) =>
         name.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("Timeline__", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("TIMELINE_", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("TIMELINE_TEST_CONNECTION", StringComparison.OrdinalIgnoreCase)
         || name.Equals("ASPNETCORE_URLS", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The service's own build output, for the configuration and framework the tests were built with. The copy beside
+    /// the tests cannot run: JasperFx scans its folder and would load the test assembly, whose dependencies it lacks.
+    /// </summary>
+    private static string ServiceAssembly()
+    {
+        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = framework.Parent!;
+        var path = Path.Combine(TestDirectories.RepositoryRoot, "src", "Timeline", "bin", configuration.Name, framework.Name, "Timeline.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("The service is not built where the tests expect it", path);
+    }
 
     private static string DotnetHost()
     {

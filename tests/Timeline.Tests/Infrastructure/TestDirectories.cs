@@ -2,9 +2,21 @@ using System.Security.Cryptography;
 
 namespace Timeline.Tests.Infrastructure;
 
-/// <summary>Scratch folders under the temp directory that the <c>postgres</c> user can enter when tests run as root.</summary>
+/// <summary>The repository's folders, and scratch folders the <c>postgres</c> user can enter when tests run as root.</summary>
 public static class TestDirectories
 {
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Timeline.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException($"No Timeline.sln above {AppContext.BaseDirectory}");
+    }
+
     public static string Create(string purpose)
     {
         var path = Path.Combine(Path.GetTempPath(), $"timeline-{purpose}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
