@@ -90,7 +90,7 @@ internal sealed class CareerView
         }
     }
 
-    public IEnumerable<PartyRoleHeld> PartyRoles()
+    public IEnumerable<(PartyRoleHeld Role, bool Held, bool Ended)> PartyRoles()
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldPartyRole))
         {
@@ -100,9 +100,8 @@ internal sealed class CareerView
             var ends = IntervalEnds(supporting)
                 .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Party!))
                 .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftPartyRole, claims[0].Proposition.Object)).ToList();
-            var (held, _, approximate, _) = OnTheDay(start, ends);
-            if (!held) continue;
-            yield return new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate, supporting.Select(c => c.Id).ToList());
+            var (held, ended, approximate, _) = OnTheDay(start, ends);
+            yield return (new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
 

@@ -32,6 +32,7 @@ public sealed record CurrentStatus(
     IReadOnlyList<OfficeHeld> FormerOffices,
     IReadOnlyList<PartyMembership> Parties,
     IReadOnlyList<PartyRoleHeld> PartyRoles,
+    IReadOnlyList<PartyRoleHeld> FormerPartyRoles,
     int OpenContradictions,
     IReadOnlyList<ContradictionView> Contradictions,
     long Version,
@@ -50,18 +51,21 @@ public sealed record CurrentStatus(
         var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since).ToList();
         var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
         var parties = view.Parties().ToList();
-        var roles = view.PartyRoles().ToList();
+        var allRoles = view.PartyRoles().ToList();
+        var roles = allRoles.Where(r => r.Held).Select(r => r.Role).ToList();
+        var formerRoles = allRoles.Where(r => r.Ended).Select(r => r.Role).ToList();
         var contradictions = view.Contradictions().ToList();
 
         return new CurrentStatus(
             dossier.Id,
             dossier.Name,
             dossier.Aliases,
-            ComposeStatusLine(held, former, parties, roles),
+            ComposeStatusLine(held, former, parties, roles, formerRoles),
             held,
             former,
             parties,
             roles,
+            formerRoles,
             contradictions.Count(c => c.State == ContestState.Open),
             contradictions,
             dossier.Version,
@@ -73,7 +77,7 @@ public sealed record CurrentStatus(
     }
 
     private static string ComposeStatusLine(
-        List<OfficeHeld> held, List<OfficeHeld> former, List<PartyMembership> parties, List<PartyRoleHeld> roles)
+        List<OfficeHeld> held, List<OfficeHeld> former, List<PartyMembership> parties, List<PartyRoleHeld> roles, List<PartyRoleHeld> formerRoles)
     {
         if (held.Count > 0)
         {
@@ -81,9 +85,10 @@ public sealed record CurrentStatus(
             return primary.Pending is null ? primary.Office : $"{primary.Office} — {primary.Pending}";
         }
 
-        if (former.Count > 0) return $"Former {former[0].Office}";
         if (roles.Count > 0) return $"{roles[0].Role}, {roles[0].Party}";
+        if (former.Count > 0) return $"Former {former[0].Office}";
         if (parties.Count > 0) return $"Member of {parties[0].Party}";
+        if (formerRoles.Count > 0) return $"Former {formerRoles[0].Role}, {formerRoles[0].Party}";
         return "No office on record";
     }
 }

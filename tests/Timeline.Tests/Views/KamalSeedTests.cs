@@ -144,6 +144,16 @@ public sealed class KamalSeedTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task anis_qaimkhani_reads_as_a_former_deputy_convener()
+    {
+        var status = await GetOk("/api/people/anis-qaimkhani");
+
+        status.GetProperty("statusLine").GetString().ShouldBe("Former Deputy Convener of the Co-ordination Committee, Muttahida Qaumi Movement");
+        status.GetProperty("partyRoles").GetArrayLength().ShouldBe(0);
+        Strings(status.GetProperty("formerPartyRoles"), r => r.GetProperty("role")).ShouldBe(["Deputy Convener of the Co-ordination Committee"]);
+    }
+
+    [Fact]
     public async Task on_2008_06_01_he_was_mayor_of_karachi()
     {
         var status = await GetOk($"{Kamal}?validAt=2008-06-01");
