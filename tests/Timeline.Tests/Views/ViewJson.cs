@@ -20,29 +20,6 @@ internal static class ViewJson
     public static DateTimeOffset ParseRecordedAt(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    /// <summary>
-    /// A copy with every ISO 8601 time truncated to whole microseconds (PostgreSQL's precision), for comparing views
-    /// whose only difference would be sub-microsecond digits of recorded times.
-    /// </summary>
-    public static JsonNode? TruncateTimesToMicroseconds(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                var copy = new JsonObject();
-                foreach (var (key, value) in o) copy[key] = TruncateTimesToMicroseconds(value);
-                return copy;
-            case JsonArray a:
-                return new JsonArray([.. a.Select(TruncateTimesToMicroseconds)]);
-            case JsonValue v when v.TryGetValue<string>(out var text) && text.Length >= 20 && text[10] == 'T'
-                                  && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time):
-                var truncated = time.AddTicks(-(time.Ticks % 10));
-                return JsonValue.Create(truncated.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture));
-            default:
-                return node?.DeepClone();
-        }
-    }
-
     /// <summary>Null when equal; otherwise the path of the first difference and both values.</summary>
     public static string? FirstDifference(JsonNode? expected, JsonNode? actual, string path = "$")
     {
