@@ -3,6 +3,7 @@ using System.Globalization;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Timeline.People;
@@ -11,6 +12,7 @@ using Timeline.People;
 // events raw (FetchStreamAsync) in the same process. Usage: dotnet run -c Release --project bench/Timeline.Bench [sizes...]
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100, 1_000, 5_000];
 var builder = Host.CreateApplicationBuilder(["--Timeline:DataDirectory=.timeline-bench"]);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddTimelineDatabase();
 builder.Services.AddTimelineStore();
 using var host = builder.Build();
