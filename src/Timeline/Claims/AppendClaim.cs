@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Timeline.Hosting;
 using Timeline.People;
 using Timeline.Sources;
@@ -9,6 +10,17 @@ namespace Timeline.Claims;
 public static class AppendClaimEndpoint
 {
     [WolverinePost("/api/people/{id}/claims")]
+    [Tags("Claims")]
+    [EndpointSummary("Append a claim about a person")]
+    [EndpointDescription("type names an event of the catalogue. Honours If-Match (412 when the stream moved on) and Idempotency-Key. The quote must occur in the source's text.")]
+    [ProducesResponseType<AppendedEntry>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public static async Task<IResult> Post(
         string id, AppendClaimRequest? request, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Timeline.Hosting;
 using Wolverine.Http;
 
@@ -12,6 +13,11 @@ public static class ClaimQueries
 
     /// <summary>Claims in recorded order, filtered by the person they are about, who made them, or their source.</summary>
     [WolverineGet("/api/claims")]
+    [Tags("Claims")]
+    [EndpointSummary("Claims by person, claimant or source")]
+    [EndpointDescription("In recorded order.")]
+    [ProducesResponseType<ClaimList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> List(string? person, string? claimant, string? source, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
@@ -30,6 +36,10 @@ public static class ClaimQueries
     }
 
     [WolverineGet("/api/claims/{claimId}")]
+    [Tags("Claims")]
+    [EndpointSummary("One claim with its attribution, rulings and retraction")]
+    [ProducesResponseType<ClaimRecord>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid claimId, HttpContext context, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<ClaimRecord>(claimId, ct) is { } claim
             ? HttpCaching.Json(context, claim)

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Timeline.Hosting;
 using Timeline.People;
@@ -22,6 +23,17 @@ public static class RuleOnClaimEndpoint
     }
 
     [WolverinePost("/api/claims/{claimId}/rulings")]
+    [Tags("Claims")]
+    [EndpointSummary("Record a fact-checker's verdict on a claim")]
+    [EndpointDescription("verdict: true, false, misleading or unproven. A true or false ruling can resolve a contradiction. Honours If-Match and Idempotency-Key.")]
+    [ProducesResponseType<AppendedEntry>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public static async Task<IResult> Post(
         Guid claimId, RuleOnClaim? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Timeline.Hosting;
 using Wolverine.Http;
 
@@ -12,6 +13,11 @@ public static class ContradictionQueries
 
     /// <summary>Contested propositions, newest first: state=open (default), resolved or all; optionally one person's.</summary>
     [WolverineGet("/api/contradictions")]
+    [Tags("Contradictions")]
+    [EndpointSummary("Contested propositions, newest first")]
+    [EndpointDescription("state: open (default), resolved or all; person filters to one person. Each side lists its claims with claimant, role, publisher, quote and times.")]
+    [ProducesResponseType<ContradictionList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> List(string? state, string? person, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         IQueryable<Contradiction> query = session.Query<Contradiction>();

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Wolverine.Http;
@@ -15,6 +16,12 @@ public static class PersonQueries
     public const int MaxEventsPerPage = 1_000;
 
     [WolverineGet("/api/people/{id}")]
+    [Tags("People")]
+    [EndpointSummary("Current status of a person")]
+    [EndpointDescription("Offices, party, roles, the status line and contradictions. validAt=YYYY-MM-DD: as things stood in the world that day; recordedAt=<ISO time>: as the record stood then; both together.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<CurrentStatus>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Status(
         string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
@@ -25,6 +32,12 @@ public static class PersonQueries
     }
 
     [WolverineGet("/api/people/{id}/timeline")]
+    [Tags("People")]
+    [EndpointSummary("A career in valid-time order")]
+    [EndpointDescription("Every claim about the person with its sources and contest, ruling and retraction state. validAt: the claims begun by that date; recordedAt: the record as it stood then.")]
+    [ProducesResponseType<CareerTimeline>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Timeline(string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
@@ -33,6 +46,12 @@ public static class PersonQueries
     }
 
     [WolverineGet("/api/people/{id}/events")]
+    [Tags("People")]
+    [EndpointSummary("The raw stream")]
+    [EndpointDescription("Events after a stream version, in recorded order, with recorded times and global sequences; next is the cursor for the following page.")]
+    [ProducesResponseType<EventPage>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Events(string id, long? after, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (after is < 0 || limit is < 1 or > MaxEventsPerPage)

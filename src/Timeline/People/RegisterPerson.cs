@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Timeline.Claims;
 using Timeline.Hosting;
@@ -27,6 +28,15 @@ public static class RegisterPersonEndpoint
     }
 
     [WolverinePost("/api/people")]
+    [Tags("People")]
+    [EndpointSummary("Register a person")]
+    [EndpointDescription("Opens the person's stream under a slug id. Honours Idempotency-Key.")]
+    [ProducesResponseType<RegisteredPerson>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> Post(RegisterPerson? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Timeline.Hosting;
 using Wolverine.Http;
@@ -31,6 +32,16 @@ public static class RegisterSourceEndpoint
     }
 
     [WolverinePost("/api/sources")]
+    [Tags("Sources")]
+    [EndpointSummary("Register a source document")]
+    [EndpointDescription("Stores a source once. The same url and text again answers 200 with the same id; the same url with another text is 409: sources are never edited.")]
+    [ProducesResponseType<RegisteredSource>(StatusCodes.Status201Created)]
+    [ProducesResponseType<RegisteredSource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> Post(RegisterSource? command, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();
@@ -68,6 +79,11 @@ public static class RegisterSourceEndpoint
     }
 
     [WolverineGet("/api/sources/{id}")]
+    [Tags("Sources")]
+    [EndpointSummary("A registered source, with its full text")]
+    [EndpointDescription("Every GET carries an ETag; If-None-Match answers 304.")]
+    [ProducesResponseType<SourceDocument>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string id, IQuerySession session, HttpContext context, CancellationToken ct) =>
         await session.LoadAsync<SourceDocument>(id, ct) is { } source
             ? HttpCaching.Json(context, source)
