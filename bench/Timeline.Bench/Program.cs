@@ -7,9 +7,13 @@ using Microsoft.Extensions.Logging;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Timeline.People;
+using Timeline.Sources;
+using Npgsql;
+using Microsoft.AspNetCore.Http;
 
-// What a recordedAt read costs as a person's stream grows, against the baseline of Marten reading the same
-// events raw (FetchStreamAsync) in the same process. Usage: dotnet run -c Release --project bench/Timeline.Bench [sizes...]
+// How reads at a recorded time and appends cost as a person's stream grows, each against a Marten baseline in the
+// same process: FetchStreamAsync of the same events, and a bare append to a store without projections.
+// Usage: dotnet run -c Release --project bench/Timeline.Bench [sizes...]
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100, 1_000, 5_000];
 var builder = Host.CreateApplicationBuilder(["--Timeline:DataDirectory=.timeline-bench"]);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -21,7 +25,7 @@ var store = host.Services.GetRequiredService<IDocumentStore>();
 await store.Advanced.ResetAllData();
 
 var source = new SourceRef("src-bench", "https://example.org/bench", "Bench", "Bench", DateTimeOffset.UnixEpoch);
-Console.WriteLine("events | raw fetch ms | recordedAt read ms | ratio | recordedAt µs/event");
+Console.WriteLine("events | raw fetch ms | recordedAt read ms | ratio | recordedAt µs/event | now read ms");
 foreach (var size in sizes)
 {
     var id = $"bench-{size}";
@@ -53,8 +57,60 @@ foreach (var size in sizes)
         await using var q = store.QuerySession();
         _ = CurrentStatus.From(PersonDossier.Replay(await q.Events.FetchStreamAsync(id, timestamp: at)), null, at);
     });
+    var now = await Median(async () =>
+    {
+        await using var q = store.QuerySession();
+        _ = CurrentStatus.From((await PersonQueries.LoadNowAsync(q, id, CancellationToken.None))!);
+    });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{size,6} | {raw,12:F2} | {read,18:F2} | {read / raw,5:F2} | {read * 1000 / size,8:F1}"));
+        $"{size,6} | {raw,12:F2} | {read,18:F2} | {read / raw,5:F2} | {read * 1000 / size,8:F1} | {now,11:F2}"));
+}
+
+// Appends: the service's whole write path (source and quote check, fetch for writing, decide, inline projections)
+// against Marten appending the same event to a store with no projections.
+await using (var session = store.LightweightSession())
+{
+    session.Store(new SourceDocument { Id = source.Id, Url = source.Url, Publisher = source.Publisher, Title = source.Title, Text = "a quote", TextHash = "bench" });
+    await session.SaveChangesAsync();
+}
+
+using var bare = DocumentStore.For(o =>
+{
+    o.Connection(host.Services.GetRequiredService<NpgsqlDataSource>());
+    o.DatabaseSchemaName = "bench_raw";
+    o.Events.StreamIdentity = StreamIdentity.AsString;
+});
+await bare.Advanced.Clean.CompletelyRemoveAllAsync();
+var unkeyed = new WriteRequest(null, "");
+Console.WriteLine();
+Console.WriteLine("events | raw append ms | timeline append ms | ratio");
+foreach (var size in sizes)
+{
+    var id = $"bench-{size}";
+    var rawId = $"raw-{size}";
+    await using (var session = bare.LightweightSession())
+    {
+        session.Events.StartStream(rawId, new PersonRegistered(rawId, "Bench", [], "bench"));
+        await session.SaveChangesAsync();
+    }
+
+    var n = 0;
+    var rawAppend = await Median(async () =>
+    {
+        await using var session = bare.LightweightSession();
+        session.Events.Append(rawId, new StatementMade(
+            new ClaimDetails(Guid.NewGuid(), new Proposition(rawId, "said", $"topic {n++ % 40}"), Stance.Asserts, null,
+                new ValidTime(new PartialDate(2000)), new Attribution(source, new Claimant("claimant"), "quote", "bench")), "statement"));
+        await session.SaveChangesAsync();
+    });
+    var timelineAppend = await Median(async () =>
+    {
+        var request = new AppendClaimRequest("StatementMade", null, "2000", source.Id, new ClaimantInput("claimant"), "quote", "bench",
+            Predicate: "said", Object: $"topic {n++ % 40}", Statement: "statement");
+        var result = await AppendClaimEndpoint.AppendAsync(store, id, request, null, unkeyed, TimeProvider.System, CancellationToken.None);
+        if (result is not IStatusCodeHttpResult { StatusCode: 201 }) throw new InvalidOperationException($"append refused: {result}");
+    });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,6} | {rawAppend,12:F2} | {timelineAppend,18:F2} | {timelineAppend / rawAppend,5:F2}"));
 }
 
 await host.StopAsync();
@@ -63,7 +119,7 @@ static async Task<double> Median(Func<Task> run)
 {
     for (var i = 0; i < 3; i++) await run();
     var times = new List<double>();
-    for (var i = 0; i < 9; i++)
+    for (var i = 0; i < 15; i++)
     {
         var watch = Stopwatch.StartNew();
         await run();

@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Timeline.Hosting;
-using Timeline.People;
 using Timeline.Sources;
 using Wolverine.Http;
 
@@ -50,52 +49,53 @@ public static class AppendClaimEndpoint
                     $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
             }
 
-            if (request.ClaimId is { } given && await query.LoadAsync<ClaimRecord>(given, ct) is { } elsewhere && elsewhere.PersonId != personId)
-            {
-                return Problems.Conflict($"Claim id {given} is already used by a claim about '{elsewhere.PersonId}'.");
-            }
         }
 
         var claimId = request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow());
         return await StreamWrites.AppendAsync(store, personId, expectedVersion, write,
-            dossier => Decide(dossier, request, claimId, validTime, source),
-            Respond, time, ct);
-    }
-
-    public static Decision Decide(PersonDossier dossier, AppendClaimRequest request, Guid claimId, ValidTime? validTime, SourceDocument source)
-    {
-        ClaimRecord? target = null;
-        if (ClaimTypes.NeedsTarget(request.Type!))
-        {
-            target = dossier.FindClaim(request.TargetClaimId!.Value);
-            if (target is null) return Decision.Refuse(Problems.Invalid("targetClaimId", $"{request.TargetClaimId} is not a claim about '{dossier.Id}'"));
-        }
-
-        var appended = ClaimTypes.Build(dossier.Id, request, claimId, validTime, source.ToRef(), target);
-        if (dossier.Locate(claimId) is not null)
-        {
-            var same = appended switch
+            async (session, person) =>
             {
-                IClaimEvent claim => dossier.FindClaim(claimId)?.Matches(claim) == true,
-                ClaimRetracted retraction => target?.Retraction?.RetractionId == claimId && retraction.ClaimId == target.Id,
-                _ => false,
-            };
-            return same
-                ? Decision.AlreadyDone(claimId)
-                : Decision.Refuse(Problems.Conflict($"Claim id {claimId} is already used in '{dossier.Id}' for a different claim."));
-        }
-
-        if (target?.Retraction is not null && appended is ClaimRetracted)
-        {
-            return Decision.Refuse(Problems.Conflict($"Claim {target.Id} was already retracted."));
-        }
-
-        return Decision.Append(claimId, appended);
+                var existing = await session.LoadAsync<ClaimRecord>(claimId, ct);
+                var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadAsync<ClaimRecord>(request.TargetClaimId!.Value, ct) : null;
+                return Decide(person.Id, request, claimId, validTime, source, existing, target);
+            },
+            time, ct);
     }
 
-    public static IResult Respond(PersonDossier dossier, Guid id)
+    /// <summary>
+    /// The append rules, pure. <paramref name="existing"/> is whatever already holds <paramref name="claimId"/>;
+    /// <paramref name="target"/> is the claim a dispute or retraction names.
+    /// </summary>
+    public static Decision Decide(
+        string personId, AppendClaimRequest request, Guid claimId, ValidTime? validTime, SourceDocument source, ClaimRecord? existing, ClaimRecord? target)
     {
-        var entry = dossier.Locate(id) ?? throw new InvalidOperationException($"{id} is not in '{dossier.Id}' after its append");
-        return TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
+        if (ClaimTypes.NeedsTarget(request.Type!) && (target is null || target.PersonId != personId))
+        {
+            return Decision.Refuse(Problems.Invalid("targetClaimId", $"{request.TargetClaimId} is not a claim about '{personId}'"));
+        }
+
+        if (existing is not null && existing.PersonId != personId)
+        {
+            return Decision.Refuse(Problems.Conflict($"Claim id {claimId} is already used by a claim about '{existing.PersonId}'."));
+        }
+
+        var appended = ClaimTypes.Build(personId, request, claimId, validTime, source.ToRef(), target);
+        switch (appended)
+        {
+            case ClaimRetracted when target!.Retraction?.RetractionId == claimId:
+                return Decision.AlreadyDone(claimId, target.Id);
+            case ClaimRetracted when existing is not null:
+                return Decision.Refuse(Problems.Conflict($"Id {claimId} is already used in '{personId}' for a claim."));
+            case ClaimRetracted when target!.Retraction is not null:
+                return Decision.Refuse(Problems.Conflict($"Claim {target.Id} was already retracted."));
+            case ClaimRetracted:
+                return Decision.Append(claimId, target!.Id, appended);
+            case IClaimEvent claim when existing is not null:
+                return existing.Matches(claim)
+                    ? Decision.AlreadyDone(claimId, claimId)
+                    : Decision.Refuse(Problems.Conflict($"Claim id {claimId} is already used in '{personId}' for a different claim."));
+            default:
+                return Decision.Append(claimId, claimId, appended);
+        }
     }
 }

@@ -12,6 +12,12 @@ public static class RecordedTime
     public static DateTimeOffset RecordedAt(this IEvent e) => new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
 }
 
+/// <summary>
+/// The answer to an append: where the new event stands in the person's stream and in the global order.
+/// <c>ClaimId</c> is the claim it is about: itself for a claim, the retracted or ruled claim otherwise.
+/// </summary>
+public sealed record AppendedEntry(Guid Id, Guid ClaimId, string PersonId, string Type, long Version, long Sequence, DateTimeOffset RecordedAt);
+
 public sealed record Retraction(Guid RetractionId, string Reason, Attribution Attribution, DateTimeOffset RecordedAt, long Version, long Sequence);
 
 public sealed record Ruling(
@@ -43,7 +49,10 @@ public sealed class ClaimRecord
     public Guid? DisputedClaimId { get; set; }
     public string? Reason { get; set; }
 
-    public long Version { get; set; }
+    // Not named Version: Marten would overwrite that on a multi-stream document with the last event's sequence.
+    [JsonPropertyName("version")]
+    public long StreamVersion { get; set; }
+
     public long Sequence { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
 
@@ -79,7 +88,7 @@ public sealed class ClaimRecord
             Value = c.Value,
             ValidTime = c.ValidTime,
             Attribution = c.Attribution,
-            Version = e.Version,
+            StreamVersion = e.Version,
             Sequence = e.Sequence,
             RecordedAt = e.RecordedAt(),
             SourceId = c.Attribution.Source.Id,
@@ -104,6 +113,16 @@ public sealed class ClaimRecord
         }
 
         return record;
+    }
+
+    /// <summary>Finds what an append produced about this claim, by its id: the claim itself, its retraction or a ruling.</summary>
+    public AppendedEntry? Locate(Guid id)
+    {
+        if (id == Id) return new AppendedEntry(Id, Id, PersonId, Type, StreamVersion, Sequence, RecordedAt);
+        if (Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
+        return Rulings.Find(x => x.RulingId == id) is { } ruling
+            ? new AppendedEntry(id, Id, PersonId, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt)
+            : null;
     }
 
     /// <summary>Whether a claim event says the same as this record (a retried append with the same claim id).</summary>

@@ -2,7 +2,6 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Timeline.Hosting;
-using Timeline.People;
 using Wolverine.Http;
 
 namespace Timeline.Claims;
@@ -53,21 +52,20 @@ public static class RuleOnClaimEndpoint
         var rulingId = command.RulingId ?? Guid.CreateVersion7(time.GetUtcNow());
         var now = time.GetUtcNow();
         return await StreamWrites.AppendAsync(store, claim.PersonId, expected, WriteRequest.For(context, key, command),
-            dossier =>
+            async (session, _) =>
             {
-                var target = dossier.FindClaim(claimId)!;
-                if (dossier.Locate(rulingId) is not null)
+                var target = (await session.LoadAsync<ClaimRecord>(claimId, ct))!;
+                if (target.Rulings.Exists(r => r.RulingId == rulingId)) return Decision.AlreadyDone(rulingId, claimId);
+                if (await session.LoadAsync<ClaimRecord>(rulingId, ct) is not null)
                 {
-                    return target.Rulings.Exists(r => r.RulingId == rulingId)
-                        ? Decision.AlreadyDone(rulingId)
-                        : Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used for something else."));
+                    return Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used for a claim."));
                 }
 
-                return Decision.Append(rulingId, new ClaimRuled(
+                return Decision.Append(rulingId, claimId, new ClaimRuled(
                     rulingId, claimId, target.Proposition, ParseVerdict(command.Verdict)!.Value, command.Rationale!.Trim(),
                     command.Reviewer!.Trim(), command.ReviewUrl, now));
             },
-            AppendClaimEndpoint.Respond, time, ct);
+            time, ct);
     }
 
     private static Verdict? ParseVerdict(string? text) =>

@@ -15,6 +15,9 @@ public sealed class IdempotencyRecord
     public string Id { get; set; } = "";
     public string RequestHash { get; set; } = "";
     public string ResourceId { get; set; } = "";
+
+    /// <summary>For claims, retractions and rulings: the claim document that holds the answer.</summary>
+    public Guid? ClaimId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -28,8 +31,8 @@ public sealed record WriteRequest(string? IdempotencyKey, string RequestHash)
         return new WriteRequest(key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
     }
 
-    public IdempotencyRecord Remember(string resourceId, DateTimeOffset now) =>
-        new() { Id = IdempotencyKey!, RequestHash = RequestHash, ResourceId = resourceId, CreatedAt = now };
+    public IdempotencyRecord Remember(string resourceId, Guid? claimId, DateTimeOffset now) =>
+        new() { Id = IdempotencyKey!, RequestHash = RequestHash, ResourceId = resourceId, ClaimId = claimId, CreatedAt = now };
 
     /// <summary>Null when the key is new; otherwise the id to replay, or a 422 when the key came with another body.</summary>
     public static ProblemHttpResult? CheckReplay(IdempotencyRecord record, WriteRequest request) =>

@@ -27,7 +27,7 @@ public static class StoreSetup
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 opts.Events.AddEventTypes(EventTypes);
 
-                opts.Projections.Add<PersonDossierProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<PersonProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ContradictionProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ClaimIndexProjection>(ProjectionLifecycle.Inline);
 

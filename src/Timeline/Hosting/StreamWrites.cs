@@ -1,21 +1,24 @@
+using JasperFx;
 using JasperFx.Events;
 using Marten;
-using JasperFx;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Claims;
 using Timeline.People;
 
 namespace Timeline.Hosting;
 
-/// <summary>What a write decided given the person's current record.</summary>
-public sealed record Decision(IResult? Refusal, Guid ResultId, IReadOnlyList<object> Events)
+/// <summary>What a write decided given the record: refuse, answer as before, or append.</summary>
+/// <param name="ResultId">The id the answer is about: the new claim, retraction or ruling.</param>
+/// <param name="ClaimId">The claim document that holds it.</param>
+public sealed record Decision(IResult? Refusal, Guid ResultId, Guid ClaimId, IReadOnlyList<object> Events)
 {
-    public static Decision Refuse(IResult problem) => new(problem, Guid.Empty, []);
+    public static Decision Refuse(IResult problem) => new(problem, Guid.Empty, Guid.Empty, []);
 
-    /// <summary>The write already happened (same claim id, same content): answer as the first time, append nothing.</summary>
-    public static Decision AlreadyDone(Guid resultId) => new(null, resultId, []);
+    /// <summary>The write already happened (same id, same content): answer as the first time, append nothing.</summary>
+    public static Decision AlreadyDone(Guid resultId, Guid claimId) => new(null, resultId, claimId, []);
 
-    public static Decision Append(Guid resultId, params object[] events) => new(null, resultId, events);
+    public static Decision Append(Guid resultId, Guid claimId, object e) => new(null, resultId, claimId, [e]);
 }
 
 /// <summary>
@@ -27,13 +30,13 @@ public static class StreamWrites
 {
     private const int MaxAttempts = 40;
 
+    /// <param name="decide">Decides on the fetched header, reading whatever claims it needs through the session.</param>
     public static async Task<IResult> AppendAsync(
         IDocumentStore store,
         string personId,
         long? expectedVersion,
         WriteRequest request,
-        Func<PersonDossier, Decision> decide,
-        Func<PersonDossier, Guid, IResult> respond,
+        Func<IDocumentSession, Person, Task<Decision>> decide,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -44,22 +47,24 @@ public static class StreamWrites
             {
                 if (request.IdempotencyKey is { } key && await session.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
                 {
-                    return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(session, personId, Guid.Parse(seen.ResourceId), respond, ct);
+                    return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(session, seen, ct);
                 }
 
                 var stream = expectedVersion is { } expected
-                    ? await session.Events.FetchForWriting<PersonDossier>(personId, expected, ct)
-                    : await session.Events.FetchForWriting<PersonDossier>(personId, ct);
+                    ? await session.Events.FetchForWriting<Person>(personId, expected, ct)
+                    : await session.Events.FetchForWriting<Person>(personId, ct);
                 if (stream.Aggregate is null) return Problems.NotFound($"No person '{personId}' is registered.");
 
-                var decision = decide(stream.Aggregate);
+                var decision = await decide(session, stream.Aggregate);
                 if (decision.Refusal is { } refusal) return refusal;
-                if (decision.Events.Count == 0) return respond(stream.Aggregate, decision.ResultId);
+                if (decision.Events.Count > 0)
+                {
+                    stream.AppendMany(decision.Events);
+                    if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+                    await session.SaveChangesAsync(ct);
+                }
 
-                stream.AppendMany(decision.Events);
-                if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), time.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                return await RespondAsync(session, personId, decision.ResultId, respond, ct);
+                return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
             }
             catch (Exception ex) when (IsLostRace(ex))
             {
@@ -69,7 +74,7 @@ public static class StreamWrites
                     await using var again = store.LightweightSession();
                     if (await again.LoadAsync<IdempotencyRecord>(request.IdempotencyKey, ct) is { } landed)
                     {
-                        return WriteRequest.CheckReplay(landed, request) ?? await RespondAsync(again, personId, Guid.Parse(landed.ResourceId), respond, ct);
+                        return WriteRequest.CheckReplay(landed, request) ?? await RespondAsync(again, landed, ct);
                     }
                 }
 
@@ -95,17 +100,20 @@ public static class StreamWrites
         or DocumentAlreadyExistsException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
         || (ex is MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } });
 
-    private static async Task<IResult> RespondAsync(
-        IDocumentSession session, string personId, Guid resultId, Func<PersonDossier, Guid, IResult> respond, CancellationToken ct)
+    private static Task<IResult> RespondAsync(IDocumentSession session, IdempotencyRecord seen, CancellationToken ct) =>
+        RespondAsync(session, Guid.Parse(seen.ResourceId), seen.ClaimId ?? Guid.Parse(seen.ResourceId), ct);
+
+    /// <summary>The same 201 for the first append and every replay of it: read back from the claim that holds it.</summary>
+    private static async Task<IResult> RespondAsync(IDocumentSession session, Guid resultId, Guid claimId, CancellationToken ct)
     {
-        var dossier = await session.LoadAsync<PersonDossier>(personId, ct)
-            ?? throw new InvalidOperationException($"'{personId}' has no dossier after a write");
-        return respond(dossier, resultId);
+        var entry = (await session.LoadAsync<ClaimRecord>(claimId, ct))?.Locate(resultId)
+            ?? throw new InvalidOperationException($"{resultId} is not on claim {claimId} after its append");
+        return TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
     }
 
     public static ProblemHttpResult? RefuseIfBadSlug(string personId) =>
-        Claims.Slugs.IsSlug(personId)
+        Slugs.IsSlug(personId)
             ? null
             : Problems.Create(StatusCodes.Status400BadRequest, "bad-person-id", "Not a person id",
-                $"'{personId}' is not a person id: use lower-case letters, digits and single dashes, at most {Claims.Slugs.MaxLength} characters.");
+                $"'{personId}' is not a person id: use lower-case letters, digits and single dashes, at most {Slugs.MaxLength} characters.");
 }

@@ -5,14 +5,12 @@ using Timeline.Claims;
 namespace Timeline.People;
 
 /// <summary>
-/// Everything the record holds about one person: the fold of their stream. Mutable on purpose: replaying a stream
-/// (for a recordedAt read) must cost linear time in its events, and copying an immutable list per event would not.
-/// All person views (status, timeline, contradictions) are pure functions of this fold.
+/// A person's stream header: who they are and where their stream stands. Kept small on purpose: it is what every
+/// write fetches, so an append costs the same at ten claims as at ten thousand. The claims live in their own
+/// documents (<see cref="ClaimRecord"/>).
 /// </summary>
-public sealed class PersonDossier
+public sealed class Person
 {
-    private Dictionary<Guid, ClaimRecord>? _index;
-
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
     public List<string> Aliases { get; set; } = [];
@@ -21,26 +19,56 @@ public sealed class PersonDossier
     public long Version { get; set; }
     public long LastSequence { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
-    public List<ClaimRecord> Claims { get; set; } = [];
 
-    public ClaimRecord? FindClaim(Guid claimId)
+    public static Person? Fold(Person? person, IEvent e)
     {
-        _index ??= Claims.ToDictionary(c => c.Id);
-        return _index.GetValueOrDefault(claimId);
-    }
-
-    /// <summary>Finds what an append produced, by its id: a claim, a retraction or a ruling.</summary>
-    public AppendedEntry? Locate(Guid id)
-    {
-        if (FindClaim(id) is { } claim) return new AppendedEntry(claim.Id, claim.Id, Id, claim.Type, claim.Version, claim.Sequence, claim.RecordedAt);
-        foreach (var c in Claims)
+        if (e.Data is PersonRegistered registered)
         {
-            if (c.Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, c.Id, Id, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
-            if (c.Rulings.Find(x => x.RulingId == id) is { } ruling) return new AppendedEntry(id, c.Id, Id, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt);
+            person = new Person
+            {
+                Id = registered.PersonId,
+                Name = registered.Name,
+                Aliases = [.. registered.Aliases],
+                RegisteredAt = e.RecordedAt(),
+                RegisteredSequence = e.Sequence,
+            };
         }
 
-        return null;
+        if (person is null) return null;
+        person.Version = e.Version;
+        person.LastSequence = e.Sequence;
+        person.LastRecordedAt = e.RecordedAt();
+        return person;
     }
+}
+
+public sealed class PersonProjection : SingleStreamProjection<Person, string>
+{
+    public override Person? Evolve(Person? snapshot, string id, IEvent e) => Person.Fold(snapshot, e);
+}
+
+/// <summary>
+/// Everything the record holds about one person: the header and every claim, in recorded order. Built either by
+/// replaying the stream (a recordedAt read) or from the stored documents the same fold produced (a read of now);
+/// all person views are pure functions of it. Mutable on purpose, so a replay costs linear time in the events.
+/// </summary>
+public sealed class PersonDossier
+{
+    private readonly Dictionary<Guid, ClaimRecord> _index = [];
+
+    private PersonDossier(Person person) => Person = person;
+
+    public Person Person { get; private set; }
+    public List<ClaimRecord> Claims { get; } = [];
+
+    public string Id => Person.Id;
+    public string Name => Person.Name;
+    public IReadOnlyList<string> Aliases => Person.Aliases;
+    public long Version => Person.Version;
+    public long LastSequence => Person.LastSequence;
+    public DateTimeOffset LastRecordedAt => Person.LastRecordedAt;
+
+    public ClaimRecord? FindClaim(Guid claimId) => _index.GetValueOrDefault(claimId);
 
     public static PersonDossier Replay(IEnumerable<IEvent> events)
     {
@@ -50,53 +78,48 @@ public sealed class PersonDossier
             dossier = Fold(dossier, e);
         }
 
-        return dossier ?? throw new InvalidOperationException("the stream has no events");
+        return dossier ?? throw new InvalidOperationException("the stream has no registration");
     }
 
-    public static PersonDossier Fold(PersonDossier? dossier, IEvent e)
+    /// <summary>The dossier from the stored header and claim documents.</summary>
+    public static PersonDossier Assemble(Person person, IEnumerable<ClaimRecord> claims)
     {
-        if (e.Data is PersonRegistered registered)
-        {
-            dossier = new PersonDossier
-            {
-                Id = registered.PersonId,
-                Name = registered.Name,
-                Aliases = [.. registered.Aliases],
-                RegisteredAt = e.RecordedAt(),
-                RegisteredSequence = e.Sequence,
-            };
-        }
-        else if (dossier is null)
-        {
-            return null!;
-        }
+        var dossier = new PersonDossier(person);
+        foreach (var claim in claims.OrderBy(c => c.Sequence)) dossier.Add(claim);
+        return dossier;
+    }
 
+    /// <summary>
+    /// The last sequence the claims carry (their own, or a retraction's or ruling's). Every event after the
+    /// registration leaves its sequence in exactly one claim, so a consistent read has it equal to the header's.
+    /// </summary>
+    public static long LastSequenceOf(Person person, IEnumerable<ClaimRecord> claims) =>
+        claims.Select(c => Math.Max(Math.Max(c.Sequence, c.Retraction?.Sequence ?? 0), c.Rulings.Count == 0 ? 0 : c.Rulings.Max(r => r.Sequence)))
+            .Append(person.RegisteredSequence)
+            .Max();
+
+    private static PersonDossier? Fold(PersonDossier? dossier, IEvent e)
+    {
+        if (e.Data is PersonRegistered) dossier = new PersonDossier(Person.Fold(null, e)!);
+        if (dossier is null) return null;
+
+        dossier.Person = Person.Fold(dossier.Person, e)!;
         switch (e.Data)
         {
             case IClaimEvent claim:
-                var record = ClaimRecord.From(e, claim);
-                dossier.Claims.Add(record);
-                dossier._index?.TryAdd(record.Id, record);
+                dossier.Add(ClaimRecord.From(e, claim));
                 break;
             case IClaimAmendment amendment:
                 dossier.FindClaim(amendment.ClaimId)?.Amend(e, amendment);
                 break;
         }
 
-        dossier.Version = e.Version;
-        dossier.LastSequence = e.Sequence;
-        dossier.LastRecordedAt = e.RecordedAt();
         return dossier;
     }
-}
 
-/// <summary>
-/// The answer to an append: where the new event stands in the person's stream and in the global order.
-/// <c>ClaimId</c> is the claim it is about: itself for a claim, the retracted or ruled claim otherwise.
-/// </summary>
-public sealed record AppendedEntry(Guid Id, Guid ClaimId, string PersonId, string Type, long Version, long Sequence, DateTimeOffset RecordedAt);
-
-public sealed class PersonDossierProjection : SingleStreamProjection<PersonDossier, string>
-{
-    public override PersonDossier Evolve(PersonDossier? snapshot, string id, IEvent e) => PersonDossier.Fold(snapshot, e);
+    private void Add(ClaimRecord claim)
+    {
+        Claims.Add(claim);
+        _index.TryAdd(claim.Id, claim);
+    }
 }

@@ -26,9 +26,8 @@ public static class PersonQueries
         string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
         if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
-        var dossier = await FetchDossierAsync(session, id, recorded, ct);
-        return dossier is null ? NotOnRecord(id, recorded) : HttpCaching.Json(context,
-            CurrentStatus.From(dossier, valid, recorded, DateOnly.FromDateTime((recorded ?? time.GetUtcNow()).UtcDateTime)));
+        var today = DateOnly.FromDateTime((recorded ?? time.GetUtcNow()).UtcDateTime);
+        return await ViewAsync(context, session, id, recorded, $"status|{today:O}", dossier => CurrentStatus.From(dossier, valid, recorded, today), ct);
     }
 
     [WolverineGet("/api/people/{id}/timeline")]
@@ -41,8 +40,7 @@ public static class PersonQueries
     public static async Task<IResult> Timeline(string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
-        var dossier = await FetchDossierAsync(session, id, recorded, ct);
-        return dossier is null ? NotOnRecord(id, recorded) : HttpCaching.Json(context, CareerTimeline.From(dossier, valid, recorded));
+        return await ViewAsync(context, session, id, recorded, "timeline", dossier => CareerTimeline.From(dossier, valid, recorded), ct);
     }
 
     [WolverineGet("/api/people/{id}/events")]
@@ -71,14 +69,53 @@ public static class PersonQueries
     }
 
     /// <summary>
-    /// The person's dossier now (the inline projection), or as the record stood at a recorded time: a replay of the
-    /// events recorded by then, through the same fold — linear in the person's events.
+    /// A person view. Of now: from the stored documents, and since it is a function of the stream version, the
+    /// query and the day, a poll whose ETag still matches costs one small read and gets 304. At a recorded time:
+    /// a replay of the events recorded by then, through the same fold, linear in the person's events.
     /// </summary>
-    public static async Task<PersonDossier?> FetchDossierAsync(IQuerySession session, string id, DateTimeOffset? recordedAt, CancellationToken ct)
+    private static async Task<IResult> ViewAsync<T>(
+        HttpContext context, IQuerySession session, string id, DateTimeOffset? recordedAt, string view, Func<PersonDossier, T> build, CancellationToken ct)
     {
-        if (!Slugs.IsSlug(id)) return null;
-        if (recordedAt is null) return await session.LoadAsync<PersonDossier>(id, ct);
+        if (!Slugs.IsSlug(id)) return NotOnRecord(id, recordedAt);
+        if (recordedAt is { } at)
+        {
+            var then = await ReplayAsync(session, id, at, ct);
+            return then is null ? NotOnRecord(id, recordedAt) : HttpCaching.Json(context, build(then));
+        }
 
+        var person = await session.LoadAsync<Person>(id, ct);
+        if (person is null) return NotOnRecord(id, null);
+        if (HttpCaching.NotModified(context, Tag(person)) is { } notModified) return notModified;
+
+        var dossier = await LoadNowAsync(session, id, ct) ?? throw new InvalidOperationException($"'{id}' vanished");
+        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person));
+
+        string Tag(Person p) => HttpCaching.Tag($"{view}|{p.Version}|{context.Request.QueryString}|{BuildId}");
+    }
+
+    // A new build may render the same record differently, so it changes every ETag.
+    private static readonly Guid BuildId = typeof(PersonQueries).Assembly.ManifestModule.ModuleVersionId;
+
+    /// <summary>
+    /// The dossier as the record stands, from the header and claim documents. The two reads are checked against each
+    /// other (every event leaves its sequence on the header and on one claim) and repeated if a write fell between.
+    /// </summary>
+    public static async Task<PersonDossier?> LoadNowAsync(IQuerySession session, string id, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var claims = await session.Query<ClaimRecord>().Where(c => c.PersonId == id).ToListAsync(ct);
+            var person = await session.LoadAsync<Person>(id, ct);
+            if (person is null) return null;
+            if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        return events.Count == 0 ? null : PersonDossier.Replay(events);
+    }
+
+    public static async Task<PersonDossier?> ReplayAsync(IQuerySession session, string id, DateTimeOffset recordedAt, CancellationToken ct)
+    {
         var events = await session.Events.FetchStreamAsync(id, timestamp: recordedAt, token: ct);
         return events.Count == 0 ? null : PersonDossier.Replay(events);
     }

@@ -57,8 +57,8 @@ public static class RegisterPersonEndpoint
 
         var registered = new PersonRegistered(
             command.Id!, command.Name!.Trim(), command.Aliases?.Select(a => a.Trim()).Distinct().ToList() ?? [], command.RecordedBy?.Trim() ?? "api");
-        session.Events.StartStream<PersonDossier>(command.Id!, registered);
-        if (key is not null) session.Insert(request.Remember(command.Id!, time.GetUtcNow()));
+        session.Events.StartStream<Person>(command.Id!, registered);
+        if (key is not null) session.Insert(request.Remember(command.Id!, null, time.GetUtcNow()));
         try
         {
             await session.SaveChangesAsync(ct);
@@ -79,8 +79,7 @@ public static class RegisterPersonEndpoint
     private static async Task<IResult> Created(IDocumentStore store, string id, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var dossier = await session.LoadAsync<PersonDossier>(id, ct) ?? throw new InvalidOperationException($"'{id}' has no dossier");
-        return TypedResults.Created($"/api/people/{id}",
-            new RegisteredPerson(dossier.Id, dossier.Name, dossier.Aliases, 1, dossier.RegisteredSequence));
+        var person = await session.LoadAsync<Person>(id, ct) ?? throw new InvalidOperationException($"'{id}' is not on record after registering");
+        return TypedResults.Created($"/api/people/{id}", new RegisteredPerson(person.Id, person.Name, person.Aliases, 1, person.RegisteredSequence));
     }
 }

@@ -28,7 +28,10 @@ public sealed class AppendDecisionTests
     private Decision Decide(AppendClaimRequest request, Guid? claimId = null)
     {
         ClaimTypes.Check(request, out var validTime).Any.ShouldBeFalse();
-        return AppendClaimEndpoint.Decide(_stream.Dossier(), request, claimId ?? request.ClaimId ?? Guid.NewGuid(), validTime, Source);
+        var dossier = _stream.Dossier();
+        var id = claimId ?? request.ClaimId ?? Guid.NewGuid();
+        var target = request.TargetClaimId is { } targetId ? dossier.FindClaim(targetId) : null;
+        return AppendClaimEndpoint.Decide(dossier.Id, request, id, validTime, Source, dossier.FindClaim(id), target);
     }
 
     /// <summary>Decides and, when the decision appends, puts its events on the stream as Marten would.</summary>
@@ -108,6 +111,16 @@ public sealed class AppendDecisionTests
         dispute.DisputedClaimId.ShouldBe(tender.Claim.ClaimId);
         dispute.Claim.Proposition.ShouldBe(tender.Claim.Proposition);
         dispute.Claim.Stance.ShouldBe(Stance.Denies);
+    }
+
+    [Fact]
+    public void a_claim_id_already_used_about_another_person_is_a_conflict()
+    {
+        var request = Request(nameof(ResignationTendered));
+        ClaimTypes.Check(request, out var validTime);
+        var elsewhere = new ClaimRecord { Id = Guid.NewGuid(), PersonId = "someone-else" };
+
+        StatusOf(AppendClaimEndpoint.Decide(StreamBuilder.PersonId, request, elsewhere.Id, validTime, Source, elsewhere, null)).ShouldBe(409);
     }
 
     [Fact]
