@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text.Json;
 using Shouldly;
 using Timeline.Hosting;
 using Timeline.Tests.Infrastructure;
@@ -36,6 +37,33 @@ public sealed class ServiceProcessTests : IDisposable
         using var client = new TcpClient();
         Should.Throw<SocketException>(() => client.Connect("127.0.0.1", postgresPort))
             .SocketErrorCode.ShouldBe(SocketError.ConnectionRefused);
+    }
+
+    [Fact]
+    public async Task the_first_run_serves_the_seeded_case_over_http_and_a_second_run_keeps_the_record_and_appends_nothing()
+    {
+        var first = await RunAndReadKamalAsync();
+        first.GetProperty("statusLine").GetString().ShouldBe("Senator — resignation tendered (contested)");
+        first.GetProperty("openContradictions").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+
+        var second = await RunAndReadKamalAsync();
+        second.GetProperty("version").GetInt64().ShouldBe(first.GetProperty("version").GetInt64(), "the second start appended to the seeded record");
+        second.GetProperty("lastSequence").GetInt64().ShouldBe(first.GetProperty("lastSequence").GetInt64());
+        second.GetProperty("lastRecordedAt").GetString().ShouldBe(first.GetProperty("lastRecordedAt").GetString());
+    }
+
+    private async Task<JsonElement> RunAndReadKamalAsync()
+    {
+        using var service = ServiceProcess.Start(_workingDirectory);
+        await service.WaitUntilOkAsync("/health/ready", TimeSpan.FromMinutes(2));
+        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        using var response = await http.GetAsync("/api/people/mustafa-kamal");
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, text);
+
+        service.Terminate();
+        service.WaitForExit(TimeSpan.FromSeconds(60)).ShouldBeTrue(service.Output);
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     [Fact]
