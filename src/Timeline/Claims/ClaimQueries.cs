@@ -5,7 +5,8 @@ using Wolverine.Http;
 
 namespace Timeline.Claims;
 
-public sealed record ClaimList(IReadOnlyList<ClaimRecord> Items, int Count);
+/// <param name="Next">The cursor for the next page (pass it as <c>after</c>), or null on the last page.</param>
+public sealed record ClaimList(IReadOnlyList<ClaimRecord> Items, int Count, long? Next);
 
 public static class ClaimQueries
 {
@@ -15,10 +16,11 @@ public static class ClaimQueries
     [WolverineGet("/api/claims")]
     [Tags("Claims")]
     [EndpointSummary("Claims by person, claimant or source")]
-    [EndpointDescription("In recorded order.")]
+    [EndpointDescription("In recorded order; after= a global sequence (the previous page's next) pages on.")]
     [ProducesResponseType<ClaimList>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> List(string? person, string? claimant, string? source, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(
+        string? person, string? claimant, string? source, long? after, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
 
@@ -31,8 +33,10 @@ public static class ClaimQueries
         }
 
         if (!string.IsNullOrEmpty(source)) query = query.Where(c => c.SourceId == source);
-        var items = await query.OrderBy(c => c.Sequence).Take(limit ?? 200).ToListAsync(ct);
-        return HttpCaching.Json(context, new ClaimList(items, items.Count));
+        if (after is { } cursor) query = query.Where(c => c.Sequence > cursor);
+        var take = limit ?? 200;
+        var items = await query.OrderBy(c => c.Sequence).Take(take).ToListAsync(ct);
+        return HttpCaching.Json(context, new ClaimList(items, items.Count, items.Count == take ? items[^1].Sequence : null));
     }
 
     [WolverineGet("/api/claims/{claimId}")]

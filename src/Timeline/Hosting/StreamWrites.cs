@@ -57,14 +57,16 @@ public static class StreamWrites
 
                 var decision = await decide(session, stream.Aggregate);
                 if (decision.Refusal is { } refusal) return refusal;
-                if (decision.Events.Count > 0)
-                {
-                    stream.AppendMany(decision.Events);
-                    if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
-                    await session.SaveChangesAsync(ct);
-                }
+                if (decision.Events.Count == 0) return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
 
-                return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
+                stream.AppendMany(decision.Events);
+                if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+                await session.SaveChangesAsync(ct);
+
+                // Rich appends give the event its version, sequence and time before the commit: no read back needed.
+                var appended = stream.Events[^1];
+                return Created(new AppendedEntry(
+                    decision.ResultId, decision.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
             }
             catch (Exception ex) when (IsLostRace(ex))
             {
@@ -103,13 +105,15 @@ public static class StreamWrites
     private static Task<IResult> RespondAsync(IDocumentSession session, IdempotencyRecord seen, CancellationToken ct) =>
         RespondAsync(session, Guid.Parse(seen.ResourceId), seen.ClaimId ?? Guid.Parse(seen.ResourceId), ct);
 
-    /// <summary>The same 201 for the first append and every replay of it: read back from the claim that holds it.</summary>
+    /// <summary>A replay's 201, read back from the claim that holds the entry: the same answer as the first time.</summary>
     private static async Task<IResult> RespondAsync(IDocumentSession session, Guid resultId, Guid claimId, CancellationToken ct)
     {
         var entry = (await session.LoadAsync<ClaimRecord>(claimId, ct))?.Locate(resultId)
             ?? throw new InvalidOperationException($"{resultId} is not on claim {claimId} after its append");
-        return TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
+        return Created(entry);
     }
+
+    private static IResult Created(AppendedEntry entry) => TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
 
     public static ProblemHttpResult? RefuseIfBadSlug(string personId) =>
         Slugs.IsSlug(personId)

@@ -296,6 +296,26 @@ public sealed class KamalSeedTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task claims_page_on_with_the_sequence_cursor_without_gaps_or_repeats()
+    {
+        var all = (await GetOk("/api/claims?person=mustafa-kamal")).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
+        all.Count.ShouldBe(KamalClaimCount);
+
+        var paged = new List<Guid>();
+        long? next = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var body = await GetOk($"/api/claims?person=mustafa-kamal&limit=5{(next is null ? "" : $"&after={next}")}");
+            paged.AddRange(body.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+            var cursor = body.GetProperty("next");
+            if (cursor.ValueKind == JsonValueKind.Null) break;
+            next = cursor.GetInt64();
+        }
+
+        paged.ShouldBe(all);
+    }
+
+    [Fact]
     public async Task an_unchanged_status_is_not_sent_again_and_a_new_append_changes_the_etag()
     {
         var first = await Http.GetAsync(Kamal, Ct);
