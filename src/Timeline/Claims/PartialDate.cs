@@ -119,14 +119,6 @@ public sealed record ValidTime(PartialDate From, PartialDate? To = null, bool Is
 {
     public DatePrecision Precision => From.Precision;
 
-    /// <summary>Whether the interval (inclusive at its stated precision) covers a day; a point covers its own period.</summary>
-    public bool Covers(DateOnly day) => From.Start <= day && (To is null ? !IsInterval ? day <= From.End : true : day <= To.Value.End);
-
-    /// <summary>True when the day falls inside an imprecise boundary, so the answer is only "possibly".</summary>
-    public bool IsApproximateOn(DateOnly day) =>
-        (From.Precision != DatePrecision.Day && From.Contains(day)) ||
-        (To is { } to && to.Precision != DatePrecision.Day && to.Contains(day));
-
     /// <summary>Whether it had begun by the day (its start period began on or before it).</summary>
     public bool HasBegunBy(DateOnly day) => From.Start <= day;
 

@@ -21,8 +21,6 @@ public sealed class Contradiction
     /// <summary>When the claims last came to conflict; orders the list newest first.</summary>
     public DateTimeOffset? ContestedSince { get; set; }
 
-    public DateTimeOffset UpdatedAt { get; set; }
-    public long LastSequence { get; set; }
 
     public void Record(IEvent e)
     {
@@ -40,8 +38,6 @@ public sealed class Contradiction
         State = Standing.State;
         Kind = Standing.Kind;
         ContestedSince = PropositionLedger.ContestedSince(Claims);
-        UpdatedAt = e.RecordedAt();
-        LastSequence = e.Sequence;
     }
 }
 

@@ -82,7 +82,8 @@ public static class StreamWrites
 
                 if (expectedVersion is { } expected)
                 {
-                    var actual = (await store.QuerySession().Events.FetchStreamStateAsync(personId, ct))?.Version;
+                    await using var query = store.QuerySession();
+                    var actual = (await query.Events.FetchStreamStateAsync(personId, ct))?.Version;
                     return Problems.StreamMoved(personId, expected, actual);
                 }
 

@@ -65,7 +65,8 @@ public static class RegisterPersonEndpoint
         }
         catch (Exception ex) when (StreamWrites.IsLostRace(ex))
         {
-            if (key is not null && await store.QuerySession().LoadAsync<IdempotencyRecord>(key, ct) is { } raced)
+            await using var again = store.QuerySession();
+            if (key is not null && await again.LoadAsync<IdempotencyRecord>(key, ct) is { } raced)
             {
                 return WriteRequest.CheckReplay(raced, request) ?? await Created(store, raced.ResourceId, ct);
             }
