@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Timeline.Claims;
+using Timeline.Contradictions;
 using Timeline.Hosting;
 using Timeline.People;
 using Timeline.Sources;
@@ -18,7 +19,7 @@ var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.Invarian
 var builder = Host.CreateApplicationBuilder(["--Timeline:DataDirectory=.timeline-bench"]);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddTimelineDatabase();
-builder.Services.AddTimelineStore();
+builder.Services.AddTimelineStore().AddPeople().AddSources().AddClaims().AddContradictions();
 using var host = builder.Build();
 await host.StartAsync();
 var store = host.Services.GetRequiredService<IDocumentStore>();
