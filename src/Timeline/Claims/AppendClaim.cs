@@ -50,6 +50,11 @@ public static class AppendClaimEndpoint
                     $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
             }
 
+            // People are never removed, so a claimant found now stays registered.
+            if (request.Claimant?.PersonId is { } claimantId && await query.LoadAsync<Person>(claimantId.Trim(), ct) is null)
+            {
+                return Problems.Invalid("claimant.personId", $"'{claimantId}' is not a registered person: register the claimant with POST /api/people first");
+            }
         }
 
         var claimId = request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow());

@@ -15,6 +15,6 @@ public static class ClaimsSetup
         {
             opts.Events.AddEventTypes(EventTypes);
             opts.Projections.Add<ClaimIndexProjection>(ProjectionLifecycle.Inline);
-            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.Sequence);
+            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.ClaimantPersonId).Index(x => x.Sequence);
         });
 }

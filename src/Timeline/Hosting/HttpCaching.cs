@@ -35,39 +35,3 @@ public static class HttpCaching
 
     private static string Tag(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12).ToLower(CultureInfo.InvariantCulture)}\"";
 }
-
-/// <summary>Parses the two clocks' query parameters.</summary>
-public static class Clocks
-{
-    public static bool TryParse(string? validAt, string? recordedAt, out DateOnly? valid, out DateTimeOffset? recorded, out IResult? problem)
-    {
-        valid = null;
-        recorded = null;
-        problem = null;
-        if (!string.IsNullOrEmpty(validAt))
-        {
-            if (!DateOnly.TryParseExact(validAt, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-valid-at", "validAt is not a date",
-                    $"validAt must be a calendar date like 2008-06-01; got '{validAt}'.");
-                return false;
-            }
-
-            valid = day;
-        }
-
-        if (!string.IsNullOrEmpty(recordedAt))
-        {
-            if (!DateTimeOffset.TryParse(recordedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-            {
-                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-recorded-at", "recordedAt is not a time",
-                    $"recordedAt must be an ISO 8601 time like 2013-12-05T00:00:00Z; got '{recordedAt}'.");
-                return false;
-            }
-
-            recorded = at;
-        }
-
-        return true;
-    }
-}
