@@ -25,7 +25,12 @@ internal sealed class CareerView
         var counted = dossier.Claims.Where(Counts).ToList();
         UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
+        _endsOnRecord = Live(dossier.Claims).Where(c => c.Stance == Stance.Asserts && (c.End is not null || c.Kind.EndsOffice is not null))
+            .Select(c => c.Kind.EndsOffice is null ? c.Proposition.Key : c.Organization ?? c.Office!).ToHashSet();
     }
+
+    /// <summary>Offices (by proposition key) and bodies whose end some live claim gives, whatever its date: they need no scheduled end.</summary>
+    private readonly HashSet<string> _endsOnRecord;
 
     public int UndatedSetAside { get; }
 
@@ -77,7 +82,7 @@ internal sealed class CareerView
                 .Concat(AcceptedResignations(first.Proposition.Subject, body).Select(c => new TenureEnd(c.ValidTime?.From, EndCause.ResignationAccepted, c.Id)))
                 .ToList();
             var scheduled = supporting.Select(c => c.ScheduledEnd).Where(e => e is not null).Min();
-            if (ends.Count == 0 && scheduled is { } due) ends.Add(new TenureEnd(due, EndCause.TermEnded, supporting.First(c => c.ScheduledEnd == due).Id));
+            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(body) && scheduled is { } due) ends.Add(new TenureEnd(due, EndCause.TermEnded, supporting.First(c => c.ScheduledEnd == due).Id));
 
             var (held, ended, approximate, end) = OnTheDay(start ?? observed, [.. ends.Select(e => e.Date)]);
             // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
@@ -87,7 +92,8 @@ internal sealed class CareerView
 
             yield return (new Tenure(
                 first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
-                endedBy.FirstOrDefault()?.Cause, [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
+                ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
+                [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
                 standing.State == ContestState.Open, pending, [.. supporting.Select(c => c.Id)]), held, ended);
         }
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Timeline.Claims;
+using Timeline.Hosting;
 
-namespace Timeline.Hosting;
+namespace Timeline.Claims;
 
 /// <summary>The three clocks a view can be read at: valid time (the world), reported time (the sources), recorded time (the record).</summary>
 public sealed record Clocks(DateOnly? ValidAt, ReportedBy? ReportedBy, DateTimeOffset? RecordedAt)
