@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Scalar.AspNetCore;
+using Timeline.Changes;
 using Timeline.Hosting;
 using Timeline.Seeding;
 using Wolverine;
@@ -14,6 +15,7 @@ builder.Host.ApplyJasperFxExtensions();
 
 builder.AddTimelineDatabase();
 builder.Services.AddTimelineStore();
+builder.Services.AddChanges(builder.Configuration);
 // Static code generation only where `codegen write` ran at build time (the container image); dynamic elsewhere.
 var codegen = builder.Configuration.GetValue("Timeline:CodeGeneration", TypeLoadMode.Dynamic);
 builder.Services.CritterStackDefaults(x =>
@@ -40,6 +42,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestGuards>();
+app.UseReadYourWrites();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();

@@ -26,9 +26,9 @@ public static class HttpCaching
         context.Response.Headers.ETag = etag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        return ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : null;
+        if (ifNoneMatch.Length == 0 || !ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")) return null;
+        Telemetry.NotModified();
+        return Results.StatusCode(StatusCodes.Status304NotModified);
     }
 
     public static string Tag(string text) => Tag(System.Text.Encoding.UTF8.GetBytes(text));

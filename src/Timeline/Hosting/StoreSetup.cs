@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Timeline.Claims;
@@ -39,7 +40,8 @@ public static class StoreSetup
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .IntegrateWithWolverine()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold);
         return services;
     }
 
