@@ -117,7 +117,26 @@ public sealed class ChangeNotifications(
         }
         else
         {
+            if (payload.AsSpan(0, space).SequenceEqual(FeedShard)) InterlockedMax(ref _feedHead, number);
             Pulse();
+        }
+    }
+
+    private static readonly string FeedShard = $"{ChangeFeedProjection.ProjectionName}:All";
+
+    private long _feedHead;
+
+    /// <summary>The furthest position of the changes feed this node has heard of.</summary>
+    public long FeedHead => Interlocked.Read(ref _feedHead);
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
         }
     }
 

@@ -10,10 +10,16 @@ namespace Timeline.Changes;
 
 public sealed class ChangeStreamOptions
 {
-    /// <summary>Changes held for one client. A client this far behind is told so and disconnected; it resumes with Last-Event-ID.</summary>
-    public int SubscriberBuffer { get; set; } = 1_000;
+    /// <summary>Changes read ahead for one client: the most a subscriber holds in this node's memory.</summary>
+    public int SubscriberBuffer { get; set; } = 256;
+
+    /// <summary>A client this many events behind the feed is told so and disconnected; it resumes with Last-Event-ID.</summary>
+    public long MaxLag { get; set; } = 10_000;
 
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a client that fell behind gets to take what was already buffered, and the notice, before it is cut off.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -22,6 +28,8 @@ public sealed class ChangeStreamOptions
 /// </summary>
 public static class ChangeStream
 {
+    public const string TooFarBehind = "too-far-behind";
+
     [WolverineGet("/api/changes/stream")]
     [Tags("Changes")]
     [EndpointSummary("The changes feed as server-sent events")]
@@ -59,10 +67,10 @@ public static class ChangeStream
 
         using var _ = Telemetry.TrackSubscriber("sse");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var subscriber = new Subscriber(query.After);
         var buffer = Channel.CreateBounded<Change>(new BoundedChannelOptions(settings.SubscriberBuffer) { SingleWriter = true });
-        var reader = ReadAsync(store, notifications, query, buffer.Writer, stop.Token);
+        var reader = FeedAsync(store, notifications, query, buffer.Writer, subscriber, settings, stop);
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var delivered = query.After;
         try
         {
             while (true)
@@ -79,23 +87,23 @@ public static class ChangeStream
                 while (buffer.Reader.TryRead(out var change))
                 {
                     await response.WriteAsync($"id: {change.Id}\nevent: change\ndata: {JsonSerializer.Serialize(change, json)}\n\n", stop.Token);
-                    delivered = change.Id;
+                    subscriber.Delivered(change.Id);
                 }
 
                 await response.Body.FlushAsync(stop.Token);
             }
 
-            // The reader only completes the buffer when this client fell too far behind.
-            if (reader.IsCompletedSuccessfully && reader.Result)
+            if (subscriber.Behind)
             {
                 await response.WriteAsync(
-                    $"event: too-far-behind\ndata: {JsonSerializer.Serialize(new { resumeAfter = delivered, buffer = settings.SubscriberBuffer }, json)}\n\n", ct);
-                await response.Body.FlushAsync(ct);
+                    $"event: {TooFarBehind}\ndata: {JsonSerializer.Serialize(new { resumeAfter = subscriber.Position, maxLag = settings.MaxLag }, json)}\n\n", stop.Token);
+                await response.Body.FlushAsync(stop.Token);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or took longer than its grace to read what it was owed.
+            if (!ct.IsCancellationRequested) context.Abort();
         }
         finally
         {
@@ -111,10 +119,12 @@ public static class ChangeStream
         }
     }
 
-    /// <summary>Feeds the buffer from the database; true when it stopped because the buffer was full.</summary>
-    private static async Task<bool> ReadAsync(
-        IDocumentStore store, ChangeNotifications notifications, ChangeQuery query, ChannelWriter<Change> buffer, CancellationToken ct)
+    /// <summary>Feeds the buffer from the database until the client falls more than MaxLag events behind the feed.</summary>
+    private static async Task FeedAsync(
+        IDocumentStore store, ChangeNotifications notifications, ChangeQuery query, ChannelWriter<Change> buffer, Subscriber subscriber,
+        ChangeStreamOptions settings, CancellationTokenSource stop)
     {
+        var ct = stop.Token;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -128,22 +138,43 @@ public static class ChangeStream
 
                 foreach (var change in page.Items)
                 {
-                    if (!buffer.TryWrite(change))
+                    while (!buffer.TryWrite(change))
                     {
-                        buffer.TryComplete();
-                        return true;
+                        if (Math.Max(notifications.FeedHead, page.Next) - subscriber.Position > settings.MaxLag)
+                        {
+                            subscriber.FellBehind();
+                            stop.CancelAfter(settings.Grace);
+                            return;
+                        }
+
+                        // Room in the buffer, or news that the feed moved on (and the client perhaps too far behind).
+                        var moved = notifications.NextProgress;
+                        await Task.WhenAny(buffer.WaitToWriteAsync(ct).AsTask(), moved);
+                        ct.ThrowIfCancellationRequested();
                     }
                 }
 
                 query = query with { After = page.Next };
                 if (page.Items.Count < query.Limit) await woken.WaitAsync(ct);
             }
-
-            return false;
         }
         finally
         {
             buffer.TryComplete();
         }
+    }
+
+    private sealed class Subscriber(long position)
+    {
+        private long _position = position;
+        private volatile bool _behind;
+
+        public long Position => Interlocked.Read(ref _position);
+
+        public bool Behind => _behind;
+
+        public void Delivered(long id) => Interlocked.Exchange(ref _position, id);
+
+        public void FellBehind() => _behind = true;
     }
 }

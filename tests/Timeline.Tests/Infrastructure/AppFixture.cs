@@ -32,6 +32,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Timeline:SeedOnStart", "false");
             // Small enough that the changes tests reach these bounds quickly.
             builder.UseSetting("Timeline:Changes:SubscriberBuffer", "20");
+            builder.UseSetting("Timeline:Changes:MaxLag", "100");
             builder.UseSetting("Timeline:Changes:Heartbeat", "00:00:01");
             builder.UseSetting("Timeline:ReadYourWrites:MaxWait", "00:00:01");
         });
