@@ -21,6 +21,8 @@ public static class ChangesSetup
             opts.Projections.Errors.SkipSerializationErrors = false;
             opts.Projections.Errors.SkipUnknownEvents = false;
             opts.Projections.RebuildErrors.SkipApplyErrors = false;
+            // Persists each shard's status and failure, so /health/ready on any node can report a stopped projection.
+            opts.Events.EnableExtendedProgressionTracking = true;
         });
         services.Configure<ChangeStreamOptions>(configuration.GetSection("Timeline:Changes"));
         services.Configure<ReadYourWritesOptions>(configuration.GetSection("Timeline:ReadYourWrites"));

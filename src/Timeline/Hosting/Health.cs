@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
 using JasperFx.Events.Projections;
+using System.Collections.Concurrent;
+using JasperFx.Events.Daemon;
 using Marten;
+using Marten.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Timeline.Changes;
@@ -34,13 +37,48 @@ public sealed record ProjectionLag(
 /// stopped or paused it (a poisoned event, named by its sequence) or when it is behind and has not moved for
 /// <see cref="StallAfter"/>: busy is fine, stuck is not.
 /// </summary>
-public sealed class ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider time, ILogger<ProjectionHealthCheck> logger)
-    : IHealthCheck
+public sealed class ProjectionHealthCheck : IHealthCheck, IObserver<ShardState>, IDisposable
 {
     public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(60);
 
+    private readonly IDocumentStore _store;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProjectionHealthCheck> _logger;
+    private readonly IDisposable? _subscription;
     private readonly Dictionary<string, (long Position, DateTimeOffset Since)> _lastMoved = [];
+    private readonly ConcurrentDictionary<string, (long Sequence, string Error)> _failures = new();
     private IReadOnlyList<ProjectionLag> _latest = [];
+
+    public ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider time, ILogger<ProjectionHealthCheck> logger)
+    {
+        _store = store;
+        _dataSource = dataSource;
+        _time = time;
+        _logger = logger;
+        // The daemon restarts a paused shard, which fails again: remember the failure until the shard gets past it.
+        _subscription = (store.Storage.Database as IMartenDatabase)?.Tracker?.Subscribe(this);
+    }
+
+    public void OnNext(ShardState value)
+    {
+        if (value.Action is not (ShardAction.Paused or ShardAction.Stopped) || value.Exception is null) return;
+        var sequence = value.Failure?.Event?.Sequence ?? (value.Exception as ApplyEventException)?.Event?.Sequence;
+        if (sequence is not { } at) return;
+        var error = value.Failure?.Message ?? value.Exception.InnerException?.Message ?? value.Exception.Message;
+        _failures[value.ShardName] = (at, error);
+        _logger.LogError("Projection {Projection} stopped on event {Sequence}: {Error}", value.ShardName, at, error);
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void Dispose() => _subscription?.Dispose();
 
     public IReadOnlyList<ProjectionLag> Latest => Volatile.Read(ref _latest);
 
@@ -58,10 +96,6 @@ public sealed class ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource
 
         var data = lags.ToDictionary(l => l.Name, l => (object)l);
         var bad = lags.Where(l => l.Status != "healthy").ToList();
-        foreach (var failed in bad.Where(b => b.FailedAt is not null))
-        {
-            logger.LogError("Projection {Projection} stopped at event {Sequence}: {Error}", failed.Name, failed.FailedAt, failed.Error);
-        }
 
         return bad.Count == 0
             ? HealthCheckResult.Healthy($"{lags.Count} async projection(s) keeping up", data)
@@ -72,17 +106,17 @@ public sealed class ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource
 
     public async Task<IReadOnlyList<ProjectionLag>> MeasureAsync(CancellationToken ct)
     {
-        var schema = store.Options.Events.DatabaseSchemaName;
-        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        var schema = _store.Options.Events.DatabaseSchemaName;
+        var progress = await _store.Advanced.AllProjectionProgress(token: ct);
         long head;
-        await using (var command = dataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events"))
+        await using (var command = _dataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events"))
         {
             head = (long)(await command.ExecuteScalarAsync(ct))!;
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var lags = new List<ProjectionLag>();
-        foreach (var name in ProjectionProgress.AsyncShardNames(store))
+        foreach (var name in ProjectionProgress.AsyncShardNames(_store))
         {
             var state = progress.FirstOrDefault(p => p.ShardName == name);
             var position = state?.Sequence ?? 0;
@@ -90,14 +124,23 @@ public sealed class ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource
             var seconds = 0d;
             if (behind > 0)
             {
-                await using var oldest = dataSource.CreateCommand($"select min(timestamp) from {schema}.mt_events where seq_id > $1");
+                await using var oldest = _dataSource.CreateCommand($"select min(timestamp) from {schema}.mt_events where seq_id > $1");
                 oldest.Parameters.AddWithValue(position);
                 if (await oldest.ExecuteScalarAsync(ct) is DateTime at) seconds = Math.Max(0, (now - new DateTimeOffset(at, TimeSpan.Zero)).TotalSeconds);
             }
 
-            var status = Classify(name, state, position, behind, now);
+            // A failure seen here (this node runs the daemon) or persisted by whichever node does.
+            (long Sequence, string Error)? failure = _failures.TryGetValue(name, out var seen) ? seen
+                : state?.Failure?.Event?.Sequence is { } persisted ? (persisted, state.Failure.Message ?? "") : null;
+            if (failure is { } f && position >= f.Sequence)
+            {
+                _failures.TryRemove(name, out _);
+                failure = null;
+            }
+
+            var status = failure is not null ? "failed" : Classify(name, state, position, behind, now);
             lags.Add(new ProjectionLag(name, status, position, behind, Math.Round(seconds, 3), state?.AgentStatus,
-                state?.Failure?.Event?.Sequence, state?.Failure?.Message ?? state?.PauseReason));
+                failure?.Sequence, failure?.Error ?? state?.PauseReason));
         }
 
         Volatile.Write(ref _latest, lags);
@@ -106,7 +149,7 @@ public sealed class ProjectionHealthCheck(IDocumentStore store, NpgsqlDataSource
 
     private string Classify(string name, ShardState? state, long position, long behind, DateTimeOffset now)
     {
-        if (state?.Failure is not null || state?.AgentStatus is "Paused" or "Stopped") return "failed";
+        if (state?.AgentStatus is "Paused" or "Stopped") return "failed";
         lock (_lastMoved)
         {
             if (!_lastMoved.TryGetValue(name, out var last) || last.Position != position || behind == 0) _lastMoved[name] = (position, now);
