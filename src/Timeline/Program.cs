@@ -43,6 +43,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestGuards>();
 app.UseReadYourWrites();
+app.UseMiddleware<DefaultCacheControl>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();

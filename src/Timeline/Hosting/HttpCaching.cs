@@ -36,6 +36,28 @@ public static class HttpCaching
     private static string Tag(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12).ToLower(CultureInfo.InvariantCulture)}\"";
 }
 
+/// <summary>
+/// Every GET says how it may be cached: a view that set nothing gets <c>no-cache</c> (store it, but revalidate with
+/// its ETag each time), so no proxy serves a stale status. Views set their own; the event stream and health say no-store.
+/// </summary>
+public sealed class DefaultCacheControl(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpContext)state).Response.Headers;
+                if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-cache";
+                return Task.CompletedTask;
+            }, context);
+        }
+
+        return next(context);
+    }
+}
+
 /// <summary>Parses the two clocks' query parameters.</summary>
 public static class Clocks
 {

@@ -8,7 +8,7 @@ public static class Preconditions
 {
     public const int MaxIdempotencyKeyLength = 200;
 
-    /// <summary>Parses If-Match: "5" or 5. Null when absent. A weak tag (W/"5") is refused: If-Match needs strong comparison (RFC 9110 13.1.1).</summary>
+    /// <summary>Parses If-Match: "5" or 5. Null when absent. A weak tag (W/"5") fails the precondition.</summary>
     public static bool TryGetExpectedVersion(HttpRequest request, out long? version, out ProblemHttpResult? problem)
     {
         version = null;
@@ -19,8 +19,9 @@ public static class Preconditions
         var text = header.Trim();
         if (text.StartsWith("W/", StringComparison.OrdinalIgnoreCase))
         {
-            problem = Problems.Create(StatusCodes.Status400BadRequest, "weak-if-match", "If-Match cannot be weak",
-                $"If-Match compares strongly, so a weak tag never matches; send the version as a strong tag like \"3\"; got {header}.");
+            // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, so the precondition fails.
+            problem = Problems.Create(StatusCodes.Status412PreconditionFailed, "weak-if-match", "A weak tag never matches If-Match",
+                $"If-Match needs the stream version as a strong tag, like \"3\"; got {header}. Nothing was written.");
             return false;
         }
 
