@@ -26,12 +26,34 @@ public static class HttpCaching
         context.Response.Headers.ETag = etag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        return ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : null;
+        if (ifNoneMatch.Length == 0 || !ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")) return null;
+        Telemetry.NotModified();
+        return Results.StatusCode(StatusCodes.Status304NotModified);
     }
 
     public static string Tag(string text) => Tag(System.Text.Encoding.UTF8.GetBytes(text));
 
     private static string Tag(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12).ToLower(CultureInfo.InvariantCulture)}\"";
+}
+
+/// <summary>
+/// Every GET says how it may be cached: a view that set nothing gets <c>no-cache</c> (store it, but revalidate with
+/// its ETag each time), so no proxy serves a stale status. Views set their own; the event stream and health say no-store.
+/// </summary>
+public sealed class DefaultCacheControl(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpContext)state).Response.Headers;
+                if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-cache";
+                return Task.CompletedTask;
+            }, context);
+        }
+
+        return next(context);
+    }
 }

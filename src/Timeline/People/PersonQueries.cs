@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Timeline.Changes;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Wolverine.Http;
@@ -84,14 +85,20 @@ public static class PersonQueries
             return then is null ? NotOnRecord(id, at) : HttpCaching.Json(context, build(then));
         }
 
+        // A poll that finds nothing new is answered from the version the database last announced: no round trip.
+        var versions = context.RequestServices.GetRequiredService<StreamVersions>();
+        if (versions.TryGet(id, out var known) && HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
+
+        var fill = versions.BeginFill();
         var person = await session.LoadAsync<Person>(id, ct);
         if (person is null) return NotOnRecord(id, null);
-        if (HttpCaching.NotModified(context, Tag(person)) is { } notModified) return notModified;
+        versions.Fill(fill, id, person.Version);
+        if (HttpCaching.NotModified(context, Tag(person.Version)) is { } notModified) return notModified;
 
         var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
-        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person));
+        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person.Version));
 
-        string Tag(Person p) => HttpCaching.Tag($"{view}|{p.Version}|{context.Request.QueryString}|{BuildId}");
+        string Tag(long version) => HttpCaching.Tag($"{view}|{version}|{context.Request.QueryString}|{BuildId}");
     }
 
     // A new build may render the same record differently, so it changes every ETag.
