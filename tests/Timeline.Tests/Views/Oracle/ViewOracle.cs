@@ -54,6 +54,12 @@ internal sealed class ViewOracle
     {
         /// <summary>An interval end with no cause recorded before an OfficeLeft that gives one: the service says "unstated".</summary>
         public static bool UnstatedCauseBesideAStatedOne { get; set; } = true;
+
+        /// <summary>Several claims give the scheduled end that ended a term: the service's endedBy names only the first.</summary>
+        public static bool ScheduledEndNamesOneClaim { get; set; } = true;
+
+        /// <summary>A dispute dated or published before its target, read between the two: the service throws (the generator avoids it).</summary>
+        public static bool DisputeDatedBeforeItsTarget { get; set; } = true;
     }
 
     private const string HeldOffice = "held-office";
@@ -290,11 +296,13 @@ internal sealed class ViewOracle
                     .Select(c => new End(c.C.ValidTime?.From, "resignationAccepted", c.C.Id, c.C.Order)))
                 .ToList();
             var scheduled = EarliestStart(supporting.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value));
+            var endSets = new List<List<End>> { ends };
             if (ends.Count == 0 && scheduled is { } due)
             {
                 // Only when no source gives an end does the scheduled end end it. Reading: every claim giving that
                 // scheduled end says so.
                 ends.AddRange(supporting.Where(c => c.C.ScheduledEnd is { } s && s.Agrees(due)).Select(c => new End(due, "termEnded", c.C.Id, c.C.Order)));
+                if (Tolerate.ScheduledEndNamesOneClaim && ends.Count > 1) endSets.Add([ends.MinBy(e => e.Order)!]);
             }
 
             var candidates = EarliestEnds(ends.Select(e => e.Date));
@@ -303,7 +311,7 @@ internal sealed class ViewOracle
             // uncertain as one inside an imprecise start ("Senator" in 2005 says nothing sure of 2005-06-01).
             var anchor = since ?? observed;
             var held = anchor is { } a && a.First <= _day && !ended;
-            var alternatives = candidates.Select(end => Tenure(first, standing, supporting, ends, since, observed, anchor, scheduled, body, end, held, ended)).ToList();
+            var alternatives = endSets.SelectMany(set => candidates.Select(end => Tenure(first, standing, supporting, set, since, observed, anchor, scheduled, body, end, held, ended))).ToList();
             result.Add((alternatives, held, ended));
         }
 
