@@ -124,3 +124,153 @@ public sealed class GeneratedHistoryTests
         TestContext.Current.SendDiagnosticMessage($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s");
     }
 }
+
+/// <summary>
+/// Generated histories appended through the real HTTP API (fixed seeds, so CI is reproducible) and read back over
+/// HTTP at combinations of validAt, reportedAt and recordedAt, compared with the same oracle.
+/// </summary>
+public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
+{
+    private const string Quote = "The record says so.";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 24)];
+
+    private static JsonObject Claimant(string name) => new() { ["name"] = name, ["anonymous"] = false };
+
+    private async Task<JsonNode> SendAsync(string url, JsonObject body, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        using var response = await Http.PostAsync(url, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(expected, $"POST {url} {body.ToJsonString()}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonNode> GetAsync(string url)
+    {
+        using var response = await Http.GetAsync(url, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"GET {url}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private static DateTimeOffset RecordedAt(JsonNode entry) =>
+        DateTimeOffset.Parse(entry["recordedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Views_read_over_http_at_all_three_clocks_follow_the_readme_rules(int seed)
+    {
+        var history = World.Histories(1, 18, 5).Generate(new PCG(7, (ulong)seed), null, out _);
+        var plan = World.Plan(history);
+        var person = $"generated-{seed}";
+        await SendAsync("/api/people", new JsonObject { ["id"] = person, ["name"] = $"Generated Person {seed}", ["aliases"] = new JsonArray() });
+        var sources = new List<string>();
+        for (var i = 0; i < World.Published.Length; i++)
+        {
+            var source = await SendAsync("/api/sources", new JsonObject
+            {
+                ["url"] = $"https://example.org/generated/{seed}/{i}",
+                ["publisher"] = $"Publisher {i}",
+                ["title"] = $"Article {i}",
+                ["author"] = "Staff",
+                ["publishedAt"] = World.Published[i].ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                ["text"] = $"Article {i} of seed {seed}. {Quote}",
+            });
+            sources.Add(source["id"]!.GetValue<string>());
+        }
+
+        var input = new OracleInput();
+        var recorded = new List<DateTimeOffset>();
+        for (var i = 0; i < plan.Count; i++)
+        {
+            switch (plan[i])
+            {
+                case PlannedClaim c:
+                    var body = new JsonObject
+                    {
+                        ["type"] = c.Type, ["sourceId"] = sources[c.Source], ["claimant"] = Claimant(c.Claimant), ["quote"] = Quote, ["recordedBy"] = "oracle",
+                    };
+                    void Set(string field, string? value)
+                    {
+                        if (value is not null) body[field] = value;
+                    }
+
+                    Set("validTime", c.ValidTime);
+                    Set("office", c.Office);
+                    Set("organization", c.Organization);
+                    Set("scheduledEnd", c.ScheduledEnd);
+                    Set("cause", c.Cause);
+                    Set("party", c.Party);
+                    Set("role", c.Role);
+                    Set("predicate", c.Predicate);
+                    Set("object", c.Object);
+                    Set("stance", c.Stance);
+                    Set("value", c.Value);
+                    if (c.Type == "StatementMade") Set("statement", "a statement");
+                    if (c.Target is { } t)
+                    {
+                        body["targetClaimId"] = input.IdOf(t).ToString();
+                        body["reason"] = "disputed";
+                    }
+
+                    var appended = await SendAsync($"/api/people/{person}/claims", body);
+                    input.Claim(i, c, appended["claimId"]!.GetValue<Guid>(), RecordedAt(appended));
+                    recorded.Add(RecordedAt(appended));
+                    break;
+                case PlannedRetraction r:
+                    var retraction = await SendAsync($"/api/people/{person}/claims", new JsonObject
+                    {
+                        ["type"] = "ClaimRetracted", ["targetClaimId"] = input.IdOf(r.Target).ToString(), ["reason"] = "withdrawn",
+                        ["sourceId"] = sources[r.Source], ["claimant"] = Claimant("Editor"), ["quote"] = Quote, ["recordedBy"] = "oracle",
+                    });
+                    input.Retraction(r, RecordedAt(retraction));
+                    recorded.Add(RecordedAt(retraction));
+                    break;
+                case PlannedRuling r:
+                    // Over HTTP a ruling is made when it is posted.
+                    var ruling = await SendAsync($"/api/claims/{input.IdOf(r.Target)}/rulings", new JsonObject
+                    {
+                        ["verdict"] = r.Verdict, ["rationale"] = "checked", ["reviewer"] = "Fact Desk",
+                    });
+                    input.Ruling(r, RecordedAt(ruling), RecordedAt(ruling));
+                    recorded.Add(RecordedAt(ruling));
+                    break;
+            }
+        }
+
+        var diffs = new List<string>();
+        var now = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var read in history.Reads.Prepend(new ClockRead(null, null, null)))
+        {
+            var validAt = read.ValidAt is null ? (DateOnly?)null : DateOnly.ParseExact(read.ValidAt, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var reportedAt = read.ReportedAt is null ? (DateOnly?)null : DateOnly.ParseExact(read.ReportedAt, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            DateTimeOffset? recordedAt = read.RecordedAfter is { } n && recorded.Count > 0 ? recorded[Math.Min(n, recorded.Count) - 1] : null;
+            var query = string.Join("&", new[]
+            {
+                read.ValidAt is null ? null : $"validAt={read.ValidAt}",
+                read.ReportedAt is null ? null : $"reportedAt={read.ReportedAt}",
+                recordedAt is null ? null : $"recordedAt={Uri.EscapeDataString(recordedAt.Value.ToString("O", CultureInfo.InvariantCulture))}",
+            }.Where(p => p is not null));
+            var suffix = query.Length == 0 ? "" : "?" + query;
+            var status = await GetAsync($"/api/people/{person}{suffix}");
+            var timeline = await GetAsync($"/api/people/{person}/timeline{suffix}");
+            var today = validAt ?? (recordedAt is { } rec ? DateOnly.FromDateTime(rec.UtcDateTime) : now);
+            var oracle = new ViewOracle(input.Events, validAt, reportedAt, recordedAt, today);
+            diffs.AddRange(ViewCheck.Status(oracle.Status(), status).Concat(ViewCheck.Timeline(oracle.Timeline(), timeline)).Select(d => $"[{read}] {d}"));
+
+            if (validAt is null && recordedAt is null)
+            {
+                // The cross-person list: every contested proposition of this person, newest first.
+                var list = await GetAsync($"/api/contradictions?state=all&person={person}" + (read.ReportedAt is null ? "" : $"&reportedAt={read.ReportedAt}"));
+                var listed = new List<string>();
+                ViewCheck.Contradictions(listed, "/api/contradictions", oracle.Contradictions(), (list["items"] ?? list["contradictions"])!.AsArray());
+                diffs.AddRange(listed.Select(d => $"[{read}] {d}"));
+            }
+        }
+
+        diffs.ShouldBeEmpty($"seed {seed}:\n{history}");
+    }
+}
+
