@@ -72,7 +72,10 @@ public sealed class GeneratedHistoryTests
     private static List<string> Compare(OracleInput input, DateOnly? validAt, DateOnly? reportedAt, DateTimeOffset? recordedAt, DateOnly today, JsonNode status, JsonNode timeline)
     {
         var oracle = new ViewOracle(input.Events, validAt, reportedAt, recordedAt, today);
-        return [.. ViewCheck.Status(oracle.Status(), status), .. ViewCheck.Timeline(oracle.Timeline(), timeline)];
+        var expected = oracle.Status();
+        var entries = oracle.Timeline();
+        Coverage.Tally(expected, entries);
+        return [.. ViewCheck.Status(expected, status), .. ViewCheck.Timeline(entries, timeline)];
     }
 
     private static List<string> CheckPure(History history)
@@ -121,7 +124,10 @@ public sealed class GeneratedHistoryTests
             var diffs = CheckPure(history);
             if (diffs.Count > 0) throw new ShouldAssertException($"the views disagree with the README's rules:\n  {string.Join("\n  ", diffs.Take(12))}");
         }, iter: 600, threads: 1, print: h => "\n" + h);
-        TestContext.Current.SendDiagnosticMessage($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s; {Coverage.Report()}");
+
+        // The histories must reach every rule the oracle states, or passing says little.
+        Coverage.Missing().ShouldBeEmpty($"situations the generated histories never reached ({Coverage.Report()})");
     }
 }
 

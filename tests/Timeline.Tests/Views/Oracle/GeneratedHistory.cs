@@ -195,8 +195,8 @@ internal static class World
 
     public static readonly Gen<StepKind> Kinds = Gen.Frequency(
         (6, Gen.Const(StepKind.OfficeTaken)), (3, Gen.Const(StepKind.OfficeHeld)), (4, Gen.Const(StepKind.OfficeLeft)),
-        (2, Gen.Const(StepKind.ResignationTendered)), (1, Gen.Const(StepKind.ResignationConfirmed)), (2, Gen.Const(StepKind.ResignationAccepted)),
-        (2, Gen.Const(StepKind.ResignationDenied)), (1, Gen.Const(StepKind.ResignationWithdrawn)),
+        (3, Gen.Const(StepKind.ResignationTendered)), (1, Gen.Const(StepKind.ResignationConfirmed)), (2, Gen.Const(StepKind.ResignationAccepted)),
+        (3, Gen.Const(StepKind.ResignationDenied)), (1, Gen.Const(StepKind.ResignationWithdrawn)),
         (2, Gen.Const(StepKind.PartyJoined)), (1, Gen.Const(StepKind.PartyLeft)), (2, Gen.Const(StepKind.PartyRoleTaken)), (1, Gen.Const(StepKind.PartyRoleLeft)),
         (2, Gen.Const(StepKind.StatementMade)),
         (2, Gen.Const(StepKind.ClaimDisputed)), (2, Gen.Const(StepKind.ClaimRetracted)), (4, Gen.Const(StepKind.ClaimRuled)));

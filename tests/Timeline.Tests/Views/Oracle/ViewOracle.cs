@@ -32,13 +32,13 @@ internal sealed record ExpMembership(string Party, string? Role, string? Since, 
 
 internal sealed record ExpContradiction(
     string Predicate, string Object, string State, string Kind, bool? Holds, Guid? ChosenBy, DateTimeOffset ContestedSince,
-    IReadOnlySet<Guid> Asserting, IReadOnlySet<Guid> Denying, IReadOnlySet<Guid> Retracted);
+    IReadOnlySet<Guid> Asserting, IReadOnlySet<Guid> Denying, IReadOnlySet<Guid> Retracted, string? ResolvedHow, string ConflictOn);
 
 internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retracted, string? Ruling);
 
 internal sealed record ExpStatus(
     IReadOnlySet<string> StatusLines, List<List<ExpTenure>> Offices, List<List<ExpTenure>> FormerOffices, List<ExpMembership> Parties,
-    List<ExpMembership> Roles, List<ExpMembership> FormerRoles, List<ExpContradiction> Contradictions, int Open, int UndatedSetAside);
+    List<ExpMembership> Roles, List<ExpMembership> FormerRoles, List<ExpContradiction> Contradictions, int Open, int UndatedSetAside, int LineCase);
 
 /// <summary>
 /// The views as README.md's "The rules the views follow" states them, computed from the appended events alone with the
@@ -90,7 +90,7 @@ internal sealed class ViewOracle
         };
     }
 
-    private sealed record Standing(string State, string Kind, bool? Holds, Claim? Chosen);
+    private sealed record Standing(string State, string Kind, bool? Holds, Claim? Chosen, string? How = null);
 
     private readonly List<Claim> _claims = [];
     private readonly Dictionary<(string, string), List<Claim>> _byProposition = [];
@@ -193,6 +193,16 @@ internal sealed class ViewOracle
         return "none";
     }
 
+    /// <summary>For the coverage tally: what the live claims conflict on.</summary>
+    private static string ConflictOn(List<Claim> live)
+    {
+        var asserting = live.Where(c => c.C.Asserts).ToList();
+        if (asserting.Count > 0 && live.Any(c => !c.C.Asserts)) return "denied";
+        if (PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) return "starts";
+        if (PairDisagrees(asserting.Where(c => c.End is not null).Select(c => c.End!.Value).ToList(), (a, b) => a.Agrees(b))) return "ends";
+        return "values";
+    }
+
     private Standing StandingOf(string predicate, string @object)
     {
         var key = (predicate, Normalize(@object));
@@ -210,18 +220,18 @@ internal sealed class ViewOracle
 
         // 1. The body's own act: a live ResignationAccepted not ruled false (the latest such).
         var act = live.LastOrDefault(c => c.C.Type == "ResignationAccepted" && c.C.Asserts && c.Decisive?.Verdict != "false");
-        if (act is not null) return new Standing(settled, kind, true, act);
+        if (act is not null) return new Standing(settled, kind, true, act, "authority");
 
         // 2. The live claim with the latest true ruling (a claim whose latest decisive ruling is false is not ruled true).
         var ruledTrue = live.Where(c => c.Decisive?.Verdict == "true").MaxBy(c => c.Decisive!.Order);
-        if (ruledTrue is not null) return new Standing(settled, kind, ruledTrue.C.Asserts, ruledTrue);
+        if (ruledTrue is not null) return new Standing(settled, kind, ruledTrue.C.Asserts, ruledTrue, "true-ruling");
 
         var remaining = live.Where(c => c.Decisive?.Verdict != "false").ToList();
         var holds = remaining.Any(c => c.C.Asserts);
         if (kind == "none") return new Standing("uncontested", kind, holds, null);
 
         // 3. False rulings that leave the remaining claims agreeing.
-        if (Conflict(remaining) == "none") return new Standing("resolved", kind, holds, null);
+        if (Conflict(remaining) == "none") return new Standing("resolved", kind, holds, null, "false-rulings");
         return new Standing("open", kind, null, null);
     }
 
@@ -247,7 +257,8 @@ internal sealed class ViewOracle
                 ContestedSince(p.Claims)!.Value,
                 p.Claims.Where(c => c.Live && c.C.Asserts).Select(c => c.C.Id).ToHashSet(),
                 p.Claims.Where(c => c.Live && !c.C.Asserts).Select(c => c.C.Id).ToHashSet(),
-                p.Claims.Where(c => !c.Live).Select(c => c.C.Id).ToHashSet()))
+                p.Claims.Where(c => !c.Live).Select(c => c.C.Id).ToHashSet(),
+                p.Standing.State == "resolved" ? p.Standing.How : null, ConflictOn(p.Claims.Where(c => c.Live).ToList())))
             .OrderByDescending(c => c.ContestedSince)
             .ToList();
 
@@ -440,26 +451,29 @@ internal sealed class ViewOracle
 
         // Where the README's order leaves a tie (starts or ends that overlap), any of the tied lines is accepted.
         HashSet<string> lines;
+        int lineCase;
         if (held.Count > 0)
         {
+            lineCase = 1;
             var latest = held.Select(t => t[0]).Where(t => !held.Exists(o => ODate.Parse(t.Anchor!).DefinitelyBefore(ODate.Parse(o[0].Anchor!))));
             lines = latest.Select(t => t.Pending is null ? t.Office : $"{t.Office} — {t.Pending}").ToHashSet();
         }
         else if (former.Count > 0)
         {
+            lineCase = 2;
             // Ties (ends that overlap) accept either; an undated end (today) is always a candidate.
             static bool Before(List<ExpTenure> t, List<ExpTenure> o) =>
                 t[0].Until is not null && o.All(x => x.Until is not null && ODate.Parse(t[0].Until!).DefinitelyBefore(ODate.Parse(x.Until)));
             var recent = former.Where(t => !former.Exists(o => Before(t, o)));
             lines = recent.SelectMany(t => t).SelectMany(FormerLines).ToHashSet();
         }
-        else if (heldRoles.Count > 0) lines = heldRoles.Select(r => $"{r.Role}, {r.Party}").ToHashSet();
-        else if (parties.Count > 0) lines = parties.Select(p => $"Member of {p.Party}").ToHashSet();
-        else if (formerRoles.Count > 0) lines = formerRoles.Select(r => $"Former {r.Role}, {r.Party}").ToHashSet();
-        else lines = ["No office on record"];
+        else if (heldRoles.Count > 0) (lineCase, lines) = (3, heldRoles.Select(r => $"{r.Role}, {r.Party}").ToHashSet());
+        else if (parties.Count > 0) (lineCase, lines) = (4, parties.Select(p => $"Member of {p.Party}").ToHashSet());
+        else if (formerRoles.Count > 0) (lineCase, lines) = (5, formerRoles.Select(r => $"Former {r.Role}, {r.Party}").ToHashSet());
+        else (lineCase, lines) = (6, ["No office on record"]);
 
         return new ExpStatus(lines, held, former, parties, heldRoles, formerRoles, contradictions,
-            contradictions.Count(c => c.State == "open"), UndatedSetAside);
+            contradictions.Count(c => c.State == "open"), UndatedSetAside, lineCase);
     }
 
     /// <summary>
