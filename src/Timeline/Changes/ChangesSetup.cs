@@ -12,6 +12,7 @@ public static class ChangesSetup
         services.ConfigureMarten((services, opts) =>
         {
             opts.Projections.Wakeup = services.GetRequiredService<DaemonWakeup>();
+            opts.Listeners.Add(new LocalCommits(services.GetRequiredService<StreamVersions>()));
             opts.Projections.Add<ChangeFeedProjection>(ProjectionLifecycle.Async);
             opts.Schema.For<Change>().Index(x => x.Person).Index(x => x.Kind);
 

@@ -38,6 +38,9 @@ public sealed class StreamVersions(TimeProvider time)
         if (Interlocked.Read(ref _epoch) != token || !Trusted) _versions.TryRemove(stream, out _);
     }
 
+    /// <summary>A version this node committed itself: recorded under the same rule as a read from the database.</summary>
+    public void Committed(string stream, long version) => Fill(BeginFill(), stream, version);
+
     internal void Advanced(string stream, long version)
     {
         if (stream == ChangeTriggers.AllStreams)

@@ -26,10 +26,10 @@ internal sealed class CareerView
         UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
         _endsOnRecord = Live(dossier.Claims).Where(c => c.Stance == Stance.Asserts && (c.End is not null || c.Kind.EndsOffice is not null))
-            .Select(c => c.Kind.EndsOffice is null ? c.Proposition.Key : c.Organization ?? c.Office!).ToHashSet();
+            .Select(c => c.Proposition.Key).ToHashSet();
     }
 
-    /// <summary>Offices (by proposition key) and bodies whose end some live claim gives, whatever its date: they need no scheduled end.</summary>
+    /// <summary>Offices, and bodies' resignations, whose end some live claim gives, whatever its date (by proposition key): they need no scheduled end.</summary>
     private readonly HashSet<string> _endsOnRecord;
 
     public int UndatedSetAside { get; }
@@ -83,7 +83,7 @@ internal sealed class CareerView
                 .Concat(AcceptedResignations(first.Proposition.Subject, body).Select(c => new TenureEnd(c.ValidTime?.From, EndCause.ResignationAccepted, c.Id)))
                 .ToList();
             var scheduled = supporting.Select(c => c.ScheduledEnd).Where(e => e is not null).Min();
-            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(body) && scheduled is { } due)
+            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(new Proposition(first.Proposition.Subject, Predicates.ResignedFrom, body).Key) && scheduled is { } due)
             {
                 ends.AddRange(supporting.Where(c => c.ScheduledEnd == due).Select(c => new TenureEnd(due, EndCause.TermEnded, c.Id)));
             }

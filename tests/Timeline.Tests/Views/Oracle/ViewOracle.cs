@@ -53,13 +53,13 @@ internal sealed class ViewOracle
     public static class Tolerate
     {
         /// <summary>An interval end with no cause recorded before an OfficeLeft that gives one: the service says "unstated".</summary>
-        public static bool UnstatedCauseBesideAStatedOne { get; set; } = true;
+        public static bool UnstatedCauseBesideAStatedOne { get; set; }
 
         /// <summary>Several claims give the scheduled end that ended a term: the service's endedBy names only the first.</summary>
-        public static bool ScheduledEndNamesOneClaim { get; set; } = true;
+        public static bool ScheduledEndNamesOneClaim { get; set; }
 
         /// <summary>A dispute dated or published before its target, read between the two: the service throws (the generator avoids it).</summary>
-        public static bool DisputeDatedBeforeItsTarget { get; set; } = true;
+        public static bool DisputeDatedBeforeItsTarget { get; set; }
     }
 
     private const string HeldOffice = "held-office";
@@ -308,10 +308,13 @@ internal sealed class ViewOracle
                 .ToList();
             var scheduled = EarliestStart(supporting.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value));
             var endSets = new List<List<End>> { ends };
-            if (ends.Count == 0 && scheduled is { } due)
+            // Only when no live claim on record gives an end, even one dated after the day (so not only the counted
+            // ones), does the scheduled end end it. Reading: every claim giving that scheduled end says so.
+            var endOnRecord = _claims.Exists(c => c.Supports && c.C.Asserts &&
+                ((c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object) && c.End is not null)
+                 || (c.C.Type == "ResignationAccepted" && Normalize(c.C.Object) == Normalize(body))));
+            if (!endOnRecord && scheduled is { } due)
             {
-                // Only when no source gives an end does the scheduled end end it. Reading: every claim giving that
-                // scheduled end says so.
                 ends.AddRange(supporting.Where(c => c.C.ScheduledEnd is { } s && s.Agrees(due)).Select(c => new End(due, "termEnded", c.C.Id, c.C.Order)));
                 if (Tolerate.ScheduledEndNamesOneClaim && ends.Count > 1) endSets.Add([ends.MinBy(e => e.Order)!]);
             }
