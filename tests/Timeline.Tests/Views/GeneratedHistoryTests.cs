@@ -136,12 +136,12 @@ public sealed class GeneratedHistoryTests
     {
         var watch = Stopwatch.StartNew();
         var histories = 0;
-        World.Histories(1, 22, 5).Sample(history =>
+        World.Histories(1, int.TryParse(Environment.GetEnvironmentVariable("ORACLE_STEPS"), out var steps) ? steps : 22, 5).Sample(history =>
         {
             Interlocked.Increment(ref histories);
             var diffs = CheckPure(history);
             if (diffs.Count > 0) throw new ShouldAssertException($"the views disagree with the README's rules:\n  {string.Join("\n  ", diffs.Take(12))}");
-        }, iter: 600, threads: 1, print: h => "\n" + h);
+        }, iter: int.TryParse(Environment.GetEnvironmentVariable("ORACLE_HISTORIES"), out var n) ? n : 600, threads: 1, print: h => "\n" + h);
         TestContext.Current.TestOutputHelper?.WriteLine($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s; {Coverage.Report()}");
 
         // The histories must reach every rule the oracle states, or passing says little.
