@@ -113,17 +113,64 @@ public sealed class GeneratedHistoryTests
         return diffs;
     }
 
+    /// <summary>ORACLE_STRICT=1 states every reported disagreement strictly; ORACLE_SURVEY=1 lists the kinds of difference found.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, History>? Survey =
+        Environment.GetEnvironmentVariable("ORACLE_SURVEY") == "1" ? new(StringComparer.Ordinal) : null;
+
+    static GeneratedHistoryTests()
+    {
+        if (Environment.GetEnvironmentVariable("ORACLE_STRICT") != "1") return;
+        ViewOracle.Tolerate.UnstatedCauseBesideAStatedOne = false;
+        ViewOracle.Tolerate.ScheduledEndNamesOneClaim = false;
+        ViewOracle.Tolerate.DisputeDatedBeforeItsTarget = false;
+    }
+
+    private static Step S(StepKind kind, int subject = 0, string? validTime = null, int variant = 0, int target = 0, int source = 0, int claimant = 0, string? scheduledEnd = null) =>
+        new(kind, subject, source, claimant, validTime, scheduledEnd, variant, target, 0);
+
+    [Fact]
+    public void A_resignation_contested_then_ruled_true_reads_confirmed_and_the_oracle_agrees()
+    {
+        // Senator since 2001; a resignation tendered in 2002 and denied; the tendering claim is ruled true.
+        var history = new History(
+            [S(StepKind.OfficeTaken, validTime: "2001"), S(StepKind.ResignationTendered, validTime: "2002-05"),
+             S(StepKind.ResignationDenied, validTime: "2002-06", claimant: 2), S(StepKind.ClaimRuled, target: 1, variant: 0)],
+            [new ClockRead("2002-12-31", null, null), new ClockRead(null, "2003-06-01", null), new ClockRead(null, null, 3)]);
+        var (_, input, _) = Build(World.Plan(history));
+        new ViewOracle(input.Events, null, null, null, Today).Status().StatusLines.ShouldBe(["Senator — resignation tendered (confirmed)"]);
+        // Before the ruling was made (2004-01-15) the sources left it contested.
+        new ViewOracle(input.Events, null, new DateOnly(2003, 6, 1), null, Today).Status().StatusLines.ShouldBe(["Senator — resignation tendered (contested)"]);
+        CheckPure(history).ShouldBeEmpty();
+    }
+
     [Fact]
     public void Status_contradictions_and_timeline_follow_the_readme_rules_on_hundreds_of_generated_histories()
     {
         var watch = Stopwatch.StartNew();
         var histories = 0;
-        World.Histories(1, 22, 5).Sample(history =>
+        World.Histories(1, int.TryParse(Environment.GetEnvironmentVariable("ORACLE_STEPS"), out var steps) ? steps : 22, 5).Sample(history =>
         {
             Interlocked.Increment(ref histories);
-            var diffs = CheckPure(history);
+            List<string> diffs;
+            try
+            {
+                diffs = CheckPure(history);
+            }
+            catch (Exception e) when (Survey is not null)
+            {
+                diffs = [$"] threw {e.GetType().Name} {e.StackTrace?.Split('\n')[0].Trim()}"];
+            }
+
+            if (Survey is not null)
+            {
+                // Local survey mode: list every kind of disagreement instead of stopping at the first.
+                foreach (var d in diffs) Survey.TryAdd(System.Text.RegularExpressions.Regex.Replace(d[(d.IndexOf(']', StringComparison.Ordinal) + 1)..], "[0-9a-f]{8}|[0-9]{4}(-[0-9]{2}){0,2}|\\[[^\\]]*\\]", "#"), history);
+                return;
+            }
+
             if (diffs.Count > 0) throw new ShouldAssertException($"the views disagree with the README's rules:\n  {string.Join("\n  ", diffs.Take(12))}");
-        }, iter: 600, threads: 1, print: h => "\n" + h);
+        }, iter: int.TryParse(Environment.GetEnvironmentVariable("ORACLE_HISTORIES"), out var n) ? n : 600, threads: 1, print: h => "\n" + h);
+        foreach (var (kind, example) in Survey ?? []) TestContext.Current.TestOutputHelper?.WriteLine($"SURVEY {kind}\n{example}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s; {Coverage.Report()}");
 
         // The histories must reach every rule the oracle states, or passing says little.
@@ -280,3 +327,90 @@ public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
     }
 }
 
+
+/// <summary>
+/// The minimal histories on which the service and the README's rules (as the oracle reads them) disagree, shrunk
+/// from the generated properties and reported to the lead. Skipped so CI stays green until the service is fixed;
+/// the property above tolerates each one through <see cref="ViewOracle.Tolerate"/>. Remove the Skip to see them fail.
+/// </summary>
+public sealed class GeneratedHistoryDisagreementTests
+{
+    private const string Reported = "Disagreement with the README reported to the lead (oracle branch); the service is to be fixed";
+    private const string Senate = StreamBuilder.Senate;
+
+    [Fact(Skip = Reported)]
+    public void A_stated_cause_is_how_the_office_ended_even_when_an_interval_end_without_cause_was_recorded_first()
+    {
+        // "How it ended ... endCause" : one source gives the tenure 2001-06/2001, another says he left in 2001-06 for
+        // another cause. A cause is stated, so the end is not "unstated".
+        var b = new StreamBuilder();
+        b.OfficeTaken("Senator", Senate, "2001-06/2001");
+        var left = b.OfficeLeft("Senator", Senate, "2001-06", cause: LeaveCause.Dismissed);
+        var status = b.Status();
+        status.FormerOffices.ShouldHaveSingleItem().EndCause.ShouldBe(EndCause.Dismissed);
+        status.FormerOffices[0].EndedBy.ShouldContain(left);
+        status.StatusLine.ShouldBe("Former Senator (dismissed 2001-06)");
+    }
+
+    [Fact(Skip = Reported)]
+    public void A_dispute_dated_before_the_claim_it_disputes_does_not_break_the_status_between_the_two_dates()
+    {
+        // Read on 2005-01-01, the first counted claim of the office is the dispute (dated 2003), which has no office
+        // fields; the service throws NullReferenceException (HTTP 500 on GET /api/people/{id}?validAt=2005-01-01).
+        var b = new StreamBuilder();
+        var taken = b.OfficeTaken("Senator", Senate, "2006");
+        b.Dispute(taken, claimant: "Spokesman", validTime: "2003");
+        b.OfficeHeld("Senator", Senate, "2004");
+        var status = Should.NotThrow(() => b.Status(new DateOnly(2005, 1, 1)));
+        var office = status.Offices.ShouldHaveSingleItem();
+        office.Office.ShouldBe("Senator");
+        office.SinceAtLatest.ToString().ShouldBe("2004");
+        office.Contested.ShouldBeTrue();
+        status.OpenContradictions.ShouldBe(1);
+    }
+
+    [Fact(Skip = Reported)]
+    public void A_dispute_published_before_the_claim_it_disputes_does_not_break_the_status_reported_between_the_two()
+    {
+        // The same crash on the reportedAt clock: the disputed claim's source was published later than the dispute's.
+        var late = StreamBuilder.Source with { Id = "src-0000000000000009", PublishedAt = new DateTimeOffset(2008, 9, 30, 12, 0, 0, TimeSpan.Zero) };
+        var early = StreamBuilder.Source with { Id = "src-0000000000000008", PublishedAt = new DateTimeOffset(2003, 6, 1, 12, 0, 0, TimeSpan.Zero) };
+        var b = new StreamBuilder();
+        var taken = b.Request(new AppendClaimRequest("OfficeTaken", ValidTime: "2004", Office: "Mayor", Organization: "Karachi Metropolitan Corporation"), source: late);
+        b.Request(new AppendClaimRequest("ClaimDisputed", TargetClaimId: taken, Reason: "disputed"), "Spokesman", source: early);
+        b.Request(new AppendClaimRequest("OfficeTaken", ValidTime: "2004", Office: "Mayor", Organization: "Karachi Metropolitan Corporation"), "Reporter B", source: early);
+        var dossier = PersonDossier.Replay(b.Events, new ReportedBy(new DateOnly(2005, 1, 1), null));
+        var status = Should.NotThrow(() => CurrentStatus.From(dossier));
+        status.Offices.ShouldHaveSingleItem().Contested.ShouldBeTrue();
+    }
+
+    [Fact(Skip = Reported)]
+    public void Every_claim_that_gives_the_scheduled_end_that_ended_a_term_is_listed_in_endedBy()
+    {
+        // "endedBy lists the claims that say so": both sources say the term was due to end in 2003.
+        var b = new StreamBuilder();
+        var first = b.OfficeTaken("Senator", Senate, "2001", claimant: "Reporter A", scheduledEnd: "2003");
+        var second = b.OfficeTaken("Senator", Senate, "2001", claimant: "Reporter B", scheduledEnd: "2003");
+        var former = b.Status().FormerOffices.ShouldHaveSingleItem();
+        former.EndCause.ShouldBe(EndCause.TermEnded);
+        former.EndedBy.ShouldBe([first, second], ignoreOrder: true);
+    }
+
+    [Fact(Skip = Reported)]
+    public void The_end_of_a_tenure_does_not_depend_on_the_order_its_ends_were_recorded()
+    {
+        // Two ends with the same last day ("2004-01" and "2004-01-31"): the service takes whichever came first.
+        // The README says only "the earliest of the ends"; whichever it means, recording order must not decide.
+        static string? Until(bool monthFirst)
+        {
+            var b = new StreamBuilder();
+            b.OfficeTaken("Senator", Senate, "2001");
+            if (monthFirst) b.OfficeLeft("Senator", Senate, "2004-01", cause: LeaveCause.TermEnded);
+            b.OfficeLeft("Senator", Senate, "2004-01-31", cause: LeaveCause.TermEnded);
+            if (!monthFirst) b.OfficeLeft("Senator", Senate, "2004-01", cause: LeaveCause.TermEnded);
+            return b.Status().FormerOffices.ShouldHaveSingleItem().Until?.ToString();
+        }
+
+        Until(monthFirst: true).ShouldBe(Until(monthFirst: false));
+    }
+}

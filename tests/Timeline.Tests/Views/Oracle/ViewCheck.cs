@@ -136,6 +136,13 @@ internal static class ViewCheck
             SameSet(diffs, $"{at}.sides(asserts)", e.Asserting, sides.Where(s => Str(s!["stance"]) == "asserts").SelectMany(s => ClaimIds(s!["claims"])).ToHashSet());
             SameSet(diffs, $"{at}.sides(denies)", e.Denying, sides.Where(s => Str(s!["stance"]) == "denies").SelectMany(s => ClaimIds(s!["claims"])).ToHashSet());
             SameSet(diffs, $"{at}.retracted", e.Retracted, ClaimIds(a["retracted"]));
+            if (e.Kind == "valueConflict")
+            {
+                // A side groups claims that say the same: two sides asserting must not give the same start and end.
+                var given = sides.Where(s => Str(s!["stance"]) == "asserts").Select(s => (Str(s!["value"]), Str(s["end"]))).ToList();
+                if (given.Distinct().Count() != given.Count) diffs.Add($"{at}.sides: two asserting sides give the same value and end");
+            }
+
         }
     }
 
