@@ -113,17 +113,9 @@ public sealed class GeneratedHistoryTests
         return diffs;
     }
 
-    /// <summary>ORACLE_STRICT=1 states every reported disagreement strictly; ORACLE_SURVEY=1 lists the kinds of difference found.</summary>
+    /// <summary>ORACLE_SURVEY=1 lists the kinds of difference found.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, History>? Survey =
         Environment.GetEnvironmentVariable("ORACLE_SURVEY") == "1" ? new(StringComparer.Ordinal) : null;
-
-    static GeneratedHistoryTests()
-    {
-        if (Environment.GetEnvironmentVariable("ORACLE_STRICT") != "1") return;
-        ViewOracle.Tolerate.UnstatedCauseBesideAStatedOne = false;
-        ViewOracle.Tolerate.ScheduledEndNamesOneClaim = false;
-        ViewOracle.Tolerate.DisputeDatedBeforeItsTarget = false;
-    }
 
     private static Step S(StepKind kind, int subject = 0, string? validTime = null, int variant = 0, int target = 0, int source = 0, int claimant = 0, string? scheduledEnd = null) =>
         new(kind, subject, source, claimant, validTime, scheduledEnd, variant, target, 0);
@@ -329,16 +321,14 @@ public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
 
 
 /// <summary>
-/// The minimal histories on which the service and the README's rules (as the oracle reads them) disagree, shrunk
-/// from the generated properties and reported to the lead. Skipped so CI stays green until the service is fixed;
-/// the property above tolerates each one through <see cref="ViewOracle.Tolerate"/>. Remove the Skip to see them fail.
+/// The minimal histories on which the service and the README's rules (as the oracle reads them) once disagreed,
+/// shrunk from the generated properties; each was a bug in the service, now fixed.
 /// </summary>
 public sealed class GeneratedHistoryDisagreementTests
 {
-    private const string Reported = "Disagreement with the README reported to the lead (oracle branch); the service is to be fixed";
     private const string Senate = StreamBuilder.Senate;
 
-    [Fact(Skip = Reported)]
+    [Fact]
     public void A_stated_cause_is_how_the_office_ended_even_when_an_interval_end_without_cause_was_recorded_first()
     {
         // "How it ended ... endCause" : one source gives the tenure 2001-06/2001, another says he left in 2001-06 for
@@ -352,7 +342,7 @@ public sealed class GeneratedHistoryDisagreementTests
         status.StatusLine.ShouldBe("Former Senator (dismissed 2001-06)");
     }
 
-    [Fact(Skip = Reported)]
+    [Fact]
     public void A_dispute_dated_before_the_claim_it_disputes_does_not_break_the_status_between_the_two_dates()
     {
         // Read on 2005-01-01, the first counted claim of the office is the dispute (dated 2003), which has no office
@@ -369,7 +359,7 @@ public sealed class GeneratedHistoryDisagreementTests
         status.OpenContradictions.ShouldBe(1);
     }
 
-    [Fact(Skip = Reported)]
+    [Fact]
     public void A_dispute_published_before_the_claim_it_disputes_does_not_break_the_status_reported_between_the_two()
     {
         // The same crash on the reportedAt clock: the disputed claim's source was published later than the dispute's.
@@ -384,7 +374,7 @@ public sealed class GeneratedHistoryDisagreementTests
         status.Offices.ShouldHaveSingleItem().Contested.ShouldBeTrue();
     }
 
-    [Fact(Skip = Reported)]
+    [Fact]
     public void Every_claim_that_gives_the_scheduled_end_that_ended_a_term_is_listed_in_endedBy()
     {
         // "endedBy lists the claims that say so": both sources say the term was due to end in 2003.
@@ -396,7 +386,7 @@ public sealed class GeneratedHistoryDisagreementTests
         former.EndedBy.ShouldBe([first, second], ignoreOrder: true);
     }
 
-    [Fact(Skip = Reported)]
+    [Fact]
     public void The_end_of_a_tenure_does_not_depend_on_the_order_its_ends_were_recorded()
     {
         // Two ends with the same last day ("2004-01" and "2004-01-31"): the service takes whichever came first.

@@ -96,17 +96,6 @@ internal static class World
 
     public static readonly string[] ValidDays = ["01-01", "03-31", "06-15", "12-31"];
 
-    /// <summary>
-    /// A dispute's own valid time. While the reported crash stands (a dispute dated, or published, before the claim
-    /// it disputes, read on a day between the two, makes the dispute the first counted claim of the office and the
-    /// service throws), such a dispute takes the disputed claim's time (and a source published no earlier).
-    /// </summary>
-    private static string? DisputeTime(string? own, string? target)
-    {
-        if (own is null || !ViewOracle.Tolerate.DisputeDatedBeforeItsTarget) return own;
-        return target is not null && ODate.Parse(own).First >= OValidTime.Parse(target).From.First ? own : null;
-    }
-
     private static bool Dated(StepKind kind) => kind is StepKind.OfficeTaken or StepKind.OfficeHeld or StepKind.OfficeLeft;
 
     /// <summary>Resolves the steps to appends: targets taken modulo the claims so far; a second retraction of a claim is dropped.</summary>
@@ -140,8 +129,7 @@ internal static class World
                 StepKind.StatementMade => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, Predicate: StatementPredicate, Object: StatementObject,
                     Stance: s.Variant % 3 == 2 ? "denies" : "asserts", Value: StatementValues[s.Subject % StatementValues.Length]),
                 StepKind.ClaimDisputed when claims.Count > 0 => new PlannedClaim(s.Kind.ToString(),
-                    ViewOracle.Tolerate.DisputeDatedBeforeItsTarget ? Math.Max(source, ((PlannedClaim)plan[claims[s.Target % claims.Count]]).Source) : source, claimant,
-                    DisputeTime(s.ValidTime?.Split('/')[0], ((PlannedClaim)plan[claims[s.Target % claims.Count]]).EffectiveTime ?? ((PlannedClaim)plan[claims[s.Target % claims.Count]]).ValidTime), Target: claims[s.Target % claims.Count]),
+                    source, claimant, s.ValidTime?.Split('/')[0], Target: claims[s.Target % claims.Count]),
                 StepKind.ClaimRetracted when claims.Count > 0 && !retracted.Contains(claims[s.Target % claims.Count]) =>
                     new PlannedRetraction(claims[s.Target % claims.Count], source),
                 StepKind.ClaimRuled when claims.Count > 0 => new PlannedRuling(claims[s.Target % claims.Count], Verdicts[s.Variant % Verdicts.Length], s.RuledAt % RuledAt.Length),

@@ -46,22 +46,6 @@ internal sealed record ExpStatus(
 /// </summary>
 internal sealed class ViewOracle
 {
-    /// <summary>
-    /// Disagreements with the service that were reported to the lead: the oracle states the rule (false), and the
-    /// committed property tolerates the service's answer (true) until it is fixed. Each has a failing test, skipped.
-    /// </summary>
-    public static class Tolerate
-    {
-        /// <summary>An interval end with no cause recorded before an OfficeLeft that gives one: the service says "unstated".</summary>
-        public static bool UnstatedCauseBesideAStatedOne { get; set; }
-
-        /// <summary>Several claims give the scheduled end that ended a term: the service's endedBy names only the first.</summary>
-        public static bool ScheduledEndNamesOneClaim { get; set; }
-
-        /// <summary>A dispute dated or published before its target, read between the two: the service throws (the generator avoids it).</summary>
-        public static bool DisputeDatedBeforeItsTarget { get; set; }
-    }
-
     private const string HeldOffice = "held-office";
 
     private sealed class Claim(OClaim c)
@@ -316,7 +300,6 @@ internal sealed class ViewOracle
             if (!endOnRecord && scheduled is { } due)
             {
                 ends.AddRange(supporting.Where(c => c.C.ScheduledEnd is { } s && s.Agrees(due)).Select(c => new End(due, "termEnded", c.C.Id, c.C.Order)));
-                if (Tolerate.ScheduledEndNamesOneClaim && ends.Count > 1) endSets.Add([ends.MinBy(e => e.Order)!]);
             }
 
             var candidates = EarliestEnds(ends.Select(e => e.Date));
@@ -342,7 +325,6 @@ internal sealed class ViewOracle
             // Reading: when the claims that end it give different causes (an OfficeLeft "resigned" and the body's
             // acceptance), any cause one of them states is how it ended; "unstated" only when none states one.
             var stated = endedBy.Select(e => e.Cause).Where(c => c != "unstated").ToHashSet();
-            if (Tolerate.UnstatedCauseBesideAStatedOne && endedBy.Exists(e => e.Cause == "unstated")) stated.Add("unstated");
             IReadOnlySet<string>? cause = !ended ? null : stated.Count > 0 ? stated : new HashSet<string> { "unstated" };
 
             return new ExpTenure(
