@@ -54,12 +54,18 @@ async function load(params) {
     message.textContent = describeClocks(params);
   } catch (error) {
     clear();
+    if (error instanceof NotFound) document.getElementById('name').textContent = await currentName();
     message.textContent = error instanceof NotFound
       ? (params.get('recordedAt') ? `Nothing about “${id}” was on record at ${params.get('recordedAt')}.` : `No person “${id}” is on record.`)
       : `Could not load: ${error.message}`;
   } finally {
     document.body.removeAttribute('aria-busy');
   }
+}
+
+// The clocks may predate the person; the heading still says whom the page is about.
+async function currentName() {
+  try { return (await getJson(`/api/people/${encodeURIComponent(id)}`)).name; } catch { return id; }
 }
 
 function describeClocks(params) {
