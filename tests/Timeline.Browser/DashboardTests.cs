@@ -9,8 +9,6 @@ namespace Timeline.Browser;
 
 public sealed class DashboardTests(PageFixture fixture)
 {
-    static DashboardTests() => SetDefaultExpectTimeout(20_000);
-
     [Fact]
     public async Task a_claim_appended_through_the_api_appears_on_the_open_dashboard_without_a_reload()
     {

@@ -26,6 +26,8 @@ public sealed class PageFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does).");
+        // Generous waits for the page to show what it should; a loaded shared machine is slow, never wrong.
+        Assertions.SetDefaultExpectTimeout(30_000);
         var service = ServiceHost.StartAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -46,7 +48,7 @@ public sealed class PageFixture : IAsyncLifetime
             TimezoneId = "UTC",
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
         return page;

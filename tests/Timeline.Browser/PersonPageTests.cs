@@ -12,8 +12,6 @@ public sealed class PersonPageTests(PageFixture fixture)
     private const string ConfirmedQuote = "Senate Secretariat has confirmed that Mustafa Kamal has tendered his resignation from the seat over personal issues";
     private const string DeniedQuote = "reports regarding resignation of Senator Mustafa Kamal were baseless and rumors";
 
-    static PersonPageTests() => SetDefaultExpectTimeout(20_000);
-
     [Fact]
     public async Task the_seeded_kamal_page_shows_the_contested_resignation_with_both_sides_and_their_quotes()
     {
