@@ -7,6 +7,7 @@ using Timeline.Changes;
 using Timeline.Claims;
 using Timeline.Contradictions;
 using Timeline.Hosting;
+using Timeline.Pages;
 using Timeline.People;
 using Timeline.Seeding;
 using Timeline.Sources;
@@ -55,6 +56,7 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();
 app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
+app.MapTimelinePages();
 
 try
 {

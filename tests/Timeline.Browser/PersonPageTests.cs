@@ -1,0 +1,100 @@
+using Microsoft.Playwright;
+using Shouldly;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Timeline.Browser;
+
+public sealed class PersonPageTests(PageFixture fixture)
+{
+    private const string Resignation = "mustafa-kamal/resigned-from/senate-of-pakistan";
+    private const string TenderedQuote = "Senator Syed Mustafa Kamal has tendered his resignation to chairman Senate";
+    private const string ConfirmedQuote = "Senate Secretariat has confirmed that Mustafa Kamal has tendered his resignation from the seat over personal issues";
+    private const string DeniedQuote = "reports regarding resignation of Senator Mustafa Kamal were baseless and rumors";
+
+    [Fact]
+    public async Task the_seeded_kamal_page_shows_the_contested_resignation_with_both_sides_and_their_quotes()
+    {
+        var page = await fixture.OpenAsync("/people/mustafa-kamal");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Syed Mustafa Kamal");
+        await Expect(page.Locator("#status-line")).ToHaveTextAsync("Senator — resignation tendered (contested)");
+        var panel = page.Locator($"article.contest[data-proposition='{Resignation}']");
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Level = 3 })).ToContainTextAsync("resigned from Senate of Pakistan");
+        await Expect(panel.Locator(".badge.open").First).ToHaveTextAsync("open");
+
+        var asserting = panel.Locator("section.side.asserts");
+        var denying = panel.Locator("section.side.denies");
+        await Expect(asserting.Locator("h4")).ToContainTextAsync("Asserting");
+        await Expect(asserting.Locator("blockquote")).ToHaveTextAsync([$"“{TenderedQuote}”", $"“{ConfirmedQuote}”"]);
+        await Expect(asserting).ToContainTextAsync("Senate Secretariat");
+        await Expect(denying.Locator("h4")).ToContainTextAsync("Denying");
+        await Expect(denying.Locator("blockquote")).ToHaveTextAsync([$"“{DeniedQuote}”"]);
+        await Expect(denying).ToContainTextAsync("Nasir Jamal, Deputy Convener");
+        await Expect(denying).ToContainTextAsync("The Nation, published 2013-12-01");
+
+        // Each claim links to its source, where the quoted passage is highlighted.
+        await denying.GetByRole(AriaRole.Link, new() { Name = "Mustafa Kamal resigns from Senate" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sources/src-[0-9a-f]+#claim-"));
+        await Expect(page.Locator("mark.quote.current")).ToContainTextAsync(DeniedQuote);
+
+        await Screenshots.SaveAsync(page, nameof(the_seeded_kamal_page_shows_the_contested_resignation_with_both_sides_and_their_quotes));
+    }
+
+    [Fact]
+    public async Task moving_as_recorded_on_to_before_the_seed_was_recorded_shows_no_offices_and_no_claims()
+    {
+        var page = await fixture.OpenAsync("/people/mustafa-kamal");
+        await Expect(page.Locator("#claims tbody tr").First).ToBeVisibleAsync();
+        (await page.Locator("#tenures li").CountAsync()).ShouldBeGreaterThan(0);
+
+        await page.GetByLabel("As recorded on").FillAsync("2000-01-01T00:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+
+        await Expect(page.Locator("#message")).ToContainTextAsync("Nothing about “mustafa-kamal” was on record at 2000-01-01T00:00:00.000Z");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"\?recordedAt=2000-01-01T00%3A00%3A00\.000Z$"));
+        await Expect(page.Locator("#status-line")).ToBeEmptyAsync();
+        await Expect(page.Locator("#tenures li")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#claims tr")).ToHaveCountAsync(0);
+        await Expect(page.Locator("article.contest")).ToHaveCountAsync(0);
+
+        // The URL is the state: opened afresh it shows the same empty record, and the field keeps the time.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#message")).ToContainTextAsync("was on record at 2000-01-01");
+        await Expect(page.GetByLabel("As recorded on")).ToHaveValueAsync("2000-01-01T00:00");
+        await Expect(page.Locator("#claims tr")).ToHaveCountAsync(0);
+
+        await Screenshots.SaveAsync(page, nameof(moving_as_recorded_on_to_before_the_seed_was_recorded_shows_no_offices_and_no_claims));
+    }
+
+    [Fact]
+    public async Task tab_reaches_every_control_and_link_on_the_person_page()
+    {
+        var page = await fixture.OpenAsync("/people/mustafa-kamal");
+        await Expect(page.Locator("article.contest").First).ToBeVisibleAsync();
+
+        var controls = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('a[href], button, input')].filter(e => e.getClientRects().length > 0 || e.classList.contains('skip')).map(Describe)"
+                .Replace("Describe", Describe, StringComparison.Ordinal));
+        controls.ShouldContain("input#validAt");
+        controls.ShouldContain("input#reportedAt");
+        controls.ShouldContain("input#recordedAt");
+        controls.ShouldContain("button:Show");
+        controls.ShouldContain("button:Today");
+
+        var reached = new HashSet<string>();
+        // A date field takes a Tab per part (day, month, year, ...), so allow several presses per control.
+        for (var press = 0; press < controls.Length * 8 && !controls.All(reached.Contains); press++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>($"() => ({Describe})(document.activeElement)"));
+        }
+
+        controls.Where(c => !reached.Contains(c)).ShouldBeEmpty();
+        await Screenshots.SaveAsync(page, nameof(tab_reaches_every_control_and_link_on_the_person_page));
+    }
+
+    // The same element gets the same name whether listed or focused.
+    private const string Describe =
+        "(e => e.tagName === 'INPUT' ? `input#${e.id}` : e.tagName === 'BUTTON' ? `button:${e.textContent.trim()}` : `a:${e.getAttribute('href')}:${[...document.querySelectorAll('a[href]')].indexOf(e)}`)";
+}
