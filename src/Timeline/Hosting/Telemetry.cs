@@ -1,6 +1,52 @@
 using System.Diagnostics.Metrics;
+using Marten;
+using JasperFx.OpenTelemetry;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Timeline.Hosting;
+
+/// <summary>Metrics for Prometheus at /metrics; traces (HTTP, Npgsql, Marten, Wolverine) to OTLP when an endpoint is configured.</summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    private static readonly string[] Sources = ["Marten", "Wolverine"];
+
+    public static IServiceCollection AddTimelineTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.ConfigureMarten(opts =>
+        {
+            opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+            opts.OpenTelemetry.TrackEventCounters();
+        });
+
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("timeline"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Telemetry.MeterName).AddMeter(Sources).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation().AddPrometheusExporter();
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != MetricsPath)
+                    .AddNpgsql()
+                    .AddSource(Sources);
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return services;
+    }
+
+    public static WebApplication MapTimelineTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+}
 
 /// <summary>The service's own meters; HTTP, Npgsql, Marten and Wolverine add theirs (see <c>AddTimelineTelemetry</c>).</summary>
 public static class Telemetry
