@@ -19,6 +19,7 @@ public sealed class ChangeNotifications(
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private TaskCompletionSource _progress = NewSignal();
+    private int _failures;
     private readonly TaskCompletionSource _firstConnect = NewSignal();
 
     public bool Connected { get; private set; }
@@ -45,9 +46,11 @@ public sealed class ChangeNotifications(
             {
                 await ListenAsync(ct);
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning("Change listener lost its connection ({Message}); 304s come from the database until it is back", ex.Message);
+                // Once per outage at warning level: the database may stay away for a while.
+                logger.Log(_failures++ == 0 ? LogLevel.Warning : LogLevel.Debug,
+                    "Change listener lost its connection ({Message}); 304s and wake-ups come from the database until it is back", ex.Message);
             }
             finally
             {
@@ -84,6 +87,7 @@ public sealed class ChangeNotifications(
         Pulse();
         daemon.Pulse();
         logger.LogInformation("Change listener connected");
+        _failures = 0;
 
         while (!ct.IsCancellationRequested)
         {
@@ -106,18 +110,19 @@ public sealed class ChangeNotifications(
 
     private void OnNotification(string channel, string payload)
     {
-        var space = payload.LastIndexOf(' ');
-        if (space <= 0 || !long.TryParse(payload.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return;
+        var parts = payload.Split(' ');
+        if (parts.Length < 2 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return;
         if (channel == triggers.StreamsChannel)
         {
+            var sequence = parts.Length > 2 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : 0;
             AppendsHeard++;
             Telemetry.Appended();
-            versions.Advanced(payload[..space], number);
+            versions.Advanced(parts[0], number, sequence);
             daemon.Pulse();
         }
         else
         {
-            if (payload.AsSpan(0, space).SequenceEqual(FeedShard)) InterlockedMax(ref _feedHead, number);
+            if (parts[0] == FeedShard) InterlockedMax(ref _feedHead, number);
             Pulse();
         }
     }

@@ -18,6 +18,20 @@ public sealed class StreamVersions(TimeProvider time)
     private long _epoch;
     private bool _trusted;
     private long _lastHeardTicks;
+    private long _heardSequence;
+
+    /// <summary>The highest global sequence this node has heard committed.</summary>
+    public long HeardSequence => Interlocked.Read(ref _heardSequence);
+
+    /// <summary>
+    /// A write on this node committed: forget every version, so its own client's next poll cannot be answered 304 from
+    /// a version read before the commit while the notification is still on its way. Fills begun earlier are refused.
+    /// </summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _epoch);
+        _versions.Clear();
+    }
 
     /// <summary>The version the database last announced, if it can be trusted now.</summary>
     public bool TryGet(string stream, out long version)
@@ -38,8 +52,9 @@ public sealed class StreamVersions(TimeProvider time)
         if (Interlocked.Read(ref _epoch) != token || !Trusted) _versions.TryRemove(stream, out _);
     }
 
-    internal void Advanced(string stream, long version)
+    internal void Advanced(string stream, long version, long sequence)
     {
+        InterlockedMax(ref _heardSequence, sequence);
         if (stream == ChangeTriggers.AllStreams)
         {
             // The events were truncated (a test reset): versions start again from 1.
@@ -65,6 +80,17 @@ public sealed class StreamVersions(TimeProvider time)
         Volatile.Write(ref _trusted, false);
         Interlocked.Increment(ref _epoch);
         _versions.Clear();
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
     }
 
     private bool Trusted =>

@@ -64,13 +64,17 @@ public static class Telemetry
     private static readonly UpDownCounter<long> Subscribers =
         Meter.CreateUpDownCounter<long>("timeline.feed.subscribers", "{subscriber}", "Open long polls and server-sent event streams on this node");
 
-    private static Func<IEnumerable<Measurement<long>>> _lagEvents = () => [];
-    private static Func<IEnumerable<Measurement<double>>> _lagSeconds = () => [];
+    // Every live host's projection health in this process (one in production; tests start several).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ProjectionHealthCheck, byte> LagSources = new();
 
     static Telemetry()
     {
-        Meter.CreateObservableGauge("timeline.projection.lag.events", () => _lagEvents(), "{event}", "Events an async projection has still to process");
-        Meter.CreateObservableGauge("timeline.projection.lag.seconds", () => _lagSeconds(), "s", "Age of the oldest event an async projection has still to process");
+        Meter.CreateObservableGauge("timeline.projection.lag.events", () => LagSources.Keys.SelectMany(h => h.Latest)
+            .Select(l => new Measurement<long>(l.LagEvents, new KeyValuePair<string, object?>("projection", l.Name))),
+            "{event}", "Events an async projection has still to process, as of the last readiness check");
+        Meter.CreateObservableGauge("timeline.projection.lag.seconds", () => LagSources.Keys.SelectMany(h => h.Latest)
+            .Select(l => new Measurement<double>(l.LagSeconds, new KeyValuePair<string, object?>("projection", l.Name))),
+            "s", "Age of the oldest event an async projection has still to process, as of the last readiness check");
     }
 
     public static void NotModified() => NotModifiedCounter.Add(1);
@@ -84,11 +88,9 @@ public static class Telemetry
         return new Untrack(tag);
     }
 
-    public static void ObserveLag(Func<IEnumerable<Measurement<long>>> events, Func<IEnumerable<Measurement<double>>> seconds)
-    {
-        _lagEvents = events;
-        _lagSeconds = seconds;
-    }
+    internal static void ObserveLag(ProjectionHealthCheck health) => LagSources.TryAdd(health, 0);
+
+    internal static void StopObservingLag(ProjectionHealthCheck health) => LagSources.TryRemove(health, out _);
 
     private sealed class Untrack(KeyValuePair<string, object?> tag) : IDisposable
     {
