@@ -20,17 +20,11 @@ public sealed class ChangeNotifications(
 
     private TaskCompletionSource _progress = NewSignal();
     private int _failures;
-    private readonly TaskCompletionSource _firstConnect = NewSignal();
 
     public bool Connected { get; private set; }
 
     /// <summary>Completes at the next projection progress (or reconnect, after which anything may have moved).</summary>
     public Task NextProgress => Volatile.Read(ref _progress).Task;
-
-    /// <summary>Completes once the node has listened at least once (start-up and tests).</summary>
-    public Task FirstConnect => _firstConnect.Task;
-
-    public long AppendsHeard { get; private set; }
 
     /// <summary>How many times the listener has connected; a reconnect after a break increments it.</summary>
     public int Connections { get; private set; }
@@ -83,7 +77,6 @@ public sealed class ChangeNotifications(
         ListenerProcessId = connection.ProcessID;
         Connections++;
         Connected = true;
-        _firstConnect.TrySetResult();
         Pulse();
         daemon.Pulse();
         logger.LogInformation("Change listener connected");
@@ -115,7 +108,6 @@ public sealed class ChangeNotifications(
         if (channel == triggers.StreamsChannel)
         {
             var sequence = parts.Length > 2 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : 0;
-            AppendsHeard++;
             Telemetry.Appended();
             versions.Advanced(parts[0], number, sequence);
             daemon.Pulse();
