@@ -59,17 +59,25 @@ public sealed class ChangeTriggers(IDocumentStore store, NpgsqlDataSource dataSo
           perform pg_notify('{ProgressChannel}', new.name || ' ' || new.last_seq_id);
           return null;
         end $$;
-        drop trigger if exists timeline_notify_appends on {_schema}.mt_events;
-        create trigger timeline_notify_appends after insert on {_schema}.mt_events
-          referencing new table as appended for each statement execute function {_schema}.timeline_notify_appends();
-        drop trigger if exists timeline_notify_truncate on {_schema}.mt_events;
-        create trigger timeline_notify_truncate after truncate on {_schema}.mt_events
-          for each statement execute function {_schema}.timeline_notify_truncate();
-        drop trigger if exists timeline_notify_progress_insert on {_schema}.mt_event_progression;
-        create trigger timeline_notify_progress_insert after insert on {_schema}.mt_event_progression
-          for each row execute function {_schema}.timeline_notify_progress();
-        drop trigger if exists timeline_notify_progress_update on {_schema}.mt_event_progression;
-        create trigger timeline_notify_progress_update after update on {_schema}.mt_event_progression
-          for each row when (new.last_seq_id is distinct from old.last_seq_id) execute function {_schema}.timeline_notify_progress();
+        -- Created only when missing: creating a trigger locks its table against writes, so a restart must not do it.
+        do $$
+        begin
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_appends' and tgrelid = '{_schema}.mt_events'::regclass) then
+            create trigger timeline_notify_appends after insert on {_schema}.mt_events
+              referencing new table as appended for each statement execute function {_schema}.timeline_notify_appends();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_truncate' and tgrelid = '{_schema}.mt_events'::regclass) then
+            create trigger timeline_notify_truncate after truncate on {_schema}.mt_events
+              for each statement execute function {_schema}.timeline_notify_truncate();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_progress_insert' and tgrelid = '{_schema}.mt_event_progression'::regclass) then
+            create trigger timeline_notify_progress_insert after insert on {_schema}.mt_event_progression
+              for each row execute function {_schema}.timeline_notify_progress();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_progress_update' and tgrelid = '{_schema}.mt_event_progression'::regclass) then
+            create trigger timeline_notify_progress_update after update on {_schema}.mt_event_progression
+              for each row when (new.last_seq_id is distinct from old.last_seq_id) execute function {_schema}.timeline_notify_progress();
+          end if;
+        end $$;
         """;
 }
