@@ -41,6 +41,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 builder.Services.AddTimelineHealth();
+builder.Services.AddTimelineTelemetry(builder.Configuration);
 builder.Services.AddSeeding(builder.Configuration);
 
 var app = builder.Build();
@@ -55,6 +56,7 @@ app.UseMiddleware<DefaultCacheControl>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();
+app.MapTimelineTelemetry();
 app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
 app.MapTimelinePages();
 

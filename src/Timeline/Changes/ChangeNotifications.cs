@@ -19,17 +19,12 @@ public sealed class ChangeNotifications(
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private TaskCompletionSource _progress = NewSignal();
-    private readonly TaskCompletionSource _firstConnect = NewSignal();
+    private int _failures;
 
     public bool Connected { get; private set; }
 
     /// <summary>Completes at the next projection progress (or reconnect, after which anything may have moved).</summary>
     public Task NextProgress => Volatile.Read(ref _progress).Task;
-
-    /// <summary>Completes once the node has listened at least once (start-up and tests).</summary>
-    public Task FirstConnect => _firstConnect.Task;
-
-    public long AppendsHeard { get; private set; }
 
     /// <summary>How many times the listener has connected; a reconnect after a break increments it.</summary>
     public int Connections { get; private set; }
@@ -45,9 +40,11 @@ public sealed class ChangeNotifications(
             {
                 await ListenAsync(ct);
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning("Change listener lost its connection ({Message}); 304s come from the database until it is back", ex.Message);
+                // Once per outage at warning level: the database may stay away for a while.
+                logger.Log(_failures++ == 0 ? LogLevel.Warning : LogLevel.Debug,
+                    "Change listener lost its connection ({Message}); 304s and wake-ups come from the database until it is back", ex.Message);
             }
             finally
             {
@@ -80,10 +77,10 @@ public sealed class ChangeNotifications(
         ListenerProcessId = connection.ProcessID;
         Connections++;
         Connected = true;
-        _firstConnect.TrySetResult();
         Pulse();
         daemon.Pulse();
         logger.LogInformation("Change listener connected");
+        _failures = 0;
 
         while (!ct.IsCancellationRequested)
         {
@@ -106,18 +103,18 @@ public sealed class ChangeNotifications(
 
     private void OnNotification(string channel, string payload)
     {
-        var space = payload.LastIndexOf(' ');
-        if (space <= 0 || !long.TryParse(payload.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return;
+        var parts = payload.Split(' ');
+        if (parts.Length < 2 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return;
         if (channel == triggers.StreamsChannel)
         {
-            AppendsHeard++;
+            var sequence = parts.Length > 2 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : 0;
             Telemetry.Appended();
-            versions.Advanced(payload[..space], number);
+            versions.Advanced(parts[0], number, sequence);
             daemon.Pulse();
         }
         else
         {
-            if (payload.AsSpan(0, space).SequenceEqual(FeedShard)) InterlockedMax(ref _feedHead, number);
+            if (parts[0] == FeedShard) InterlockedMax(ref _feedHead, number);
             Pulse();
         }
     }

@@ -15,10 +15,11 @@ public sealed class ChangeTriggers(IDocumentStore store, NpgsqlDataSource dataSo
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _installed;
 
-    /// <summary>Payload "stream version": the stream's highest version in the committing statement.</summary>
+    /// <summary>Payload "stream version sequence": the stream's highest version and global sequence in the committing statement.</summary>
     public string StreamsChannel => $"{_schema}_streams";
 
     /// <summary>Payload "shard sequence": an async projection (or the high-water mark) moved.</summary>
+    /// <remarks>Installed by the listener after Marten's own start-up has created its tables; retried with the listener.</remarks>
     public string ProgressChannel => $"{_schema}_progress";
 
     public void Dispose() => _gate.Dispose();
@@ -30,7 +31,6 @@ public sealed class ChangeTriggers(IDocumentStore store, NpgsqlDataSource dataSo
         try
         {
             if (_installed) return;
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var command = dataSource.CreateCommand(Sql());
             await command.ExecuteNonQueryAsync(ct);
             _installed = true;
@@ -45,13 +45,13 @@ public sealed class ChangeTriggers(IDocumentStore store, NpgsqlDataSource dataSo
         select pg_advisory_xact_lock(hashtext('{_schema}.timeline_notify'));
         create or replace function {_schema}.timeline_notify_appends() returns trigger language plpgsql as $$
         begin
-          perform pg_notify('{StreamsChannel}', s.stream_id || ' ' || s.version)
-            from (select stream_id, max(version) as version from appended group by stream_id) s;
+          perform pg_notify('{StreamsChannel}', s.stream_id || ' ' || s.version || ' ' || s.seq_id)
+            from (select stream_id, max(version) as version, max(seq_id) as seq_id from appended group by stream_id) s;
           return null;
         end $$;
         create or replace function {_schema}.timeline_notify_truncate() returns trigger language plpgsql as $$
         begin
-          perform pg_notify('{StreamsChannel}', '{AllStreams} 0');
+          perform pg_notify('{StreamsChannel}', '{AllStreams} 0 0');
           return null;
         end $$;
         create or replace function {_schema}.timeline_notify_progress() returns trigger language plpgsql as $$
@@ -59,17 +59,25 @@ public sealed class ChangeTriggers(IDocumentStore store, NpgsqlDataSource dataSo
           perform pg_notify('{ProgressChannel}', new.name || ' ' || new.last_seq_id);
           return null;
         end $$;
-        drop trigger if exists timeline_notify_appends on {_schema}.mt_events;
-        create trigger timeline_notify_appends after insert on {_schema}.mt_events
-          referencing new table as appended for each statement execute function {_schema}.timeline_notify_appends();
-        drop trigger if exists timeline_notify_truncate on {_schema}.mt_events;
-        create trigger timeline_notify_truncate after truncate on {_schema}.mt_events
-          for each statement execute function {_schema}.timeline_notify_truncate();
-        drop trigger if exists timeline_notify_progress_insert on {_schema}.mt_event_progression;
-        create trigger timeline_notify_progress_insert after insert on {_schema}.mt_event_progression
-          for each row execute function {_schema}.timeline_notify_progress();
-        drop trigger if exists timeline_notify_progress_update on {_schema}.mt_event_progression;
-        create trigger timeline_notify_progress_update after update on {_schema}.mt_event_progression
-          for each row when (new.last_seq_id is distinct from old.last_seq_id) execute function {_schema}.timeline_notify_progress();
+        -- Created only when missing: creating a trigger locks its table against writes, so a restart must not do it.
+        do $$
+        begin
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_appends' and tgrelid = '{_schema}.mt_events'::regclass) then
+            create trigger timeline_notify_appends after insert on {_schema}.mt_events
+              referencing new table as appended for each statement execute function {_schema}.timeline_notify_appends();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_truncate' and tgrelid = '{_schema}.mt_events'::regclass) then
+            create trigger timeline_notify_truncate after truncate on {_schema}.mt_events
+              for each statement execute function {_schema}.timeline_notify_truncate();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_progress_insert' and tgrelid = '{_schema}.mt_event_progression'::regclass) then
+            create trigger timeline_notify_progress_insert after insert on {_schema}.mt_event_progression
+              for each row execute function {_schema}.timeline_notify_progress();
+          end if;
+          if not exists (select 1 from pg_trigger where tgname = 'timeline_notify_progress_update' and tgrelid = '{_schema}.mt_event_progression'::regclass) then
+            create trigger timeline_notify_progress_update after update on {_schema}.mt_event_progression
+              for each row when (new.last_seq_id is distinct from old.last_seq_id) execute function {_schema}.timeline_notify_progress();
+          end if;
+        end $$;
         """;
 }

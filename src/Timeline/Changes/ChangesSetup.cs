@@ -34,5 +34,7 @@ public static class ChangesSetup
         return services;
     }
 
-    public static IApplicationBuilder UseReadYourWrites(this IApplicationBuilder app) => app.UseMiddleware<ReadYourWrites>();
+    /// <summary>atLeast= on every GET, and a local write invalidating the cached versions before its response leaves.</summary>
+    public static IApplicationBuilder UseReadYourWrites(this IApplicationBuilder app) =>
+        app.UseMiddleware<ReadYourWrites>();
 }

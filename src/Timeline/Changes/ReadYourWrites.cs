@@ -22,7 +22,7 @@ public sealed class ReadYourWrites(RequestDelegate next, IOptions<ReadYourWrites
     public const string Parameter = "atLeast";
     public const string Header = "Timeline-Consistency";
 
-    public async Task InvokeAsync(HttpContext context, IDocumentStore store, ChangeNotifications notifications)
+    public async Task InvokeAsync(HttpContext context, IDocumentStore store, ChangeNotifications notifications, StreamVersions versions)
     {
         var request = context.Request;
         if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !request.Query.TryGetValue(Parameter, out var values))
@@ -38,19 +38,24 @@ public sealed class ReadYourWrites(RequestDelegate next, IOptions<ReadYourWrites
             return;
         }
 
-        var reached = await WaitForAsync(store, notifications, sequence, options.Value.MaxWait, time, context.RequestAborted);
+        var reached = await WaitForAsync(store, notifications, versions, sequence, options.Value.MaxWait, time, context.RequestAborted);
         context.Response.Headers[Header] = reached ? "reached" : "behind";
         await next(context);
     }
 
+    /// <summary>
+    /// Until every async projection has passed the sequence and, while the listener is up, this node has heard of its
+    /// commit too (the in-memory versions behind 304s); the commit's notification arrives before the projection's.
+    /// </summary>
     public static async Task<bool> WaitForAsync(
-        IDocumentStore store, ChangeNotifications notifications, long sequence, TimeSpan maxWait, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, ChangeNotifications notifications, StreamVersions versions, long sequence, TimeSpan maxWait, TimeProvider time,
+        CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + maxWait;
         while (true)
         {
             var woken = notifications.NextProgress;
-            if (await ProjectionProgress.SlowestAsync(store, ct) >= sequence) return true;
+            if (await ProjectionProgress.SlowestAsync(store, ct) >= sequence && (!notifications.Connected || versions.HeardSequence >= sequence)) return true;
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero) return false;
             await Task.WhenAny(woken, Task.Delay(left, time, ct));

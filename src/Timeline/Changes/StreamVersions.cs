@@ -18,6 +18,10 @@ public sealed class StreamVersions(TimeProvider time)
     private long _epoch;
     private bool _trusted;
     private long _lastHeardTicks;
+    private long _heardSequence;
+
+    /// <summary>The highest global sequence this node has heard committed.</summary>
+    public long HeardSequence => Interlocked.Read(ref _heardSequence);
 
     /// <summary>The version the database last announced, if it can be trusted now.</summary>
     public bool TryGet(string stream, out long version)
@@ -41,8 +45,9 @@ public sealed class StreamVersions(TimeProvider time)
     /// <summary>A version this node committed itself: recorded under the same rule as a read from the database.</summary>
     public void Committed(string stream, long version) => Fill(BeginFill(), stream, version);
 
-    internal void Advanced(string stream, long version)
+    internal void Advanced(string stream, long version, long sequence)
     {
+        InterlockedMax(ref _heardSequence, sequence);
         if (stream == ChangeTriggers.AllStreams)
         {
             // The events were truncated (a test reset): versions start again from 1.
@@ -68,6 +73,17 @@ public sealed class StreamVersions(TimeProvider time)
         Volatile.Write(ref _trusted, false);
         Interlocked.Increment(ref _epoch);
         _versions.Clear();
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
     }
 
     private bool Trusted =>

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using JasperFx.Events.Projections;
 using System.Collections.Concurrent;
 using JasperFx.Events.Daemon;
@@ -58,6 +57,7 @@ public sealed class ProjectionHealthCheck : IHealthCheck, IObserver<ShardState>,
         _logger = logger;
         // The daemon restarts a paused shard, which fails again: remember the failure until the shard gets past it.
         _subscription = (store.Storage.Database as IMartenDatabase)?.Tracker?.Subscribe(this);
+        Telemetry.ObserveLag(this);
     }
 
     public void OnNext(ShardState value)
@@ -78,7 +78,11 @@ public sealed class ProjectionHealthCheck : IHealthCheck, IObserver<ShardState>,
     {
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        Telemetry.StopObservingLag(this);
+        _subscription?.Dispose();
+    }
 
     public IReadOnlyList<ProjectionLag> Latest => Volatile.Read(ref _latest);
 
@@ -172,9 +176,6 @@ public static class Health
     public static WebApplication MapTimelineHealth(this WebApplication app)
     {
         var projections = app.Services.GetRequiredService<ProjectionHealthCheck>();
-        Telemetry.ObserveLag(
-            () => projections.Latest.Select(l => new Measurement<long>(l.LagEvents, new KeyValuePair<string, object?>("projection", l.Name))),
-            () => projections.Latest.Select(l => new Measurement<double>(l.LagSeconds, new KeyValuePair<string, object?>("projection", l.Name))));
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new()
         {

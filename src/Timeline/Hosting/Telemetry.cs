@@ -1,6 +1,52 @@
 using System.Diagnostics.Metrics;
+using Marten;
+using JasperFx.OpenTelemetry;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Timeline.Hosting;
+
+/// <summary>Metrics for Prometheus at /metrics; traces (HTTP, Npgsql, Marten, Wolverine) to OTLP when an endpoint is configured.</summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    private static readonly string[] Sources = ["Marten", "Wolverine"];
+
+    public static IServiceCollection AddTimelineTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.ConfigureMarten(opts =>
+        {
+            opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+            opts.OpenTelemetry.TrackEventCounters();
+        });
+
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("timeline"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Telemetry.MeterName).AddMeter(Sources).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation().AddPrometheusExporter();
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != MetricsPath)
+                    .AddNpgsql()
+                    .AddSource(Sources);
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return services;
+    }
+
+    public static WebApplication MapTimelineTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+}
 
 /// <summary>The service's own meters; HTTP, Npgsql, Marten and Wolverine add theirs (see <c>AddTimelineTelemetry</c>).</summary>
 public static class Telemetry
@@ -18,13 +64,17 @@ public static class Telemetry
     private static readonly UpDownCounter<long> Subscribers =
         Meter.CreateUpDownCounter<long>("timeline.feed.subscribers", "{subscriber}", "Open long polls and server-sent event streams on this node");
 
-    private static Func<IEnumerable<Measurement<long>>> _lagEvents = () => [];
-    private static Func<IEnumerable<Measurement<double>>> _lagSeconds = () => [];
+    // Every live host's projection health in this process (one in production; tests start several).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ProjectionHealthCheck, byte> LagSources = new();
 
     static Telemetry()
     {
-        Meter.CreateObservableGauge("timeline.projection.lag.events", () => _lagEvents(), "{event}", "Events an async projection has still to process");
-        Meter.CreateObservableGauge("timeline.projection.lag.seconds", () => _lagSeconds(), "s", "Age of the oldest event an async projection has still to process");
+        Meter.CreateObservableGauge("timeline.projection.lag.events", () => LagSources.Keys.SelectMany(h => h.Latest)
+            .Select(l => new Measurement<long>(l.LagEvents, new KeyValuePair<string, object?>("projection", l.Name))),
+            "{event}", "Events an async projection has still to process, as of the last readiness check");
+        Meter.CreateObservableGauge("timeline.projection.lag.seconds", () => LagSources.Keys.SelectMany(h => h.Latest)
+            .Select(l => new Measurement<double>(l.LagSeconds, new KeyValuePair<string, object?>("projection", l.Name))),
+            "s", "Age of the oldest event an async projection has still to process, as of the last readiness check");
     }
 
     public static void NotModified() => NotModifiedCounter.Add(1);
@@ -38,11 +88,9 @@ public static class Telemetry
         return new Untrack(tag);
     }
 
-    public static void ObserveLag(Func<IEnumerable<Measurement<long>>> events, Func<IEnumerable<Measurement<double>>> seconds)
-    {
-        _lagEvents = events;
-        _lagSeconds = seconds;
-    }
+    internal static void ObserveLag(ProjectionHealthCheck health) => LagSources.TryAdd(health, 0);
+
+    internal static void StopObservingLag(ProjectionHealthCheck health) => LagSources.TryRemove(health, out _);
 
     private sealed class Untrack(KeyValuePair<string, object?> tag) : IDisposable
     {
