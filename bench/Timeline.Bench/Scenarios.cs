@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Timeline.Claims;
+using Timeline.Hosting;
+using Timeline.Sources;
+
+namespace Timeline.Bench;
+
+/// <summary>
+/// The whole bench in one run: its own PostgreSQL, the service's Release build as a process, HTTP load from N loops,
+/// and each figure beside a baseline taken in the same run at the same client count.
+/// </summary>
+internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBaselines raw, TimeSpan warmUp, TimeSpan measure)
+{
+    public const int People = 200;
+    public const int BigPersonClaims = 1_000;
+    private const string Quote = "a quote the bench repeats";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private string _sourceId = "";
+
+    public static async Task<List<Row>> RunAllAsync(TimeSpan warmUp, TimeSpan measure, int[] microSizes)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
+        var postgres = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(directory));
+        try
+        {
+            Console.Error.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}; starting the service");
+            await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+            await using (var create = dataSource.CreateCommand("create database timeline_micro")) await create.ExecuteNonQueryAsync();
+
+            List<Row> rows;
+            using (var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString, directory))
+            using (var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = service.BaseAddress })
+            {
+                var raw = new RawBaselines(dataSource);
+                await raw.CreateAsync(People);
+                rows = await new Scenarios(service, http, raw, warmUp, measure).RunAsync();
+            }
+
+            Console.Error.WriteLine("In-process figures (recordedAt reads, appends by stream size)");
+            var micro = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = "timeline_micro" }.ConnectionString;
+            rows.AddRange(await Micro.RunAsync(micro, microSizes));
+            return rows;
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private async Task<List<Row>> RunAsync()
+    {
+        var rows = new List<Row>();
+        _sourceId = await RegisterSourceAsync();
+        for (var i = 0; i < People; i++) await RegisterPersonAsync(PersonId(i));
+        await RegisterPersonAsync("bench-hot");
+        await RegisterPersonAsync("bench-big");
+        var eventJson = JsonSerializer.Serialize(SampleEvent(), Json);
+
+        LoadResult? oneClient = null;
+        foreach (var clients in new[] { 1, 8, 32 })
+        {
+            Console.Error.WriteLine($"appends, {clients} clients");
+            var appends = await RunAsync(clients, n => AppendAsync(PersonId((int)(n % People)), n), service.Process);
+            var rawAppends = await RunAsync(clients, n => raw.AppendAsync($"raw-{n % People}", eventJson));
+            oneClient ??= appends;
+            rows.Add(Row.Rate($"HTTP claim appends over {People} people, {clients} client{(clients == 1 ? "" : "s")}", appends.PerSecond,
+                $"raw Npgsql append transaction, {clients} client{(clients == 1 ? "" : "s")}", rawAppends.PerSecond, appends.PeakWorkingSet, clients == 8 ? "≥ 0.5" : "", appends.Describe()));
+        }
+
+        Console.Error.WriteLine("16 writers on one person");
+        var hot = await RunAsync(16, n => AppendAsync("bench-hot", n), service.Process);
+        rows.Add(Row.Rate("16 writers on one person: 201s", hot.Count(201) / measure.TotalSeconds, "HTTP appends, 1 client, distinct people",
+            oneClient!.PerSecond, hot.PeakWorkingSet, "≥ 0.5, zero 409", $"{hot.Count(409)} × 409; {hot.Describe()}"));
+
+        Console.Error.WriteLine("304 polls against /health/live");
+        var etag = await ETagAsync(PersonId(0));
+        var polls = await RunAsync(8, _ => GetAsync($"/api/people/{PersonId(0)}", etag), service.Process);
+        var live = await RunAsync(8, _ => GetAsync("/health/live", null), service.Process);
+        rows.Add(Row.Rate("GET /api/people/{id} answered 304, 8 clients", polls.PerSecond, "GET /health/live, 8 clients", live.PerSecond,
+            polls.PeakWorkingSet, "≥ 0.7", polls.Describe()));
+
+        Console.Error.WriteLine($"a person with {BigPersonClaims:N0} claims");
+        for (var i = 0; i < BigPersonClaims; i++)
+        {
+            var status = await AppendAsync("bench-big", i);
+            if (status != 201) throw new InvalidOperationException($"append to bench-big answered {status}");
+        }
+
+        var body = await http.GetStringAsync("/api/people/bench-big");
+        await raw.StoreDocumentAsync("bench-big", body);
+        var statusGet = await RunAsync(1, _ => GetAsync("/api/people/bench-big", null), service.Process);
+        var documentLoad = await RunAsync(1, _ => raw.LoadDocumentAsync("bench-big"));
+        rows.Add(Row.Latency($"status GET (200) of a person with {BigPersonClaims:N0} claims, 1 client", statusGet.MeanMs,
+            $"Npgsql load of one stored document of the same size ({Encoding.UTF8.GetByteCount(body):N0} bytes)", documentLoad.MeanMs,
+            statusGet.PeakWorkingSet, "≤ 2", statusGet.Describe()));
+        return rows;
+    }
+
+    private Task<LoadResult> RunAsync(int clients, Func<long, Task<int>> operation, Process? watched = null) =>
+        Load.RunAsync(clients, warmUp, measure, operation, watched);
+
+    private static string PersonId(int i) => $"bench-{i:D3}";
+
+    private async Task<int> AppendAsync(string personId, long n)
+    {
+        var body = new AppendClaimRequest("StatementMade", null, "2000", _sourceId, new ClaimantInput("claimant"), Quote, "bench",
+            Predicate: "said", Object: $"topic {n % 20}", Statement: $"statement {n}");
+        using var response = await http.PostAsJsonAsync($"/api/people/{personId}/claims", body, Json);
+        return (int)response.StatusCode;
+    }
+
+    private async Task<int> GetAsync(string path, EntityTagHeaderValue? etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (etag is not null) request.Headers.IfNoneMatch.Add(etag);
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return (int)response.StatusCode;
+    }
+
+    private async Task<EntityTagHeaderValue> ETagAsync(string path)
+    {
+        using var response = await http.GetAsync($"/api/people/{path}");
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag ?? throw new InvalidOperationException("no ETag on a status GET");
+    }
+
+    private async Task<string> RegisterSourceAsync()
+    {
+        using var response = await http.PostAsJsonAsync("/api/sources", new RegisterSource("https://example.org/bench", "Bench", "Bench source", "Bench",
+            DateTimeOffset.UnixEpoch, $"The text of the bench source: {Quote}."), Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RegisteredSource>(Json))!.Id;
+    }
+
+    private async Task RegisterPersonAsync(string id)
+    {
+        using var response = await http.PostAsJsonAsync("/api/people", new Timeline.People.RegisterPerson(id, $"Person {id}", [], "bench"), Json);
+        if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"registering {id} answered {(int)response.StatusCode}");
+    }
+
+    private StatementMade SampleEvent() => new(
+        new ClaimDetails(Guid.NewGuid(), new Proposition("raw-0", "said", "topic 0"), Stance.Asserts, null, new ValidTime(new PartialDate(2000)),
+            new Attribution(new SourceRef(_sourceId, "https://example.org/bench", "Bench", "Bench source", DateTimeOffset.UnixEpoch), new Claimant("claimant"), Quote, "bench")),
+        "statement 0");
+}
