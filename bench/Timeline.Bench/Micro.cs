@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Timeline.Claims;
+using Timeline.Contradictions;
 using Timeline.Hosting;
 using Timeline.People;
 using Timeline.Sources;
@@ -28,7 +29,7 @@ internal static class Micro
         var builder = Host.CreateApplicationBuilder(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddTimelineDatabase();
-        builder.Services.AddTimelineStore();
+        builder.Services.AddTimelineStore().AddPeople().AddSources().AddClaims().AddContradictions();
         using var host = builder.Build();
         await host.StartAsync();
         var store = host.Services.GetRequiredService<IDocumentStore>();

@@ -3,8 +3,12 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Scalar.AspNetCore;
+using Timeline.Claims;
+using Timeline.Contradictions;
 using Timeline.Hosting;
+using Timeline.People;
 using Timeline.Seeding;
+using Timeline.Sources;
 using Wolverine;
 using Wolverine.Http;
 
@@ -13,7 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls
 builder.Host.ApplyJasperFxExtensions();
 
 builder.AddTimelineDatabase();
-builder.Services.AddTimelineStore();
+builder.Services.AddTimelineStore().AddPeople().AddSources().AddClaims().AddContradictions();
 // Static code generation only where `codegen write` ran at build time (the container image); dynamic elsewhere.
 var codegen = builder.Configuration.GetValue("Timeline:CodeGeneration", TypeLoadMode.Dynamic);
 builder.Services.CritterStackDefaults(x =>

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Timeline.Hosting;
+using Timeline.People;
 using Timeline.Sources;
 using Wolverine.Http;
 
@@ -23,7 +24,7 @@ public static class AppendClaimEndpoint
     public static async Task<IResult> Post(
         string id, AppendClaimRequest? request, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
-        if (StreamWrites.RefuseIfBadSlug(id) is { } badSlug) return badSlug;
+        if (PersonStream.RefuseIfBadSlug(id) is { } badSlug) return badSlug;
         if (request is null) return Problems.MissingBody();
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;
@@ -52,31 +53,35 @@ public static class AppendClaimEndpoint
         }
 
         var claimId = request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow());
-        return await StreamWrites.AppendAsync(store, personId, expectedVersion, write,
+        return await PersonStream.AppendAsync(store, personId, expectedVersion, write,
             async (session, person) =>
             {
-                var existing = await session.LoadAsync<ClaimRecord>(claimId, ct);
+                var taken = await session.LoadAsync<EntryId>(claimId, ct);
+                var existing = taken is null ? null : await session.LoadAsync<ClaimRecord>(claimId, ct);
                 var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadAsync<ClaimRecord>(request.TargetClaimId!.Value, ct) : null;
-                return Decide(person.Id, request, claimId, validTime, source, existing, target);
+                return Decide(person.Id, request, claimId, validTime, source, existing, target, taken?.PersonId);
             },
             time, ct);
     }
 
     /// <summary>
     /// The append rules, pure. <paramref name="existing"/> is whatever already holds <paramref name="claimId"/>;
-    /// <paramref name="target"/> is the claim a dispute or retraction names.
+    /// <paramref name="target"/> is the claim a dispute or retraction names; <paramref name="idOwner"/> the person
+    /// whose stream already holds an entry (claim, retraction or ruling) with this id.
     /// </summary>
     public static Decision Decide(
-        string personId, AppendClaimRequest request, Guid claimId, ValidTime? validTime, SourceDocument source, ClaimRecord? existing, ClaimRecord? target)
+        string personId, AppendClaimRequest request, Guid claimId, ValidTime? validTime, SourceDocument source, ClaimRecord? existing, ClaimRecord? target,
+        string? idOwner = null)
     {
+        idOwner ??= existing?.PersonId;
         if (ClaimTypes.NeedsTarget(request.Type!) && (target is null || target.PersonId != personId))
         {
             return Decision.Refuse(Problems.Invalid("targetClaimId", $"{request.TargetClaimId} is not a claim about '{personId}'"));
         }
 
-        if (existing is not null && existing.PersonId != personId)
+        if (idOwner is not null && idOwner != personId)
         {
-            return Decision.Refuse(Problems.Conflict($"Claim id {claimId} is already used by a claim about '{existing.PersonId}'."));
+            return Decision.Refuse(Problems.Conflict($"Id {claimId} is already used in the record of '{idOwner}'."));
         }
 
         var appended = ClaimTypes.Build(personId, request, claimId, validTime, source.ToRef(), target);
@@ -84,14 +89,14 @@ public static class AppendClaimEndpoint
         {
             case ClaimRetracted when target!.Retraction?.RetractionId == claimId:
                 return Decision.AlreadyDone(claimId, target.Id);
-            case ClaimRetracted when existing is not null:
-                return Decision.Refuse(Problems.Conflict($"Id {claimId} is already used in '{personId}' for a claim."));
+            case ClaimRetracted when idOwner is not null:
+                return Decision.Refuse(Problems.Conflict($"Id {claimId} is already used in '{personId}'."));
             case ClaimRetracted when target!.Retraction is not null:
                 return Decision.Refuse(Problems.Conflict($"Claim {target.Id} was already retracted."));
             case ClaimRetracted:
                 return Decision.Append(claimId, target!.Id, appended);
-            case IClaimEvent claim when existing is not null:
-                return existing.Matches(claim)
+            case IClaimEvent claim when idOwner is not null:
+                return existing?.Matches(claim) == true
                     ? Decision.AlreadyDone(claimId, claimId)
                     : Decision.Refuse(Problems.Conflict($"Claim id {claimId} is already used in '{personId}' for a different claim."));
             default:

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Timeline.Hosting;
+using Timeline.People;
 using Wolverine.Http;
 
 namespace Timeline.Claims;
@@ -51,14 +52,14 @@ public static class RuleOnClaimEndpoint
 
         var rulingId = command.RulingId ?? Guid.CreateVersion7(time.GetUtcNow());
         var now = time.GetUtcNow();
-        return await StreamWrites.AppendAsync(store, claim.PersonId, expected, WriteRequest.For(context, key, command),
+        return await PersonStream.AppendAsync(store, claim.PersonId, expected, WriteRequest.For(context, key, command),
             async (session, _) =>
             {
                 var target = (await session.LoadAsync<ClaimRecord>(claimId, ct))!;
                 if (target.Rulings.Exists(r => r.RulingId == rulingId)) return Decision.AlreadyDone(rulingId, claimId);
-                if (await session.LoadAsync<ClaimRecord>(rulingId, ct) is not null)
+                if (await session.LoadAsync<EntryId>(rulingId, ct) is { } taken)
                 {
-                    return Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used for a claim."));
+                    return Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used in the record of '{taken.PersonId}'."));
                 }
 
                 return Decision.Append(rulingId, claimId, new ClaimRuled(

@@ -63,7 +63,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", exception.Message),
             BadHttpRequestException or JsonException =>
                 Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON", BodyError(exception)),
-            _ when StreamWrites.IsLostRace(exception) =>
+            _ when LostRaces.IsLostRace(exception) =>
                 Problems.Create(StatusCodes.Status409Conflict, "write-conflict", "Concurrent write", "Another write changed the record first; nothing was written. Retry."),
             _ => null,
         };

@@ -63,7 +63,7 @@ public static class RegisterPersonEndpoint
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception ex) when (StreamWrites.IsLostRace(ex))
+        catch (Exception ex) when (LostRaces.IsLostRace(ex))
         {
             await using var again = store.QuerySession();
             if (key is not null && await again.LoadAsync<IdempotencyRecord>(key, ct) is { } raced)

@@ -69,7 +69,7 @@ public static class RegisterSourceEndpoint
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception ex) when (StreamWrites.IsLostRace(ex))
+        catch (Exception ex) when (LostRaces.IsLostRace(ex))
         {
             await using var again = store.QuerySession();
             return Existing((await again.LoadAsync<SourceDocument>(source.Id, ct))!, source);

@@ -22,7 +22,7 @@ public sealed class AppendClaimTests(AppFixture app) : RecordApiTest(app)
         body.GetProperty("version").GetInt64().ShouldBe(registered.Version + 1);
         var sequence = body.GetProperty("sequence").GetInt64();
         sequence.ShouldBeGreaterThan(registered.Sequence);
-        response.Headers.Location?.OriginalString.ShouldBe($"/api/claims/{claimId}");
+        response.Headers.Location.ShouldNotBeNull().OriginalString.ShouldBe($"/api/claims/{claimId}");
 
         var stream = await EventsAsync();
         stream.Count.ShouldBe(2);

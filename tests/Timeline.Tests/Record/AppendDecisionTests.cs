@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shouldly;
 using Timeline.Claims;
 using Timeline.Hosting;
+using Timeline.People;
 using Timeline.Sources;
 using Timeline.Tests.Views;
 using Xunit;

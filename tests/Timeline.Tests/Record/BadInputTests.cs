@@ -136,7 +136,7 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         using var response = await PostRaw($"/api/people/{PersonId}/claims", new StringContent(json, Encoding.UTF8, "application/json"));
 
         ((int)response.StatusCode).ShouldBeInRange(400, 499, await TextAsync(response));
-        response.Content.Headers.ContentType?.MediaType.ShouldBe(RecordApi.ProblemJson);
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe(RecordApi.ProblemJson);
         await NothingAppendedSinceAsync(before);
     }
 
@@ -153,7 +153,7 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         using var response = await PostRaw(route.Replace("{claim}", claimId.ToString()), new StringContent("null", Encoding.UTF8, "application/json"));
 
         ((int)response.StatusCode).ShouldBeInRange(400, 499, await TextAsync(response));
-        response.Content.Headers.ContentType?.MediaType.ShouldBe(RecordApi.ProblemJson);
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe(RecordApi.ProblemJson);
         await NothingAppendedSinceAsync(before);
     }
 

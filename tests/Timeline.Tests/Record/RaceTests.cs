@@ -73,3 +73,69 @@ public sealed class RaceTests(AppFixture app) : RecordApiTest(app)
         stream[^1].EntryId.ShouldBe(winner.ClaimId);
     }
 }
+
+/// <summary>Claim ids are unique across people, held by the database in the append's own transaction.</summary>
+public sealed class ClaimIdRaceTests(AppFixture app) : RecordApiTest(app)
+{
+    private const int Rounds = 30;
+    private const string Other = "nasir-jamal";
+
+    [Fact]
+    public async Task the_same_claim_id_sent_at_once_for_two_people_is_acknowledged_for_exactly_one_of_them()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        using (var other = await Post("/api/people", RecordApi.Person(Other, "Nasir Jamal")))
+        {
+            other.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var claimId = Guid.NewGuid();
+            using var start = new SemaphoreSlim(0, 2);
+            var writers = new[] { PersonId, Other }.Select(async person =>
+            {
+                using var client = App.Client();
+                await start.WaitAsync(Ct);
+                using var response = await AppendAsync(RecordApi.Claim(sourceId, claimId), person, client: client);
+                return (Person: person, Status: response.StatusCode, Body: await TextAsync(response));
+            }).ToList();
+            start.Release(2);
+            var results = await Task.WhenAll(writers);
+
+            var summary = string.Join("\n", results.Select(r => $"{r.Person}: {r.Status} {r.Body}"));
+            var winner = results.Where(r => r.Status == HttpStatusCode.Created).ShouldHaveSingleItem($"round {round}:\n{summary}");
+            var loser = results.Single(r => r.Person != winner.Person);
+            loser.Status.ShouldBe(HttpStatusCode.Conflict, $"round {round}:\n{summary}");
+
+            using var claim = await Get($"/api/claims/{claimId}");
+            (await Body(claim)).GetProperty("personId").GetString().ShouldBe(winner.Person);
+            (await EventsAsync(loser.Person)).ShouldNotContain(e => e.EntryId == claimId, $"round {round}: the loser's stream holds the claim");
+            (await EventsAsync(winner.Person)).Count(e => e.EntryId == claimId).ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task the_same_claim_sent_twice_at_once_for_one_person_is_appended_once_and_both_get_its_answer()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var claimId = Guid.NewGuid();
+            using var start = new SemaphoreSlim(0, 2);
+            var writers = Enumerable.Range(0, 2).Select(async _ =>
+            {
+                using var client = App.Client();
+                await start.WaitAsync(Ct);
+                using var response = await AppendAsync(RecordApi.Claim(sourceId, claimId), client: client);
+                return (Status: response.StatusCode, Body: await TextAsync(response));
+            }).ToList();
+            start.Release(2);
+            var results = await Task.WhenAll(writers);
+
+            results.ShouldAllBe(r => r.Status == HttpStatusCode.Created, string.Join("\n", results.Select(r => $"{r.Status} {r.Body}")));
+            results[0].Body.ShouldBe(results[1].Body, "a retry of the same claim gets the first answer");
+            (await EventsAsync()).Count(e => e.EntryId == claimId).ShouldBe(1);
+        }
+    }
+}

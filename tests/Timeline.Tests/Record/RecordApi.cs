@@ -211,7 +211,7 @@ public abstract class RecordApiTest(AppFixture app) : ApiTest(app)
     {
         var text = await TextAsync(response);
         response.StatusCode.ShouldBe(status, text);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe(RecordApi.ProblemJson, $"content type of: {text}");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe(RecordApi.ProblemJson, $"content type of: {text}");
         var body = JsonDocument.Parse(text).RootElement.Clone();
         body.GetProperty("status").GetInt32().ShouldBe((int)status, text);
         body.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();

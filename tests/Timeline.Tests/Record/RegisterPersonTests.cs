@@ -13,7 +13,7 @@ public sealed class RegisterPersonTests(AppFixture app) : RecordApiTest(app)
         using var response = await Post("/api/people", RecordApi.Person("mustafa-kamal"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
-        response.Headers.Location?.OriginalString.ShouldBe("/api/people/mustafa-kamal");
+        response.Headers.Location.ShouldNotBeNull().OriginalString.ShouldBe("/api/people/mustafa-kamal");
         var body = await Body(response);
         body.GetProperty("id").GetString().ShouldBe("mustafa-kamal");
         body.GetProperty("name").GetString().ShouldBe("Syed Mustafa Kamal");

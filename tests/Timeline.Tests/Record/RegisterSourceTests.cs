@@ -15,7 +15,7 @@ public sealed class RegisterSourceTests(AppFixture app) : RecordApiTest(app)
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
         var id = (await Body(response)).GetProperty("id").GetString();
         id.ShouldNotBeNullOrWhiteSpace();
-        response.Headers.Location?.OriginalString.ShouldBe($"/api/sources/{id}");
+        response.Headers.Location.ShouldNotBeNull().OriginalString.ShouldBe($"/api/sources/{id}");
         using var read = await Get($"/api/sources/{id}");
         read.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Body(read)).GetProperty("text").GetString().ShouldBe(RecordApi.ArticleText);

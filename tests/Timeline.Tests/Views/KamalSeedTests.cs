@@ -182,7 +182,7 @@ public sealed class KamalSeedTests(AppFixture app) : ApiTest(app)
 
         var response = await Http.GetAsync($"{Kamal}?recordedAt={At(first.AddSeconds(-1))}", Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/problem+json");
         (await Http.GetAsync($"{Kamal}/timeline?recordedAt=2000-01-01T00:00:00Z", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

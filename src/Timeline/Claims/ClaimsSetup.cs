@@ -1,0 +1,20 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace Timeline.Claims;
+
+public static class ClaimsSetup
+{
+    public static readonly Type[] EventTypes = typeof(IClaimEvent).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && (typeof(IClaimEvent).IsAssignableFrom(t) || typeof(IClaimAmendment).IsAssignableFrom(t)))
+        .ToArray();
+
+    /// <summary>The claim catalogue's events and the cross-person claims index.</summary>
+    public static IServiceCollection AddClaims(this IServiceCollection services) =>
+        services.ConfigureMarten(opts =>
+        {
+            opts.Events.AddEventTypes(EventTypes);
+            opts.Projections.Add<ClaimIndexProjection>(ProjectionLifecycle.Inline);
+            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.Sequence);
+        });
+}

@@ -1,0 +1,132 @@
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Claims;
+using Timeline.Hosting;
+
+namespace Timeline.People;
+
+/// <summary>What a write decided given the record: refuse, answer as before, or append.</summary>
+/// <param name="ResultId">The id the answer is about: the new claim, retraction or ruling.</param>
+/// <param name="ClaimId">The claim document that holds it.</param>
+public sealed record Decision(IResult? Refusal, Guid ResultId, Guid ClaimId, IReadOnlyList<object> Events)
+{
+    public static Decision Refuse(IResult problem) => new(problem, Guid.Empty, Guid.Empty, []);
+
+    /// <summary>The write already happened (same id, same content): answer as the first time, append nothing.</summary>
+    public static Decision AlreadyDone(Guid resultId, Guid claimId) => new(null, resultId, claimId, []);
+
+    public static Decision Append(Guid resultId, Guid claimId, object e) => new(null, resultId, claimId, [e]);
+}
+
+/// <summary>
+/// Every id an append creates (claim, retraction, ruling), with the person whose stream holds it. Inserted in the
+/// append's own transaction, so the primary key, not a read before the write, keeps ids unique across people.
+/// </summary>
+public sealed class EntryId
+{
+    public Guid Id { get; set; }
+    public string PersonId { get; set; } = "";
+}
+
+/// <summary>
+/// Appends to a person's stream with the rules clients rely on: If-Match gives 412 when the stream moved on;
+/// without it a lost race is retried on fresh state, so racing writers each get their answer and nothing is lost;
+/// an Idempotency-Key is stored in the append's own transaction and replays the first answer.
+/// </summary>
+public static class PersonStream
+{
+    // Each retry follows a write that won; 40 covers a burst of that many writers on one person.
+    private const int MaxAttempts = 40;
+    private const int MaxBackoffMilliseconds = 50;
+
+    /// <summary>Decides on the fetched header, reading whatever it needs through the session.</summary>
+    public delegate Task<Decision> Decide(IDocumentSession session, Person person);
+
+    public static async Task<IResult> AppendAsync(
+        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAppendAsync(store, personId, expectedVersion, request, decide, time, ct);
+            }
+            catch (Exception ex) when (LostRaces.IsLostRace(ex))
+            {
+                if (await AfterLostRaceAsync(store, personId, expectedVersion, request, ct) is { } answer) return answer;
+                if (attempt >= MaxAttempts)
+                {
+                    return Problems.Create(StatusCodes.Status409Conflict, "write-contention", "Too many concurrent writes",
+                        $"'{personId}' kept changing while this claim was being appended; nothing was appended. Retry.");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(5 * attempt, MaxBackoffMilliseconds))), ct);
+            }
+        }
+    }
+
+    private static async Task<IResult> TryAppendAsync(
+        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (request.IdempotencyKey is { } key && await session.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
+        {
+            return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(session, seen, ct);
+        }
+
+        var stream = expectedVersion is { } expected
+            ? await session.Events.FetchForWriting<Person>(personId, expected, ct)
+            : await session.Events.FetchForWriting<Person>(personId, ct);
+        if (stream.Aggregate is null) return Problems.NotFound($"No person '{personId}' is registered.");
+
+        var decision = await decide(session, stream.Aggregate);
+        if (decision.Refusal is { } refusal) return refusal;
+        if (decision.Events.Count == 0) return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
+
+        stream.AppendMany(decision.Events);
+        session.Insert(new EntryId { Id = decision.ResultId, PersonId = personId });
+        if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+        await session.SaveChangesAsync(ct);
+
+        // Rich appends give the event its version, sequence and time before the commit: no read back needed.
+        var appended = stream.Events[^1];
+        return Created(new AppendedEntry(
+            decision.ResultId, decision.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
+    }
+
+    /// <summary>The answer a lost race already settles: the same idempotency key landed first, or If-Match no longer holds.</summary>
+    private static async Task<IResult?> AfterLostRaceAsync(
+        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        if (request.IdempotencyKey is not null && await query.LoadAsync<IdempotencyRecord>(request.IdempotencyKey, ct) is { } landed)
+        {
+            return WriteRequest.CheckReplay(landed, request) ?? await RespondAsync(query, landed, ct);
+        }
+
+        if (expectedVersion is not { } expected) return null;
+        var actual = (await query.Events.FetchStreamStateAsync(personId, ct))?.Version;
+        // Lost on an id, not on the version: deciding again on fresh state gives the right answer.
+        return actual == expected ? null : Problems.StreamMoved(personId, expected, actual);
+    }
+
+    private static Task<IResult> RespondAsync(IQuerySession session, IdempotencyRecord seen, CancellationToken ct) =>
+        RespondAsync(session, Guid.Parse(seen.ResourceId), seen.ClaimId ?? Guid.Parse(seen.ResourceId), ct);
+
+    /// <summary>A replay's 201, read back from the claim that holds the entry: the same answer as the first time.</summary>
+    private static async Task<IResult> RespondAsync(IQuerySession session, Guid resultId, Guid claimId, CancellationToken ct)
+    {
+        var entry = (await session.LoadAsync<ClaimRecord>(claimId, ct))?.Locate(resultId)
+            ?? throw new InvalidOperationException($"{resultId} is not on claim {claimId} after its append");
+        return Created(entry);
+    }
+
+    private static IResult Created(AppendedEntry entry) => TypedResults.Created($"/api/claims/{entry.ClaimId}", entry);
+
+    public static ProblemHttpResult? RefuseIfBadSlug(string personId) =>
+        Slugs.IsSlug(personId)
+            ? null
+            : Problems.Create(StatusCodes.Status400BadRequest, "bad-person-id", "Not a person id",
+                $"'{personId}' is not a person id: use lower-case letters, digits and single dashes, at most {Slugs.MaxLength} characters.");
+}
