@@ -46,6 +46,7 @@ public static class PersonStream
     public static async Task<IResult> AppendAsync(
         IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
     {
+        using var held = await StreamLocks.AcquireAsync(personId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
