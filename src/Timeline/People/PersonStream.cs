@@ -41,7 +41,7 @@ public static class PersonStream
     private const int MaxBackoffMilliseconds = 50;
 
     /// <summary>Decides on the fetched header, reading whatever it needs through the session.</summary>
-    public delegate Task<Decision> Decide(IDocumentSession session, Person person);
+    public delegate Task<Decision> Decide(IQuerySession session, Person person);
 
     public static async Task<IResult> AppendAsync(
         IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
@@ -70,30 +70,33 @@ public static class PersonStream
     private static async Task<IResult> TryAppendAsync(
         IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        if (request.IdempotencyKey is { } key && await session.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
+        PendingAppend pending;
+        (Guid ResultId, Guid ClaimId) decisionIds;
+        await using (var query = store.QuerySession())
         {
-            return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(session, seen, ct);
+            if (request.IdempotencyKey is { } key && await query.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
+            {
+                return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(query, seen, ct);
+            }
+
+            // The header's version is the stream's: the inline projection writes both in one transaction.
+            var person = await query.LoadAsync<Person>(personId, ct);
+            if (person is null) return Problems.NotFound($"No person '{personId}' is registered.");
+            if (expectedVersion is { } expected && person.Version != expected) return Problems.StreamMoved(personId, expected, person.Version);
+
+            var decision = await decide(query, person);
+            if (decision.Refusal is { } refusal) return refusal;
+            if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
+
+            pending = new PendingAppend(personId, person.Version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
+                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+            decisionIds = (decision.ResultId, decision.ClaimId);
         }
 
-        var stream = expectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Person>(personId, expected, ct)
-            : await session.Events.FetchForWriting<Person>(personId, ct);
-        if (stream.Aggregate is null) return Problems.NotFound($"No person '{personId}' is registered.");
-
-        var decision = await decide(session, stream.Aggregate);
-        if (decision.Refusal is { } refusal) return refusal;
-        if (decision.Events.Count == 0) return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
-
-        stream.AppendMany(decision.Events);
-        session.Insert(new EntryId { Id = decision.ResultId, PersonId = personId });
-        if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
-
-        // Rich appends give the event its version, sequence and time before the commit: no read back needed.
-        var appended = stream.Events[^1];
+        // Rich appends give the event its version, sequence and time in the commit: no read back needed.
+        var appended = await GroupCommit.For(store).CommitAsync(pending);
         return Created(new AppendedEntry(
-            decision.ResultId, decision.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
+            decisionIds.ResultId, decisionIds.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
     }
 
     /// <summary>The answer a lost race already settles: the same idempotency key landed first, or If-Match no longer holds.</summary>
