@@ -4,11 +4,14 @@ using System.Diagnostics;
 namespace Timeline.Bench;
 
 /// <summary>What a load run did: operations per second over the measured window, and the outcome of each.</summary>
-internal sealed record LoadResult(double PerSecond, double MeanMs, IReadOnlyDictionary<int, long> Outcomes, long? PeakWorkingSet)
+/// <param name="CpuMsPerOp">CPU time the watched process spent per operation (user and system), when a process is watched.</param>
+/// <param name="AllOperations">Every operation run, the warm-up's and the measured window's included.</param>
+internal sealed record LoadResult(double PerSecond, double MeanMs, IReadOnlyDictionary<int, long> Outcomes, long? PeakWorkingSet, double? CpuMsPerOp, long AllOperations)
 {
     public long Count(int outcome) => Outcomes.GetValueOrDefault(outcome);
 
-    public string Describe() => string.Join(", ", Outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value} × {o.Key}"));
+    public string Describe() => string.Join(", ", Outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value} × {o.Key}"))
+        + (CpuMsPerOp is { } cpu ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; service CPU {cpu:F2} ms/op") : "");
 }
 
 /// <summary>N concurrent loops for a warm-up and then a measured window; each operation returns an outcome (an HTTP status, or 0).</summary>
@@ -41,16 +44,26 @@ internal static class Load
         await Task.Delay(warmUp);
         Volatile.Write(ref measuring, true);
         sampler.Reset();
+        var cpuBefore = Cpu(watched);
         var clock = Stopwatch.StartNew();
         await Task.Delay(measure);
         Volatile.Write(ref measuring, false);
         var elapsed = clock.Elapsed;
+        var cpu = Cpu(watched) - cpuBefore;
         Volatile.Write(ref stop, true);
         await Task.WhenAll(loops);
 
         var count = Interlocked.Read(ref done);
         var meanMs = count == 0 ? double.NaN : Interlocked.Read(ref busyTicks) * 1000.0 / Stopwatch.Frequency / count;
-        return new LoadResult(count / elapsed.TotalSeconds, meanMs, new Dictionary<int, long>(outcomes), sampler.Peak);
+        return new LoadResult(count / elapsed.TotalSeconds, meanMs, new Dictionary<int, long>(outcomes), sampler.Peak,
+            watched is null || count == 0 ? null : cpu.TotalMilliseconds / count, Interlocked.Read(ref counter) + 1);
+    }
+
+    private static TimeSpan Cpu(Process? process)
+    {
+        if (process is null) return TimeSpan.Zero;
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 }
 

@@ -10,10 +10,12 @@ switch (command)
     case "all":
         var seconds = Option(rest, "--seconds", 5);
         var sizes = Micro.ParseSizes(rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(rest, a)));
-        var rows = await Scenarios.RunAllAsync(TimeSpan.FromSeconds(Math.Max(1, seconds / 5.0)), TimeSpan.FromSeconds(seconds), sizes);
+        var (rows, profile) = await Scenarios.RunAllAsync(TimeSpan.FromSeconds(Math.Max(1, seconds / 5.0)), TimeSpan.FromSeconds(seconds), sizes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timeline bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {seconds} s per figure"));
         Console.WriteLine();
         Row.Print(rows, Console.Out);
+        Console.WriteLine();
+        Console.WriteLine(profile);
         return 0;
     case "micro":
         Row.Print(await Micro.RunAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Timeline"), Micro.ParseSizes(rest)), Console.Out);

@@ -14,7 +14,7 @@ namespace Timeline.Bench;
 /// The whole bench in one run: its own PostgreSQL, the service's Release build as a process, HTTP load from N loops,
 /// and each figure beside a baseline taken in the same run at the same client count.
 /// </summary>
-internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBaselines raw, TimeSpan warmUp, TimeSpan measure)
+internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBaselines raw, PostgresProfile profile, TimeSpan warmUp, TimeSpan measure)
 {
     public const int People = 200;
     public const int BigPersonClaims = 1_000;
@@ -23,29 +23,38 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
     private string _sourceId = "";
 
-    public static async Task<List<Row>> RunAllAsync(TimeSpan warmUp, TimeSpan measure, int[] microSizes)
+    public string Profile { get; private set; } = "";
+
+    public static async Task<(List<Row> Rows, string Profile)> RunAllAsync(TimeSpan warmUp, TimeSpan measure, int[] microSizes)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
-        var postgres = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(directory));
+        var options = new EmbeddedPostgresOptions(directory);
+        var postgres = EmbeddedPostgres.Start(options);
         try
         {
+            await using (var first = NpgsqlDataSource.Create(postgres.ConnectionString)) await PostgresProfile.PreloadAsync(first);
+            await postgres.DisposeAsync();
+            postgres = EmbeddedPostgres.Start(options);
             Console.Error.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}; starting the service");
             await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
             await using (var create = dataSource.CreateCommand("create database timeline_micro")) await create.ExecuteNonQueryAsync();
 
             List<Row> rows;
+            string profile;
             using (var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString, directory))
             using (var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = service.BaseAddress })
             {
                 var raw = new RawBaselines(dataSource);
                 await raw.CreateAsync(People);
-                rows = await new Scenarios(service, http, raw, warmUp, measure).RunAsync();
+                var scenarios = new Scenarios(service, http, raw, new PostgresProfile(dataSource), warmUp, measure);
+                rows = await scenarios.RunAsync();
+                profile = scenarios.Profile;
             }
 
             Console.Error.WriteLine("In-process figures (recordedAt reads, appends by stream size)");
             var micro = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = "timeline_micro" }.ConnectionString;
             rows.AddRange(await Micro.RunAsync(micro, microSizes));
-            return rows;
+            return (rows, profile);
         }
         finally
         {
@@ -73,7 +82,9 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         foreach (var clients in new[] { 1, 8, 32 })
         {
             Console.Error.WriteLine($"appends, {clients} clients");
+            if (clients == 8) await profile.ResetAsync();
             var appends = await RunAsync(clients, n => AppendAsync(PersonId((int)(n % People)), n), service.Process);
+            if (clients == 8) Profile = await profile.ReportAsync("HTTP appends at 8 clients", appends.AllOperations);
             var rawAppends = await RunAsync(clients, n => raw.AppendAsync($"raw-{n % People}", eventJson));
             oneClient ??= appends;
             rows.Add(Row.Rate($"HTTP claim appends over {People} people, {clients} client{(clients == 1 ? "" : "s")}", appends.PerSecond,
