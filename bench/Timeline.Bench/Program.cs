@@ -9,6 +9,7 @@ switch (command)
 {
     case "all":
         var seconds = Option(rest, "--seconds", 5);
+        if (rest.IndexOf("--trace") is var t and >= 0 && t + 1 < rest.Count) Scenarios.TraceFile = rest[t + 1];
         var sizes = Micro.ParseSizes(rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(rest, a)));
         var (rows, profile) = await Scenarios.RunAllAsync(TimeSpan.FromSeconds(Math.Max(1, seconds / 5.0)), TimeSpan.FromSeconds(seconds), sizes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timeline bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {seconds} s per figure"));
@@ -21,7 +22,7 @@ switch (command)
         Row.Print(await Micro.RunAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Timeline"), Micro.ParseSizes(rest)), Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [sizes...] | micro [sizes...]]");
+        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [--trace FILE.nettrace] [sizes...] | micro [sizes...]]");
         return 2;
 }
 

@@ -25,6 +25,12 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
     public string Profile { get; private set; } = "";
 
+    /// <summary>The share of a core the service uses with no requests: its background work.</summary>
+    public double IdleCpu { get; private set; }
+
+    /// <summary>Where to write a dotnet-trace of the service during the 8-client appends; null for none.</summary>
+    public static string? TraceFile { get; set; }
+
     public static async Task<(List<Row> Rows, string Profile)> RunAllAsync(TimeSpan warmUp, TimeSpan measure, int[] microSizes)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
@@ -77,13 +83,18 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         await RegisterPersonAsync("bench-hot");
         await RegisterPersonAsync("bench-big");
         var eventJson = JsonSerializer.Serialize(SampleEvent(), Json);
+        var idle = await Load.RunAsync(1, TimeSpan.Zero, TimeSpan.FromSeconds(3), async _ => { await Task.Delay(100); return 0; }, service.Process);
+        IdleCpu = idle.CpuMsPerOp!.Value * idle.PerSecond / 1000;
+        Console.Error.WriteLine($"service CPU while idle: {IdleCpu:P0} of a core");
 
         LoadResult? oneClient = null;
         foreach (var clients in new[] { 1, 8, 32 })
         {
             Console.Error.WriteLine($"appends, {clients} clients");
             if (clients == 8) await profile.ResetAsync();
+            using var trace = clients == 8 && TraceFile is not null ? StartTrace(service.Process.Id, TraceFile, warmUp + measure) : null;
             var appends = await RunAsync(clients, n => AppendAsync(PersonId((int)(n % People)), n), service.Process);
+            trace?.WaitForExit();
             if (clients == 8) Profile = await profile.ReportAsync("HTTP appends at 8 clients", appends.AllOperations);
             var rawAppends = await RunAsync(clients, n => raw.AppendAsync($"raw-{n % People}", eventJson));
             oneClient ??= appends;
@@ -122,6 +133,20 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
     private Task<LoadResult> RunAsync(int clients, Func<long, Task<int>> operation, Process? watched = null) =>
         Load.RunAsync(clients, warmUp, measure, operation, watched);
+
+    /// <summary>Samples the service's threads with dotnet-trace (a global tool: dotnet tool install -g dotnet-trace).</summary>
+    private static Process StartTrace(int pid, string file, TimeSpan duration)
+    {
+        var tools = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
+        var startInfo = new ProcessStartInfo(File.Exists(tools) ? tools : "dotnet-trace") { UseShellExecute = false };
+        foreach (var arg in new[] { "collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time",
+                     "-o", Path.GetFullPath(file), "--duration", duration.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet-trace");
+    }
 
     private static string PersonId(int i) => $"bench-{i:D3}";
 

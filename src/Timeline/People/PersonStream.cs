@@ -40,18 +40,22 @@ public static class PersonStream
     private const int MaxAttempts = 40;
     private const int MaxBackoffMilliseconds = 50;
 
-    /// <summary>Decides on the fetched header, reading whatever it needs through the session.</summary>
-    public delegate Task<Decision> Decide(IQuerySession session, Person person);
+    /// <summary>
+    /// Decides on the fetched header and on whoever already holds the new entry's id (null when nobody), reading
+    /// whatever else it needs through the session.
+    /// </summary>
+    public delegate Task<Decision> Decide(IQuerySession session, Person person, EntryId? idTaken);
 
+    /// <param name="newId">The id the append would create (claim, retraction, ruling); looked up with the header.</param>
     public static async Task<IResult> AppendAsync(
-        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
     {
         using var held = await StreamLocks.AcquireAsync(personId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAppendAsync(store, personId, expectedVersion, request, decide, time, ct);
+                return await TryAppendAsync(store, personId, newId, expectedVersion, request, decide, time, ct);
             }
             catch (Exception ex) when (LostRaces.IsLostRace(ex))
             {
@@ -68,23 +72,26 @@ public static class PersonStream
     }
 
     private static async Task<IResult> TryAppendAsync(
-        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time,
+        CancellationToken ct)
     {
         PendingAppend pending;
         (Guid ResultId, Guid ClaimId) decisionIds;
         await using (var query = store.QuerySession())
         {
-            if (request.IdempotencyKey is { } key && await query.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
-            {
-                return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(query, seen, ct);
-            }
-
+            // One round trip for everything every append reads.
+            var batch = query.CreateBatchQuery();
+            var seenTask = request.IdempotencyKey is { } key ? batch.Load<IdempotencyRecord>(key) : Task.FromResult<IdempotencyRecord?>(null);
             // The header's version is the stream's: the inline projection writes both in one transaction.
-            var person = await query.LoadAsync<Person>(personId, ct);
-            if (person is null) return Problems.NotFound($"No person '{personId}' is registered.");
+            var personTask = batch.Load<Person>(personId);
+            var takenTask = batch.Load<EntryId>(newId);
+            await batch.Execute(ct);
+
+            if (await seenTask is { } seen) return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(query, seen, ct);
+            if (await personTask is not { } person) return Problems.NotFound($"No person '{personId}' is registered.");
             if (expectedVersion is { } expected && person.Version != expected) return Problems.StreamMoved(personId, expected, person.Version);
 
-            var decision = await decide(query, person);
+            var decision = await decide(query, person, await takenTask);
             if (decision.Refusal is { } refusal) return refusal;
             if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
 
