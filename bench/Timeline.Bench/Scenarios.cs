@@ -47,7 +47,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
             List<Row> rows;
             string profile;
-            using (var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString, directory))
+            using (var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString))
             using (var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = service.BaseAddress })
             {
                 var raw = new RawBaselines(dataSource);
@@ -55,6 +55,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
                 var scenarios = new Scenarios(service, http, raw, new PostgresProfile(dataSource), warmUp, measure);
                 rows = await scenarios.RunAsync();
                 profile = scenarios.Profile;
+                Console.Error.WriteLine($"the service wrote {service.OutputLines} lines to stdout; the first:\n{string.Join("\n", service.FirstOutput)}");
             }
 
             Console.Error.WriteLine("In-process figures (recordedAt reads, appends by stream size)");

@@ -13,22 +13,37 @@ internal sealed class ServiceUnderTest : IDisposable
         BaseAddress = baseAddress;
     }
 
+    private long _outputLines;
+
     public Process Process { get; }
+
+    public List<string> FirstOutput { get; } = [];
+
+    public long OutputLines => Interlocked.Read(ref _outputLines);
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string workingDirectory)
+    /// <summary>Runs from its build folder, as the container image does, so its appsettings.json applies.</summary>
+    public static async Task<ServiceUnderTest> StartAsync(string connectionString)
     {
         var port = FreePort();
-        var startInfo = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true };
-        startInfo.ArgumentList.Add(ServiceAssembly());
+        var assembly = ServiceAssembly();
+        var startInfo = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = Path.GetDirectoryName(assembly)!, UseShellExecute = false, RedirectStandardOutput = true };
+        startInfo.ArgumentList.Add(assembly);
         startInfo.Environment["ConnectionStrings__Timeline"] = connectionString;
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         startInfo.Environment["Timeline__SeedOnStart"] = "false";
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
-        // Drained so a chatty log cannot block the service on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
+        // Drained so a chatty log cannot block the service on a full pipe; the first lines are kept to show what it logs.
+        var service0 = (ServiceUnderTest?)null;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null || service0 is null) return;
+            Interlocked.Increment(ref service0._outputLines);
+            lock (service0.FirstOutput) if (service0.FirstOutput.Count < 40) service0.FirstOutput.Add(e.Data);
+        };
         process.BeginOutputReadLine();
         var service = new ServiceUnderTest(process, new Uri($"http://127.0.0.1:{port}"));
+        service0 = service;
 
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();

@@ -31,6 +31,8 @@ public static class DatabaseSetup
         builder.Services.TryAddSingleton<TimelineDatabase>();
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<TimelineDatabase>().CreateDataSource());
         builder.Services.AddHostedService<TimelineDatabaseLifetime>();
+        // Npgsql logs every command at Information: run without appsettings.json (from another folder) that cost more CPU than the appends.
+        if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         return builder;
     }
 
