@@ -49,10 +49,12 @@ internal static class Micro
             for (var written = 0; written < size; written += 500)
             {
                 await using var session = store.LightweightSession();
-                var batch = Enumerable.Range(written, Math.Min(500, size - written)).Select(i => (object)new StatementMade(
-                    new ClaimDetails(Guid.NewGuid(), new Proposition(id, "said", $"topic {i % 40}"), i % 3 == 0 ? Stance.Denies : Stance.Asserts, null,
+                var batch = Enumerable.Range(written, Math.Min(500, size - written)).Select(i => (object)new StatementMade
+                {
+                    Claim = new ClaimDetails(Guid.NewGuid(), new Proposition(id, "said", $"topic {i % 40}"), i % 3 == 0 ? Stance.Denies : Stance.Asserts, null,
                         new ValidTime(new PartialDate(1990 + i % 30, 1 + i % 12)), new Attribution(source, new Claimant($"claimant {i % 7}"), "quote", "bench")),
-                    $"statement {i}"));
+                    Statement = $"statement {i}",
+                });
                 session.Events.Append(id, batch.ToArray());
                 await session.SaveChangesAsync();
             }
@@ -105,9 +107,12 @@ internal static class Micro
             var rawAppend = await Median(async () =>
             {
                 await using var session = bare.LightweightSession();
-                session.Events.Append(rawId, new StatementMade(
-                    new ClaimDetails(Guid.NewGuid(), new Proposition(rawId, "said", $"topic {n++ % 40}"), Stance.Asserts, null,
-                        new ValidTime(new PartialDate(2000)), new Attribution(source, new Claimant("claimant"), "quote", "bench")), "statement"));
+                session.Events.Append(rawId, new StatementMade
+                {
+                    Claim = new ClaimDetails(Guid.NewGuid(), new Proposition(rawId, "said", $"topic {n++ % 40}"), Stance.Asserts, null,
+                        new ValidTime(new PartialDate(2000)), new Attribution(source, new Claimant("claimant"), "quote", "bench")),
+                    Statement = "statement",
+                });
                 await session.SaveChangesAsync();
             });
             var timelineAppend = await Median(async () =>

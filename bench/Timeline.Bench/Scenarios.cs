@@ -189,8 +189,10 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"registering {id} answered {(int)response.StatusCode}");
     }
 
-    private StatementMade SampleEvent() => new(
-        new ClaimDetails(Guid.NewGuid(), new Proposition("raw-0", "said", "topic 0"), Stance.Asserts, null, new ValidTime(new PartialDate(2000)),
+    private StatementMade SampleEvent() => new()
+    {
+        Claim = new ClaimDetails(Guid.NewGuid(), new Proposition("raw-0", "said", "topic 0"), Stance.Asserts, null, new ValidTime(new PartialDate(2000)),
             new Attribution(new SourceRef(_sourceId, "https://example.org/bench", "Bench", "Bench source", DateTimeOffset.UnixEpoch), new Claimant("claimant"), Quote, "bench")),
-        "statement 0");
+        Statement = "statement 0",
+    };
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Scalar.AspNetCore;
+using Timeline.Changes;
 using Timeline.Claims;
 using Timeline.Contradictions;
 using Timeline.Hosting;
@@ -18,6 +19,7 @@ builder.Host.ApplyJasperFxExtensions();
 
 builder.AddTimelineDatabase();
 builder.Services.AddTimelineStore().AddPeople().AddSources().AddClaims().AddContradictions();
+builder.Services.AddChanges(builder.Configuration);
 // Static code generation only where `codegen write` ran at build time (the container image); dynamic elsewhere.
 var codegen = builder.Configuration.GetValue("Timeline:CodeGeneration", TypeLoadMode.Dynamic);
 builder.Services.CritterStackDefaults(x =>
@@ -43,7 +45,12 @@ builder.Services.AddSeeding(builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHeadAsGet();
+app.UseRouting();
 app.UseMiddleware<RequestGuards>();
+app.UseMiddleware<QueryGuards>();
+app.UseReadYourWrites();
+app.UseMiddleware<DefaultCacheControl>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Timeline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapTimelineHealth();

@@ -51,6 +51,16 @@ public static class AppendClaimEndpoint
                 $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
         }
 
+        // People are never removed, so a claimant found now stays registered.
+        if (request.Claimant?.PersonId is { } claimantId)
+        {
+            await using var query = store.QuerySession();
+            if (await query.LoadAsync<Person>(claimantId.Trim(), ct) is null)
+            {
+                return Problems.Invalid("claimant.personId", $"'{claimantId}' is not a registered person: register the claimant with POST /api/people first");
+            }
+        }
+
         var claimId = request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow());
         return await PersonStream.AppendAsync(store, personId, claimId, expectedVersion, write,
             async (session, person, taken) =>

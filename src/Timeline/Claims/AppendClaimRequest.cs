@@ -1,7 +1,8 @@
 namespace Timeline.Claims;
 
 /// <summary>Who made a claim, as given by a client.</summary>
-public sealed record ClaimantInput(string? Name, string? Role = null, string? Affiliation = null, bool Anonymous = false);
+/// <param name="PersonId">The claimant as a registered person, so their statements can be listed and their reversals found.</param>
+public sealed record ClaimantInput(string? Name, string? Role = null, string? Affiliation = null, bool Anonymous = false, string? PersonId = null);
 
 /// <summary>
 /// The body of POST /api/people/{id}/claims. <c>Type</c> names an event of the catalogue; the fields each type
@@ -18,6 +19,7 @@ public sealed record AppendClaimRequest(
     string? Office = null,
     string? Organization = null,
     int? Term = null,
+    string? ScheduledEnd = null,
     string? Cause = null,
     string? Party = null,
     string? Role = null,

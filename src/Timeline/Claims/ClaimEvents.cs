@@ -1,35 +1,43 @@
 namespace Timeline.Claims;
 
-// The claim catalogue. Each event records that a source claimed something, never that it is simply true.
+/// <summary>
+/// A claim event: that a source claimed something, never that it is simply true. Every type shares this shape;
+/// what each type means, needs and how the views fold it is its entry in <see cref="ClaimTypes"/>.
+/// Fields a type does not use stay null.
+/// </summary>
+public abstract record ClaimEvent : IClaimEvent
+{
+    public ClaimDetails Claim { get; init; } = null!;
+    public string? Office { get; init; }
+    public string? Organization { get; init; }
+    public int? Term { get; init; }
 
-public sealed record OfficeTaken(ClaimDetails Claim, string Office, string? Organization, int? Term) : IClaimEvent;
+    /// <summary>When the term the office was taken for was due to end; not an end of the tenure.</summary>
+    public PartialDate? ScheduledEnd { get; init; }
 
-public sealed record OfficeLeft(ClaimDetails Claim, string Office, string? Organization, int? Term, LeaveCause Cause) : IClaimEvent;
+    public LeaveCause? Cause { get; init; }
+    public string? Party { get; init; }
+    public string? Role { get; init; }
+    public string? Statement { get; init; }
+    public Guid? DisputedClaimId { get; init; }
+    public string? Reason { get; init; }
+}
 
-public sealed record ResignationTendered(ClaimDetails Claim, string Office, string? Organization) : IClaimEvent;
-
-/// <summary>A second party (a secretariat, a spokesman) confirms that the resignation was tendered.</summary>
-public sealed record ResignationConfirmed(ClaimDetails Claim, string Office, string? Organization) : IClaimEvent;
-
-/// <summary>The body itself accepted the resignation: the authoritative act that settles the proposition and ends the office.</summary>
-public sealed record ResignationAccepted(ClaimDetails Claim, string Office, string? Organization) : IClaimEvent;
-
-public sealed record ResignationDenied(ClaimDetails Claim, string Office, string? Organization) : IClaimEvent;
-
-public sealed record ResignationWithdrawn(ClaimDetails Claim, string Office, string? Organization) : IClaimEvent;
-
-public sealed record PartyJoined(ClaimDetails Claim, string Party) : IClaimEvent;
-
-public sealed record PartyLeft(ClaimDetails Claim, string Party) : IClaimEvent;
-
-public sealed record PartyRoleTaken(ClaimDetails Claim, string Party, string Role) : IClaimEvent;
-
-public sealed record PartyRoleLeft(ClaimDetails Claim, string Party, string Role) : IClaimEvent;
-
-public sealed record StatementMade(ClaimDetails Claim, string Statement) : IClaimEvent;
-
-/// <summary>Someone contradicts an earlier claim; the dispute joins the opposite side of that claim's proposition.</summary>
-public sealed record ClaimDisputed(ClaimDetails Claim, Guid DisputedClaimId, string? Reason) : IClaimEvent;
+// The catalogue: one line per type here, one entry in ClaimTypes.All.
+public sealed record OfficeTaken : ClaimEvent;
+public sealed record OfficeHeld : ClaimEvent;
+public sealed record OfficeLeft : ClaimEvent;
+public sealed record ResignationTendered : ClaimEvent;
+public sealed record ResignationConfirmed : ClaimEvent;
+public sealed record ResignationAccepted : ClaimEvent;
+public sealed record ResignationDenied : ClaimEvent;
+public sealed record ResignationWithdrawn : ClaimEvent;
+public sealed record PartyJoined : ClaimEvent;
+public sealed record PartyLeft : ClaimEvent;
+public sealed record PartyRoleTaken : ClaimEvent;
+public sealed record PartyRoleLeft : ClaimEvent;
+public sealed record StatementMade : ClaimEvent;
+public sealed record ClaimDisputed : ClaimEvent;
 
 /// <summary>The source withdrew a claim it made; the claim leaves its side of the proposition.</summary>
 public sealed record ClaimRetracted(Guid RetractionId, Guid ClaimId, Proposition Proposition, string Reason, Attribution Attribution)

@@ -13,7 +13,7 @@ public sealed record Proposition(string Subject, string Predicate, string Object
 }
 
 /// <summary>Who said it, as they were at the time.</summary>
-public sealed record Claimant(string Name, string? Role = null, string? Affiliation = null, bool Anonymous = false);
+public sealed record Claimant(string Name, string? Role = null, string? Affiliation = null, bool Anonymous = false, string? PersonId = null);
 
 /// <summary>The registered source a claim comes from; copied into the event because sources never change.</summary>
 public sealed record SourceRef(string Id, string Url, string Publisher, string Title, DateTimeOffset PublishedAt);

@@ -1,11 +1,12 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Timeline.Changes;
 using Timeline.Hosting;
 using Wolverine.Http;
 
 namespace Timeline.Claims;
 
-/// <param name="Next">The cursor for the next page (pass it as <c>after</c>), or null on the last page.</param>
+/// <param name="Next">The cursor for the next page (pass it as <c>after</c>), or null on the last page. Never past a claim still being committed.</param>
 public sealed record ClaimList(IReadOnlyList<ClaimRecord> Items, int Count, long? Next);
 
 public static class ClaimQueries
@@ -20,7 +21,7 @@ public static class ClaimQueries
     [ProducesResponseType<ClaimList>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> List(
-        string? person, string? claimant, string? source, long? after, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
+        string? person, string? claimant, string? source, long? after, int? limit, HttpContext context, IQuerySession session, ChangeNotifications notifications, TimeProvider time, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
 
@@ -36,7 +37,14 @@ public static class ClaimQueries
         if (after is { } cursor) query = query.Where(c => c.Sequence > cursor);
         var take = limit ?? 200;
         var items = await query.OrderBy(c => c.Sequence).Take(take).ToListAsync(ct);
-        return HttpCaching.Json(context, new ClaimList(items, items.Count, items.Count == take ? items[^1].Sequence : null));
+        if (items.Count < take) return HttpCaching.Json(context, new ClaimList(items, items.Count, null));
+
+        // A cursor handed out must not pass a sequence still in flight (taken before commit, committed later). Below
+        // Marten's high-water mark every transaction has committed or never will, so once the mark passes this page's
+        // end the page is read again up to the mark, and then nothing can appear inside it any more.
+        var safe = await ProjectionProgress.WaitForHighWaterMarkAsync(session.DocumentStore, notifications, items[^1].Sequence, time, ct);
+        items = await query.Where(c => c.Sequence <= safe).OrderBy(c => c.Sequence).Take(take).ToListAsync(ct);
+        return HttpCaching.Json(context, new ClaimList(items, items.Count, items.Count > 0 ? items[^1].Sequence : after ?? 0));
     }
 
     [WolverineGet("/api/claims/{claimId}")]

@@ -42,12 +42,16 @@ public sealed class ClaimRecord
     public string? Office { get; set; }
     public string? Organization { get; set; }
     public int? Term { get; set; }
+    public PartialDate? ScheduledEnd { get; set; }
     public LeaveCause? Cause { get; set; }
     public string? Party { get; set; }
     public string? Role { get; set; }
     public string? Statement { get; set; }
     public Guid? DisputedClaimId { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>The end this claim gives its proposition (an office's interval end, or the day it was left), compared across sources.</summary>
+    public PartialDate? End { get; set; }
 
     // Not named Version: Marten would overwrite that on a multi-stream document with the last event's sequence.
     [JsonPropertyName("version")]
@@ -62,6 +66,7 @@ public sealed class ClaimRecord
     // Denormalised for the claims index filters.
     public string SourceId { get; set; } = "";
     public string ClaimantKey { get; set; } = "";
+    public string? ClaimantPersonId { get; set; }
 
     public bool IsRetracted => Retraction is not null;
 
@@ -73,15 +78,24 @@ public sealed class ClaimRecord
     public Verdict? DecisiveVerdict => Rulings.LastOrDefault(r => r.Verdict is Verdict.True or Verdict.False)?.Verdict;
 
     [JsonIgnore]
-    public bool IsAuthoritative => Type == nameof(ResignationAccepted);
+    public ClaimKind Kind => ClaimTypes.Of(Type);
+
+    [JsonIgnore]
+    public bool IsAuthoritative => Kind.Authoritative;
+
+    /// <summary>When the claim was published: its source's publication time.</summary>
+    [JsonIgnore]
+    public DateTimeOffset ReportedAt => Attribution.Source.PublishedAt;
 
     public static ClaimRecord From(IEvent e, IClaimEvent claimEvent)
     {
         var c = claimEvent.Claim;
-        var record = new ClaimRecord
+        var x = (ClaimEvent)claimEvent;
+        var type = claimEvent.GetType().Name;
+        return new ClaimRecord
         {
             Id = c.ClaimId,
-            Type = claimEvent.GetType().Name,
+            Type = type,
             PersonId = c.Proposition.Subject,
             Proposition = c.Proposition,
             Stance = c.Stance,
@@ -93,26 +107,27 @@ public sealed class ClaimRecord
             RecordedAt = e.RecordedAt(),
             SourceId = c.Attribution.Source.Id,
             ClaimantKey = Slugs.Normalize(c.Attribution.Claimant.Name),
+            ClaimantPersonId = c.Attribution.Claimant.PersonId,
+            Office = x.Office,
+            Organization = x.Organization,
+            Term = x.Term,
+            ScheduledEnd = x.ScheduledEnd,
+            Cause = x.Cause,
+            Party = x.Party,
+            Role = x.Role,
+            Statement = x.Statement,
+            DisputedClaimId = x.DisputedClaimId,
+            Reason = x.Reason,
+            End = ClaimTypes.Of(type).EndOf(c.ValidTime),
         };
+    }
 
-        switch (claimEvent)
-        {
-            case OfficeTaken x: (record.Office, record.Organization, record.Term) = (x.Office, x.Organization, x.Term); break;
-            case OfficeLeft x: (record.Office, record.Organization, record.Term, record.Cause) = (x.Office, x.Organization, x.Term, x.Cause); break;
-            case ResignationTendered x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
-            case ResignationConfirmed x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
-            case ResignationAccepted x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
-            case ResignationDenied x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
-            case ResignationWithdrawn x: (record.Office, record.Organization) = (x.Office, x.Organization); break;
-            case PartyJoined x: record.Party = x.Party; break;
-            case PartyLeft x: record.Party = x.Party; break;
-            case PartyRoleTaken x: (record.Party, record.Role) = (x.Party, x.Role); break;
-            case PartyRoleLeft x: (record.Party, record.Role) = (x.Party, x.Role); break;
-            case StatementMade x: record.Statement = x.Statement; break;
-            case ClaimDisputed x: (record.DisputedClaimId, record.Reason) = (x.DisputedClaimId, x.Reason); break;
-        }
-
-        return record;
+    /// <summary>A shallow copy whose rulings list can be changed without touching this one.</summary>
+    public ClaimRecord Copy()
+    {
+        var copy = (ClaimRecord)MemberwiseClone();
+        copy.Rulings = [.. Rulings];
+        return copy;
     }
 
     /// <summary>Finds what an append produced about this claim, by its id: the claim itself, its retraction or a ruling.</summary>

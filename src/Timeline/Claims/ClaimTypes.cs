@@ -1,4 +1,5 @@
 using System.Globalization;
+using Timeline.Hosting;
 
 namespace Timeline.Claims;
 
@@ -6,7 +7,6 @@ namespace Timeline.Claims;
 public static class Predicates
 {
     public const string HeldOffice = "held-office";
-    public const string LeftOffice = "left-office";
     public const string ResignedFrom = "resigned-from";
     public const string WithdrewResignation = "withdrew-resignation-from";
     public const string MemberOf = "member-of";
@@ -20,31 +20,154 @@ public static class Predicates
     public static string RoleObject(string role, string party) => $"{role}, {party}";
 }
 
+/// <summary>The request fields a claim type reads.</summary>
+[Flags]
+public enum ClaimField
+{
+    None = 0,
+    ValidTime = 1,
+    Office = 2,
+    Organization = 4,
+    Term = 8,
+    ScheduledEnd = 16,
+    Cause = 32,
+    Party = 64,
+    Role = 128,
+    Statement = 256,
+    Predicate = 512,
+    Object = 1024,
+    Stance = 2048,
+    Value = 4096,
+    TargetClaimId = 8192,
+    Reason = 16384,
+}
+
+/// <summary>What a claim's valid time says of the proposition it is about.</summary>
+public enum Dating
+{
+    /// <summary>When the claimed thing happened (a resignation tendered in 2013-11).</summary>
+    Event,
+
+    /// <summary>Its start is the proposition's start value; an interval's end is its end value (an office 2005/2010).</summary>
+    Start,
+
+    /// <summary>It is the proposition's end value (an office left in 2010).</summary>
+    End,
+
+    /// <summary>The thing was observed to hold then ("Senator" in an article of 2013-11): no start, no end.</summary>
+    Observed,
+}
+
+/// <summary>
+/// One claim type: its event, what it is about, what it needs, and how the views read it. The single place a type
+/// is declared; checking, building, indexing, folding and the OpenAPI schema all read this table.
+/// </summary>
+/// <param name="Predicate">Null when the request gives it (StatementMade) or the disputed claim does (ClaimDisputed).</param>
+/// <param name="Object">The proposition's object, from the checked request.</param>
+/// <param name="Authoritative">The act of the body itself (an accepted resignation): it settles its proposition.</param>
+/// <param name="EndsOffice">Ends the office named by its organization (or office) with this cause.</param>
+/// <param name="ComparesDates">Its start and end are the proposition's values: two sources giving different ones conflict.</param>
+public sealed record ClaimKind(
+    string Name,
+    Func<ClaimEvent> Create,
+    string? Predicate,
+    Stance Stance,
+    ClaimField Required,
+    ClaimField Optional,
+    Dating Dating,
+    Func<AppendClaimRequest, string>? Object,
+    string Description,
+    bool Authoritative = false,
+    EndCause? EndsOffice = null,
+    bool ComparesDates = false)
+{
+    public ClaimField Reads => Required | Optional;
+
+    /// <summary>The end a claim of this kind gives its proposition, compared across sources like a start.</summary>
+    public PartialDate? EndOf(ValidTime? time) => !ComparesDates || time is null ? null : Dating switch
+    {
+        Dating.Start => time.To,
+        Dating.End => time.From,
+        _ => null,
+    };
+}
+
+/// <summary>Why a tenure ended.</summary>
+public enum EndCause { ResignationAccepted, Resigned, TermEnded, Dismissed, Died, Other, Unstated }
+
 /// <summary>The claim types a client may append, what each needs, and how a request becomes its event.</summary>
 public static class ClaimTypes
 {
     public const string Retraction = nameof(ClaimRetracted);
 
-    private static readonly string[] OfficeTypes = [nameof(OfficeTaken), nameof(OfficeLeft)];
-    private static readonly string[] ResignationTypes =
-        [nameof(ResignationTendered), nameof(ResignationConfirmed), nameof(ResignationAccepted), nameof(ResignationDenied), nameof(ResignationWithdrawn)];
+    private const ClaimField OfficeFields = ClaimField.Organization | ClaimField.Term;
 
-    public static readonly IReadOnlyList<string> Names =
+    private static string Office(AppendClaimRequest r) => Predicates.OfficeObject(r.Office!.Trim(), Trim(r.Organization), r.Term);
+
+    private static string Body(AppendClaimRequest r) => Trim(r.Organization) ?? r.Office!.Trim();
+
+    private static ClaimKind Resignation<T>(string description, Stance stance = Stance.Asserts, string predicate = Predicates.ResignedFrom,
+        bool authoritative = false, EndCause? ends = null) where T : ClaimEvent, new() =>
+        new(typeof(T).Name, () => new T(), predicate, stance, ClaimField.Office, ClaimField.Organization | ClaimField.ValidTime, Dating.Event, Body,
+            description, authoritative, ends);
+
+    public static readonly IReadOnlyList<ClaimKind> All =
     [
-        .. OfficeTypes, .. ResignationTypes, nameof(PartyJoined), nameof(PartyLeft), nameof(PartyRoleTaken),
-        nameof(PartyRoleLeft), nameof(StatementMade), nameof(ClaimDisputed), Retraction,
+        new(nameof(OfficeTaken), () => new OfficeTaken(), Predicates.HeldOffice, Stance.Asserts,
+            ClaimField.ValidTime | ClaimField.Office, OfficeFields | ClaimField.ScheduledEnd, Dating.Start, Office,
+            "Took an office: validTime is the start, or start/end of the tenure. scheduledEnd is when the term was due to end, which is not an end of tenure.",
+            ComparesDates: true),
+        new(nameof(OfficeHeld), () => new OfficeHeld(), Predicates.HeldOffice, Stance.Asserts,
+            ClaimField.ValidTime | ClaimField.Office, OfficeFields, Dating.Observed, Office,
+            "Held an office when observed (an article calling someone \"Senator\"): validTime is the observation, never a start."),
+        new(nameof(OfficeLeft), () => new OfficeLeft(), Predicates.HeldOffice, Stance.Asserts,
+            ClaimField.ValidTime | ClaimField.Office | ClaimField.Cause, OfficeFields, Dating.End, Office,
+            "Left an office: validTime is the end of the tenure, cause how it ended.", ComparesDates: true),
+        Resignation<ResignationTendered>("Tendered a resignation from an office."),
+        Resignation<ResignationConfirmed>("A second party confirms that the resignation was tendered."),
+        Resignation<ResignationAccepted>("The body itself accepted the resignation: settles the proposition and ends the office.",
+            authoritative: true, ends: EndCause.ResignationAccepted),
+        Resignation<ResignationDenied>("Denies that the resignation was tendered.", Stance.Denies),
+        Resignation<ResignationWithdrawn>("Withdrew a tendered resignation.", predicate: Predicates.WithdrewResignation),
+        new(nameof(PartyJoined), () => new PartyJoined(), Predicates.MemberOf, Stance.Asserts,
+            ClaimField.Party, ClaimField.ValidTime, Dating.Start, r => r.Party!.Trim(), "Joined a party; an interval gives the membership's end."),
+        new(nameof(PartyLeft), () => new PartyLeft(), Predicates.LeftParty, Stance.Asserts,
+            ClaimField.Party, ClaimField.ValidTime, Dating.Event, r => r.Party!.Trim(), "Left a party; undated, it ends the membership for now."),
+        new(nameof(PartyRoleTaken), () => new PartyRoleTaken(), Predicates.HeldPartyRole, Stance.Asserts,
+            ClaimField.Party | ClaimField.Role, ClaimField.ValidTime, Dating.Start, r => Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim()),
+            "Took a role in a party."),
+        new(nameof(PartyRoleLeft), () => new PartyRoleLeft(), Predicates.LeftPartyRole, Stance.Asserts,
+            ClaimField.Party | ClaimField.Role, ClaimField.ValidTime, Dating.Event, r => Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim()),
+            "Left a role in a party (\"former Deputy Convener\")."),
+        new(nameof(StatementMade), () => new StatementMade(), null, Stance.Asserts,
+            ClaimField.Statement | ClaimField.Predicate | ClaimField.Object, ClaimField.Stance | ClaimField.Value | ClaimField.ValidTime, Dating.Event,
+            r => r.Object!.Trim(), "Any other proposition: predicate (a slug) and object, asserted or denied, with an optional value."),
+        new(nameof(ClaimDisputed), () => new ClaimDisputed(), null, Stance.Denies,
+            ClaimField.TargetClaimId, ClaimField.Reason | ClaimField.ValidTime, Dating.Event, null,
+            "Contradicts an earlier claim about the same person: joins the opposite side of its proposition."),
     ];
+
+    private static readonly Dictionary<string, ClaimKind> ByName = All.ToDictionary(k => k.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every name a client may send as type: the claim kinds and the retraction.</summary>
+    public static readonly IReadOnlyList<string> Names = [.. All.Select(k => k.Name), Retraction];
 
     public const int MaxQuoteLength = 5_000;
     public const int MaxFieldLength = 500;
 
+    public static ClaimKind? Find(string? type) => type is null ? null : ByName.GetValueOrDefault(type);
+
+    /// <summary>The kind of a stored claim; every stored type is in the table.</summary>
+    public static ClaimKind Of(string type) => ByName[type];
+
     /// <summary>Checks a request's shape; the source, quote and target are checked against the record later.</summary>
-    public static Hosting.Errors Check(AppendClaimRequest r, out ValidTime? validTime)
+    public static Errors Check(AppendClaimRequest r, out ValidTime? validTime)
     {
-        var errors = new Hosting.Errors();
+        var errors = new Errors();
         validTime = null;
-        var type = Names.FirstOrDefault(n => string.Equals(n, r.Type, StringComparison.OrdinalIgnoreCase));
-        if (type is null)
+        var isRetraction = string.Equals(r.Type, Retraction, StringComparison.OrdinalIgnoreCase);
+        var kind = Find(r.Type);
+        if (kind is null && !isRetraction)
         {
             errors.Add("type", string.IsNullOrWhiteSpace(r.Type)
                 ? $"type is required: one of {string.Join(", ", Names)}"
@@ -52,90 +175,100 @@ public static class ClaimTypes
             return errors;
         }
 
-        errors.Require("sourceId", r.SourceId);
-        errors.Require("quote", r.Quote);
-        errors.Require("recordedBy", r.RecordedBy);
-        if (r.Claimant is null) errors.Add("claimant", "claimant is required: who said it (name, role, affiliation) or anonymous: true");
-        else if (!r.Claimant.Anonymous && string.IsNullOrWhiteSpace(r.Claimant.Name)) errors.Add("claimant.name", "claimant.name is required unless the claimant is anonymous");
-        if (r.Quote is { Length: > MaxQuoteLength }) errors.Add("quote", $"quote is longer than {MaxQuoteLength} characters");
-        if (r.ClaimId == Guid.Empty) errors.Add("claimId", "claimId must not be the empty GUID");
-        foreach (var (field, value) in new[] { ("office", r.Office), ("organization", r.Organization), ("party", r.Party), ("role", r.Role),
-                     ("predicate", r.Predicate), ("object", r.Object), ("value", r.Value), ("statement", r.Statement), ("reason", r.Reason) })
+        var name = kind?.Name ?? Retraction;
+        var required = kind?.Required ?? ClaimField.TargetClaimId | ClaimField.Reason;
+        CheckAttribution(r, errors);
+        foreach (var (field, value) in Texts(r))
         {
-            if (value is { Length: > MaxFieldLength }) errors.Add(field, $"{field} is longer than {MaxFieldLength} characters");
+            if (value is { Length: > MaxFieldLength }) errors.Add(JsonName(field), $"{JsonName(field)} is longer than {MaxFieldLength} characters");
+            if (required.HasFlag(field) && string.IsNullOrWhiteSpace(value)) errors.Add(JsonName(field), $"{JsonName(field)} is required for {name}");
         }
 
         if (r.ValidTime is not null)
         {
             if (!ValidTime.TryParse(r.ValidTime, out validTime, out var error)) errors.Add("validTime", error!);
+            else if (kind?.Dating == Dating.End && validTime!.IsInterval) errors.Add("validTime", $"validTime for {name} is the day the office was left, not an interval");
         }
-        else if (type is nameof(OfficeTaken) or nameof(OfficeLeft))
+        else if (required.HasFlag(ClaimField.ValidTime))
         {
-            errors.Add("validTime", $"validTime is required for {type}");
+            errors.Add("validTime", $"validTime is required for {name}");
         }
 
-        if (OfficeTypes.Contains(type) || ResignationTypes.Contains(type)) errors.Require("office", r.Office);
         if (r.Term is <= 0) errors.Add("term", "term must be a positive number");
-        if (type == nameof(OfficeLeft) && ParseCause(r.Cause) is null)
+        if (r.ScheduledEnd is not null && !PartialDate.TryParse(r.ScheduledEnd, out _, out var endError)) errors.Add("scheduledEnd", endError!);
+        if (required.HasFlag(ClaimField.Cause) && ParseCause(r.Cause) is null)
         {
-            errors.Add("cause", $"cause is required for OfficeLeft: one of {string.Join(", ", Enum.GetNames<LeaveCause>().Select(JsonName))}");
+            errors.Add("cause", $"cause is required for {name}: one of {string.Join(", ", Enum.GetNames<LeaveCause>().Select(JsonName))}");
         }
 
-        if (type is nameof(PartyJoined) or nameof(PartyLeft) or nameof(PartyRoleTaken) or nameof(PartyRoleLeft)) errors.Require("party", r.Party);
-        if (type is nameof(PartyRoleTaken) or nameof(PartyRoleLeft)) errors.Require("role", r.Role);
-        if (type == nameof(StatementMade))
-        {
-            errors.Require("statement", r.Statement);
-            errors.Require("predicate", r.Predicate);
-            errors.Require("object", r.Object);
-            if (r.Predicate is { Length: > 0 } && !Slugs.IsSlug(r.Predicate)) errors.Add("predicate", "predicate must be a slug, like had-differences-with");
-            if (r.Stance is not null && ParseStance(r.Stance) is null) errors.Add("stance", "stance must be asserts or denies");
-        }
-
-        if (type is nameof(ClaimDisputed) or Retraction && r.TargetClaimId is null) errors.Add("targetClaimId", $"targetClaimId is required for {type}");
-        if (type == Retraction) errors.Require("reason", r.Reason);
+        if (r.Predicate is { Length: > 0 } && !Slugs.IsSlug(r.Predicate)) errors.Add("predicate", "predicate must be a slug, like had-differences-with");
+        if (r.Stance is not null && ParseStance(r.Stance) is null) errors.Add("stance", "stance must be asserts or denies");
+        if (required.HasFlag(ClaimField.TargetClaimId) && r.TargetClaimId is null) errors.Add("targetClaimId", $"targetClaimId is required for {name}");
         return errors;
     }
 
-    public static string Canonical(string type) => Names.First(n => string.Equals(n, type, StringComparison.OrdinalIgnoreCase));
+    private static void CheckAttribution(AppendClaimRequest r, Errors errors)
+    {
+        errors.Require("sourceId", r.SourceId);
+        errors.Require("quote", r.Quote);
+        errors.Require("recordedBy", r.RecordedBy);
+        if (r.Claimant is null) errors.Add("claimant", "claimant is required: who said it (name, role, affiliation) or anonymous: true");
+        else if (!r.Claimant.Anonymous && string.IsNullOrWhiteSpace(r.Claimant.Name)) errors.Add("claimant.name", "claimant.name is required unless the claimant is anonymous");
+        if (r.Claimant?.PersonId is { } claimantId && !Slugs.IsSlug(claimantId)) errors.Add("claimant.personId", $"'{claimantId}' is not a person id");
+        if (r.Quote is { Length: > MaxQuoteLength }) errors.Add("quote", $"quote is longer than {MaxQuoteLength} characters");
+        if (r.ClaimId == Guid.Empty) errors.Add("claimId", "claimId must not be the empty GUID");
+    }
+
+    private static IEnumerable<(ClaimField Field, string? Value)> Texts(AppendClaimRequest r) =>
+    [
+        (ClaimField.Office, r.Office), (ClaimField.Organization, r.Organization), (ClaimField.Party, r.Party), (ClaimField.Role, r.Role),
+        (ClaimField.Predicate, r.Predicate), (ClaimField.Object, r.Object), (ClaimField.Value, r.Value), (ClaimField.Statement, r.Statement),
+        (ClaimField.Reason, r.Reason),
+    ];
+
+    public static bool NeedsTarget(string type) => string.Equals(type, Retraction, StringComparison.OrdinalIgnoreCase) || Find(type)?.Required.HasFlag(ClaimField.TargetClaimId) == true;
 
     /// <summary>Builds the event for a checked request. <paramref name="target"/> is the disputed or retracted claim.</summary>
     public static object Build(string personId, AppendClaimRequest r, Guid claimId, ValidTime? validTime, SourceRef source, ClaimRecord? target)
     {
-        var claimant = r.Claimant!.Anonymous && string.IsNullOrWhiteSpace(r.Claimant.Name)
-            ? new Claimant("anonymous source", Trim(r.Claimant.Role), Trim(r.Claimant.Affiliation), true)
-            : new Claimant(r.Claimant.Name!.Trim(), Trim(r.Claimant.Role), Trim(r.Claimant.Affiliation), r.Claimant.Anonymous);
+        var c = r.Claimant!;
+        var claimant = c.Anonymous && string.IsNullOrWhiteSpace(c.Name)
+            ? new Claimant("anonymous source", Trim(c.Role), Trim(c.Affiliation), true, Trim(c.PersonId))
+            : new Claimant(c.Name!.Trim(), Trim(c.Role), Trim(c.Affiliation), c.Anonymous, Trim(c.PersonId));
         var attribution = new Attribution(source, claimant, r.Quote!, r.RecordedBy!.Trim());
-        var office = Trim(r.Office) ?? "";
-        var organization = Trim(r.Organization);
-        var body = organization ?? office;
+        if (Find(r.Type) is not { } kind) return new ClaimRetracted(claimId, target!.Id, target.Proposition, r.Reason!.Trim(), attribution);
 
-        ClaimDetails Details(string predicate, string @object, Stance stance = Stance.Asserts, string? value = null) =>
-            new(claimId, new Proposition(personId, predicate, @object), stance, value, validTime, attribution);
+        var details = target is not null
+            ? new ClaimDetails(claimId, target.Proposition, Opposite(target.Stance), null, validTime ?? target.ValidTime, attribution)
+            : new ClaimDetails(claimId, new Proposition(personId, kind.Predicate ?? r.Predicate!, kind.Object!(r)),
+                kind.Reads.HasFlag(ClaimField.Stance) ? ParseStance(r.Stance) ?? kind.Stance : kind.Stance,
+                ValueOf(kind, r, validTime), validTime, attribution);
 
-        return Canonical(r.Type!) switch
+        string? Read(ClaimField field, string? value) => kind.Reads.HasFlag(field) ? Trim(value) : null;
+        return kind.Create() with
         {
-            nameof(OfficeTaken) => new OfficeTaken(Details(Predicates.HeldOffice, Predicates.OfficeObject(office, organization, r.Term), value: validTime!.From.ToString()), office, organization, r.Term),
-            nameof(OfficeLeft) => new OfficeLeft(Details(Predicates.LeftOffice, Predicates.OfficeObject(office, organization, r.Term), value: validTime!.From.ToString()), office, organization, r.Term, ParseCause(r.Cause)!.Value),
-            nameof(ResignationTendered) => new ResignationTendered(Details(Predicates.ResignedFrom, body), office, organization),
-            nameof(ResignationConfirmed) => new ResignationConfirmed(Details(Predicates.ResignedFrom, body), office, organization),
-            nameof(ResignationAccepted) => new ResignationAccepted(Details(Predicates.ResignedFrom, body), office, organization),
-            nameof(ResignationDenied) => new ResignationDenied(Details(Predicates.ResignedFrom, body, Stance.Denies), office, organization),
-            nameof(ResignationWithdrawn) => new ResignationWithdrawn(Details(Predicates.WithdrewResignation, body), office, organization),
-            nameof(PartyJoined) => new PartyJoined(Details(Predicates.MemberOf, r.Party!.Trim()), r.Party.Trim()),
-            nameof(PartyLeft) => new PartyLeft(Details(Predicates.LeftParty, r.Party!.Trim()), r.Party.Trim()),
-            nameof(PartyRoleTaken) => new PartyRoleTaken(Details(Predicates.HeldPartyRole, Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim())), r.Party.Trim(), r.Role.Trim()),
-            nameof(PartyRoleLeft) => new PartyRoleLeft(Details(Predicates.LeftPartyRole, Predicates.RoleObject(r.Role!.Trim(), r.Party!.Trim())), r.Party.Trim(), r.Role.Trim()),
-            nameof(StatementMade) => new StatementMade(Details(r.Predicate!, r.Object!.Trim(), ParseStance(r.Stance) ?? Stance.Asserts, Trim(r.Value)), r.Statement!.Trim()),
-            nameof(ClaimDisputed) => new ClaimDisputed(
-                new ClaimDetails(claimId, target!.Proposition, target.Stance == Stance.Asserts ? Stance.Denies : Stance.Asserts, null, validTime ?? target.ValidTime, attribution),
-                target.Id, Trim(r.Reason)),
-            Retraction => new ClaimRetracted(claimId, target!.Id, target.Proposition, r.Reason!.Trim(), attribution),
-            var other => throw new ArgumentOutOfRangeException(nameof(r), other, "unknown claim type"),
+            Claim = details,
+            Office = Read(ClaimField.Office, r.Office),
+            Organization = Read(ClaimField.Organization, r.Organization),
+            Term = kind.Reads.HasFlag(ClaimField.Term) ? r.Term : null,
+            ScheduledEnd = kind.Reads.HasFlag(ClaimField.ScheduledEnd) && r.ScheduledEnd is { } end ? PartialDate.Parse(end) : null,
+            Cause = kind.Reads.HasFlag(ClaimField.Cause) ? ParseCause(r.Cause) : null,
+            Party = Read(ClaimField.Party, r.Party),
+            Role = Read(ClaimField.Role, r.Role),
+            Statement = Read(ClaimField.Statement, r.Statement),
+            DisputedClaimId = target?.Id,
+            Reason = Read(ClaimField.Reason, r.Reason),
         };
     }
 
-    public static bool NeedsTarget(string type) => Canonical(type) is nameof(ClaimDisputed) or Retraction;
+    /// <summary>The value a claim gives its proposition: a start date for the types dated by their start, else the request's value.</summary>
+    private static string? ValueOf(ClaimKind kind, AppendClaimRequest r, ValidTime? validTime) => kind.Dating switch
+    {
+        Dating.Start when kind.ComparesDates => validTime!.From.ToString(),
+        _ => kind.Reads.HasFlag(ClaimField.Value) ? Trim(r.Value) : null,
+    };
+
+    private static Stance Opposite(Stance stance) => stance == Stance.Asserts ? Stance.Denies : Stance.Asserts;
 
     private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
@@ -148,6 +281,8 @@ public static class ClaimTypes
 
     private static LeaveCause? ParseCause(string? text) =>
         Enum.GetValues<LeaveCause>().Cast<LeaveCause?>().FirstOrDefault(c => string.Equals(JsonName(c.ToString()!), text?.Trim(), StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), text?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    public static string JsonName(ClaimField field) => JsonName(field.ToString());
 
     private static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.OpenApi;
 
 namespace Timeline.Claims;
 
@@ -10,11 +11,14 @@ public static class ClaimsSetup
         .ToArray();
 
     /// <summary>The claim catalogue's events and the cross-person claims index.</summary>
-    public static IServiceCollection AddClaims(this IServiceCollection services) =>
-        services.ConfigureMarten(opts =>
+    public static IServiceCollection AddClaims(this IServiceCollection services)
+    {
+        services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<ClaimTypeSchemas>());
+        return services.ConfigureMarten(opts =>
         {
             opts.Events.AddEventTypes(EventTypes);
             opts.Projections.Add<ClaimIndexProjection>(ProjectionLifecycle.Inline);
-            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.Sequence);
+            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.ClaimantPersonId).Index(x => x.Sequence);
         });
+    }
 }

@@ -2,7 +2,8 @@ using Timeline.Claims;
 
 namespace Timeline.Contradictions;
 
-public sealed record ContradictionSide(Stance Stance, string? Value, IReadOnlyList<ClaimRecord> Claims);
+/// <param name="End">The end this side gives, when the conflict is over ends.</param>
+public sealed record ContradictionSide(Stance Stance, string? Value, PartialDate? End, IReadOnlyList<ClaimRecord> Claims);
 
 /// <summary>A contested proposition as clients see it: each side with its claims and their attributions.</summary>
 public sealed record ContradictionView(
@@ -15,15 +16,17 @@ public sealed record ContradictionView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<ContradictionSide> Sides,
     IReadOnlyList<ClaimRecord> Retracted,
+    IReadOnlyList<Reversal> Reversals,
     PropositionStanding Standing)
 {
     public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing)
     {
         var live = claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence).ToList();
+        var endsConflict = PropositionLedger.EndsConflict(live.Where(c => c.Stance == Stance.Asserts));
         var sides = live
-            .GroupBy(c => (c.Stance, Value: c.Stance == Stance.Asserts && c.Value is not null ? c.Value : null))
+            .GroupBy(c => (c.Stance, Value: c.Stance == Stance.Asserts ? c.Value : null, End: c.Stance == Stance.Asserts && endsConflict ? c.End : null))
             .OrderBy(g => g.Key.Stance).ThenBy(g => g.Min(c => c.Sequence))
-            .Select(g => new ContradictionSide(g.Key.Stance, g.Key.Value, g.ToList()))
+            .Select(g => new ContradictionSide(g.Key.Stance, g.Key.Value, g.Key.End, g.ToList()))
             .ToList();
 
         return new ContradictionView(
@@ -36,6 +39,7 @@ public sealed record ContradictionView(
             claims.Max(c => c.Rulings.Select(r => r.RecordedAt).Append(c.Retraction?.RecordedAt ?? c.RecordedAt).Append(c.RecordedAt).Max()),
             sides,
             claims.Where(c => c.IsRetracted).ToList(),
+            PropositionLedger.Reversals(claims),
             standing);
     }
 

@@ -28,6 +28,9 @@ public sealed record PropositionStanding(
 /// "Misleading" and "unproven" rulings are shown but settle nothing.</item>
 /// </list>
 /// </summary>
+/// <summary>One claimant's change of stance on a proposition: <c>Before</c> and <c>After</c> with their quotes and sources.</summary>
+public sealed record Reversal(string Claimant, string? ClaimantPersonId, ClaimRecord Before, ClaimRecord After);
+
 public static class PropositionLedger
 {
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
@@ -75,17 +78,47 @@ public static class PropositionLedger
             return ContestKind.AssertionDenied;
         }
 
-        var values = asserting.Where(c => c.Value is not null).Select(c => c.Value!).Distinct().ToList();
+        return StartsConflict(asserting) || EndsConflict(asserting) ? ContestKind.ValueConflict : ContestKind.None;
+    }
+
+    /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
+    public static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>
+        AnyPairDisagrees(asserting.Where(c => c.Value is not null).Select(c => c.Value!).Distinct().ToList(), ValuesAgree);
+
+    /// <summary>Two assertions give ends that cannot both be right (1999/2004 against 1999/2003, or a day left in 2004).</summary>
+    public static bool EndsConflict(IEnumerable<ClaimRecord> asserting) =>
+        AnyPairDisagrees(asserting.Where(c => c.End is not null).Select(c => c.End!.Value).Distinct().ToList(), (a, b) => a.IsCompatibleWith(b));
+
+    private static bool AnyPairDisagrees<T>(List<T> values, Func<T, T, bool> agree)
+    {
         for (var i = 0; i < values.Count; i++)
         {
             for (var j = i + 1; j < values.Count; j++)
             {
-                if (!ValuesAgree(values[i], values[j])) return ContestKind.ValueConflict;
+                if (!agree(values[i], values[j])) return true;
             }
         }
 
-        return ContestKind.None;
+        return false;
     }
+
+    /// <summary>
+    /// Claimants who asserted the proposition and later denied it, or the reverse. A claimant is a registered person
+    /// (<c>claimant.personId</c>) or else a name; anonymous sources are no one in particular. "Later" orders by valid
+    /// time (a claim without one by the day it was published), then by publication.
+    /// </summary>
+    public static IReadOnlyList<Reversal> Reversals(IEnumerable<ClaimRecord> claims) =>
+        claims
+            .Where(c => !c.IsRetracted && !c.Attribution.Claimant.Anonymous)
+            .GroupBy(c => c.ClaimantPersonId ?? c.ClaimantKey)
+            .SelectMany(g =>
+            {
+                var ordered = g.OrderBy(c => c.ValidTime?.From.Start ?? DateOnly.FromDateTime(c.ReportedAt.DateTime))
+                    .ThenBy(c => c.ReportedAt).ThenBy(c => c.Sequence).ToList();
+                return ordered.Zip(ordered.Skip(1)).Where(p => p.First.Stance != p.Second.Stance)
+                    .Select(p => new Reversal(p.Second.Attribution.Claimant.Name, p.Second.ClaimantPersonId, p.First, p.Second));
+            })
+            .ToList();
 
     /// <summary>
     /// When the live claims came to conflict: the recorded time of the first claim that, with those recorded before it,

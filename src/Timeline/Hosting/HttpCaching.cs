@@ -26,9 +26,9 @@ public static class HttpCaching
         context.Response.Headers.ETag = etag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        return ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : null;
+        if (ifNoneMatch.Length == 0 || !ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")) return null;
+        Telemetry.NotModified();
+        return Results.StatusCode(StatusCodes.Status304NotModified);
     }
 
     public static string Tag(string text) => Tag(System.Text.Encoding.UTF8.GetBytes(text));
@@ -36,38 +36,24 @@ public static class HttpCaching
     private static string Tag(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12).ToLower(CultureInfo.InvariantCulture)}\"";
 }
 
-/// <summary>Parses the two clocks' query parameters.</summary>
-public static class Clocks
+/// <summary>
+/// Every GET says how it may be cached: a view that set nothing gets <c>no-cache</c> (store it, but revalidate with
+/// its ETag each time), so no proxy serves a stale status. Views set their own; the event stream and health say no-store.
+/// </summary>
+public sealed class DefaultCacheControl(RequestDelegate next)
 {
-    public static bool TryParse(string? validAt, string? recordedAt, out DateOnly? valid, out DateTimeOffset? recorded, out IResult? problem)
+    public Task InvokeAsync(HttpContext context)
     {
-        valid = null;
-        recorded = null;
-        problem = null;
-        if (!string.IsNullOrEmpty(validAt))
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
-            if (!DateOnly.TryParseExact(validAt, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            context.Response.OnStarting(static state =>
             {
-                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-valid-at", "validAt is not a date",
-                    $"validAt must be a calendar date like 2008-06-01; got '{validAt}'.");
-                return false;
-            }
-
-            valid = day;
+                var headers = ((HttpContext)state).Response.Headers;
+                if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-cache";
+                return Task.CompletedTask;
+            }, context);
         }
 
-        if (!string.IsNullOrEmpty(recordedAt))
-        {
-            if (!DateTimeOffset.TryParse(recordedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-            {
-                problem = Problems.Create(StatusCodes.Status400BadRequest, "bad-recorded-at", "recordedAt is not a time",
-                    $"recordedAt must be an ISO 8601 time like 2013-12-05T00:00:00Z; got '{recordedAt}'.");
-                return false;
-            }
-
-            recorded = at;
-        }
-
-        return true;
+        return next(context);
     }
 }

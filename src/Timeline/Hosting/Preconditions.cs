@@ -8,7 +8,7 @@ public static class Preconditions
 {
     public const int MaxIdempotencyKeyLength = 200;
 
-    /// <summary>Parses If-Match: "5", 5 or W/"5". Null when absent.</summary>
+    /// <summary>Parses If-Match: "5" or 5. Null when absent. A weak tag (W/"5") fails the precondition.</summary>
     public static bool TryGetExpectedVersion(HttpRequest request, out long? version, out ProblemHttpResult? problem)
     {
         version = null;
@@ -17,7 +17,14 @@ public static class Preconditions
         if (string.IsNullOrWhiteSpace(header)) return true;
 
         var text = header.Trim();
-        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
+        if (text.StartsWith("W/", StringComparison.OrdinalIgnoreCase))
+        {
+            // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, so the precondition fails.
+            problem = Problems.Create(StatusCodes.Status412PreconditionFailed, "weak-if-match", "A weak tag never matches If-Match",
+                $"If-Match needs the stream version as a strong tag, like \"3\"; got {header}. Nothing was written.");
+            return false;
+        }
+
         text = text.Trim('"');
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
         {

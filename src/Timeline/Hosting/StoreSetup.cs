@@ -1,5 +1,7 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -28,7 +30,8 @@ public static class StoreSetup
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .IntegrateWithWolverine()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold);
         return services;
     }
 }

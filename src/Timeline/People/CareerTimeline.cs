@@ -20,6 +20,7 @@ public sealed record CareerTimeline(
     long Version,
     long LastSequence,
     string? ValidAt,
+    string? ReportedAt,
     DateTimeOffset? RecordedAt)
 {
     public static CareerTimeline From(PersonDossier dossier, DateOnly? validAt = null, DateTimeOffset? recordedAt = null)
@@ -43,6 +44,6 @@ public sealed record CareerTimeline(
 
         return new CareerTimeline(
             dossier.Id, dossier.Name, entries, dossier.Version, dossier.LastSequence,
-            validAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), recordedAt);
+            validAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dossier.ReportedBy?.ToString(), recordedAt);
     }
 }

@@ -25,7 +25,12 @@ internal sealed class CareerView
         var counted = dossier.Claims.Where(Counts).ToList();
         UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
+        _endsOnRecord = Live(dossier.Claims).Where(c => c.Stance == Stance.Asserts && (c.End is not null || c.Kind.EndsOffice is not null))
+            .Select(c => c.Kind.EndsOffice is null ? c.Proposition.Key : c.Organization ?? c.Office!).ToHashSet();
     }
+
+    /// <summary>Offices (by proposition key) and bodies whose end some live claim gives, whatever its date: they need no scheduled end.</summary>
+    private readonly HashSet<string> _endsOnRecord;
 
     public int UndatedSetAside { get; }
 
@@ -50,31 +55,60 @@ internal sealed class CareerView
             .Select(p => ContradictionView.From(p.Claims[0].Proposition, p.Claims, p.Standing))
             .OrderByDescending(c => c.ContestedSince);
 
-    public IEnumerable<(OfficeHeld Office, bool Held, bool Ended)> Tenures()
+    /// <summary>
+    /// Each office's tenure. Its start is the earliest start claimed (or the ruled one); with no start on record, the
+    /// earliest observation ("Senator" in an article) says it was held from then at the latest. Its end is the earliest
+    /// end claimed (an interval's end, a day it was left, an accepted resignation); a scheduled term end counts only
+    /// when no source says when it actually ended.
+    /// </summary>
+    public IEnumerable<(Tenure Office, bool Held, bool Ended)> Tenures()
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldOffice))
         {
             var standing = Standing(key);
             if (standing.Holds == false) continue;
-
-            var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts && c.ValidTime is not null).ToList();
+            var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             if (supporting.Count == 0) continue;
+            var decided = standing.ResolvedBy is { } id ? supporting.Find(c => c.Id == id) : null;
 
-            var chosen = standing.ResolvedBy is { } id ? supporting.FirstOrDefault(c => c.Id == id) ?? supporting[0] : supporting.MinBy(c => c.ValidTime!.From)!;
-            var start = chosen.ValidTime!.From;
+            var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : supporting.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
+            var start = startClaim?.ValidTime!.From;
+            var observed = supporting.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min();
             var first = claims[0];
-            var ends = new List<PartialDate?>();
-            if (chosen.ValidTime.To is { } to) ends.Add(to);
-            ends.AddRange(Ends(first.Proposition.Subject, Predicates.LeftOffice, first.Proposition.Object));
-            ends.AddRange(AcceptedResignations(first.Proposition.Subject, first.Organization ?? first.Office!));
-            var (held, ended, approximate, end) = OnTheDay(start, ends);
-            var pending = held ? PendingResignation(first.Proposition.Subject, first.Organization ?? first.Office!) : null;
+            var body = first.Organization ?? first.Office!;
 
-            yield return (new OfficeHeld(
-                first.Office!, first.Organization, first.Term, start, start.Precision, end, approximate,
-                standing.State == ContestState.Open, pending, supporting.Select(c => c.Id).ToList()), held, ended);
+            var ends = (decided?.End is not null ? [decided] : supporting.Where(c => c.End is not null))
+                .Select(c => new TenureEnd(c.End, CauseOf(c), c.Id))
+                .Concat(AcceptedResignations(first.Proposition.Subject, body).Select(c => new TenureEnd(c.ValidTime?.From, EndCause.ResignationAccepted, c.Id)))
+                .ToList();
+            var scheduled = supporting.Select(c => c.ScheduledEnd).Where(e => e is not null).Min();
+            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(body) && scheduled is { } due) ends.Add(new TenureEnd(due, EndCause.TermEnded, supporting.First(c => c.ScheduledEnd == due).Id));
+
+            var (held, ended, approximate, end) = OnTheDay(start ?? observed, [.. ends.Select(e => e.Date)]);
+            // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
+            held &= start is not null || observed is not null;
+            var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
+            var pending = held ? PendingResignation(first.Proposition.Subject, body) : null;
+
+            yield return (new Tenure(
+                first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
+                ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
+                [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
+                standing.State == ContestState.Open, pending, [.. supporting.Select(c => c.Id)]), held, ended);
         }
     }
+
+    private sealed record TenureEnd(PartialDate? Date, EndCause Cause, Guid ClaimId);
+
+    private static EndCause CauseOf(ClaimRecord claim) => claim.Cause switch
+    {
+        LeaveCause.Resigned => EndCause.Resigned,
+        LeaveCause.TermEnded => EndCause.TermEnded,
+        LeaveCause.Dismissed => EndCause.Dismissed,
+        LeaveCause.Died => EndCause.Died,
+        LeaveCause.Other => EndCause.Other,
+        _ => EndCause.Unstated,
+    };
 
     public IEnumerable<PartyMembership> Parties()
     {
@@ -133,11 +167,11 @@ internal sealed class CareerView
         return Live(_byProposition[key]).Where(c => c.Stance == Stance.Asserts).Select(c => c.ValidTime?.From);
     }
 
-    private IEnumerable<PartialDate?> AcceptedResignations(string subject, string body)
+    private IEnumerable<ClaimRecord> AcceptedResignations(string subject, string body)
     {
         var key = new Proposition(subject, Predicates.ResignedFrom, body).Key;
         if (!_byProposition.TryGetValue(key, out var claims)) return [];
-        return Live(claims).Where(c => c.IsAuthoritative).Select(c => c.ValidTime?.From);
+        return Live(claims).Where(c => c.Kind.EndsOffice is not null);
     }
 
     private string? PendingResignation(string subject, string body)

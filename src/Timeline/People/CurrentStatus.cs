@@ -3,13 +3,23 @@ using Timeline.Contradictions;
 
 namespace Timeline.People;
 
-public sealed record OfficeHeld(
+/// <summary>An office as the record gives it.</summary>
+/// <param name="Since">The start claimed; null when no source gives one.</param>
+/// <param name="SinceAtLatest">With no start on record, the earliest observation of the office being held.</param>
+/// <param name="Until">When the tenure ended (or, with no actual end on record, when its term was scheduled to).</param>
+/// <param name="EndCause">How it ended; <c>EndedBy</c> lists the claims that say so.</param>
+/// <param name="ScheduledEnd">When the term it was taken for was due to end, whatever actually happened.</param>
+public sealed record Tenure(
     string Office,
     string? Organization,
     int? Term,
-    PartialDate Since,
-    DatePrecision SincePrecision,
+    PartialDate? Since,
+    DatePrecision? SincePrecision,
+    PartialDate? SinceAtLatest,
     PartialDate? Until,
+    EndCause? EndCause,
+    IReadOnlyList<Guid> EndedBy,
+    PartialDate? ScheduledEnd,
     bool Approximate,
     bool Contested,
     string? Pending,
@@ -28,8 +38,8 @@ public sealed record CurrentStatus(
     string Name,
     IReadOnlyList<string> Aliases,
     string StatusLine,
-    IReadOnlyList<OfficeHeld> Offices,
-    IReadOnlyList<OfficeHeld> FormerOffices,
+    IReadOnlyList<Tenure> Offices,
+    IReadOnlyList<Tenure> FormerOffices,
     IReadOnlyList<PartyMembership> Parties,
     IReadOnlyList<PartyRoleHeld> PartyRoles,
     IReadOnlyList<PartyRoleHeld> FormerPartyRoles,
@@ -39,6 +49,7 @@ public sealed record CurrentStatus(
     long LastSequence,
     DateTimeOffset LastRecordedAt,
     string? ValidAt,
+    string? ReportedAt,
     DateTimeOffset? RecordedAt,
     int UndatedClaimsSetAside)
 {
@@ -48,7 +59,7 @@ public sealed record CurrentStatus(
     {
         var view = new CareerView(dossier, validAt, today ?? DateOnly.FromDateTime((recordedAt ?? TimeProvider.System.GetUtcNow()).UtcDateTime));
         var offices = view.Tenures().ToList();
-        var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since).ToList();
+        var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since ?? o.SinceAtLatest).ToList();
         var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
         var parties = view.Parties().ToList();
         var allRoles = view.PartyRoles().ToList();
@@ -72,12 +83,17 @@ public sealed record CurrentStatus(
             dossier.LastSequence,
             dossier.LastRecordedAt,
             validAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            dossier.ReportedBy?.ToString(),
             recordedAt,
             view.UndatedSetAside);
     }
 
+    /// <summary>
+    /// The status line, by precedence: a current office (with a pending resignation); else the latest former office
+    /// with how and when it ended; else a current party role; else a party membership; else a former party role.
+    /// </summary>
     private static string ComposeStatusLine(
-        List<OfficeHeld> held, List<OfficeHeld> former, List<PartyMembership> parties, List<PartyRoleHeld> roles, List<PartyRoleHeld> formerRoles)
+        List<Tenure> held, List<Tenure> former, List<PartyMembership> parties, List<PartyRoleHeld> roles, List<PartyRoleHeld> formerRoles)
     {
         if (held.Count > 0)
         {
@@ -85,10 +101,25 @@ public sealed record CurrentStatus(
             return primary.Pending is null ? primary.Office : $"{primary.Office} — {primary.Pending}";
         }
 
+        if (former.Count > 0) return $"Former {former[0].Office}{HowItEnded(former[0])}";
         if (roles.Count > 0) return $"{roles[0].Role}, {roles[0].Party}";
-        if (former.Count > 0) return $"Former {former[0].Office}";
         if (parties.Count > 0) return $"Member of {parties[0].Party}";
         if (formerRoles.Count > 0) return $"Former {formerRoles[0].Role}, {formerRoles[0].Party}";
         return "No office on record";
+    }
+
+    private static string HowItEnded(Tenure tenure)
+    {
+        var how = tenure.EndCause switch
+        {
+            Claims.EndCause.ResignationAccepted => "resignation accepted",
+            Claims.EndCause.Resigned => "resigned",
+            Claims.EndCause.TermEnded => "term ended",
+            Claims.EndCause.Dismissed => "dismissed",
+            Claims.EndCause.Died => "died",
+            Claims.EndCause.Other => "left",
+            _ => "until",
+        };
+        return tenure.Until is { } until ? $" ({how} {until})" : tenure.EndCause is null or Claims.EndCause.Unstated ? "" : $" ({how})";
     }
 }

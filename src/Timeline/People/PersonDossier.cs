@@ -68,24 +68,32 @@ public sealed class PersonDossier
     public long LastSequence => Person.LastSequence;
     public DateTimeOffset LastRecordedAt => Person.LastRecordedAt;
 
+    /// <summary>The reported-time cut it was built at: only what had been published by then is in it.</summary>
+    public ReportedBy? ReportedBy { get; private set; }
+
     public ClaimRecord? FindClaim(Guid claimId) => _index.GetValueOrDefault(claimId);
 
-    public static PersonDossier Replay(IEnumerable<IEvent> events)
+    /// <param name="reportedBy">Folds only the events published by then; null folds them all.</param>
+    public static PersonDossier Replay(IEnumerable<IEvent> events, ReportedBy? reportedBy = null)
     {
         PersonDossier? dossier = null;
         foreach (var e in events)
         {
-            dossier = Fold(dossier, e);
+            dossier = Fold(dossier, e, reportedBy);
         }
 
         return dossier ?? throw new InvalidOperationException("the stream has no registration");
     }
 
-    /// <summary>The dossier from the stored header and claim documents.</summary>
-    public static PersonDossier Assemble(Person person, IEnumerable<ClaimRecord> claims)
+    /// <summary>The dossier from the stored header and claim documents, each cut to what had been published by <paramref name="reportedBy"/>.</summary>
+    public static PersonDossier Assemble(Person person, IEnumerable<ClaimRecord> claims, ReportedBy? reportedBy = null)
     {
-        var dossier = new PersonDossier(person);
-        foreach (var claim in claims.OrderBy(c => c.Sequence)) dossier.Add(claim);
+        var dossier = new PersonDossier(person) { ReportedBy = reportedBy };
+        foreach (var claim in claims.OrderBy(c => c.Sequence))
+        {
+            if ((reportedBy is null ? claim : reportedBy.Cut(claim)) is { } published) dossier.Add(published);
+        }
+
         return dossier;
     }
 
@@ -98,12 +106,13 @@ public sealed class PersonDossier
             .Append(person.RegisteredSequence)
             .Max();
 
-    private static PersonDossier? Fold(PersonDossier? dossier, IEvent e)
+    private static PersonDossier? Fold(PersonDossier? dossier, IEvent e, ReportedBy? reportedBy)
     {
-        if (e.Data is PersonRegistered) dossier = new PersonDossier(Person.Fold(null, e)!);
+        if (e.Data is PersonRegistered) dossier = new PersonDossier(Person.Fold(null, e)!) { ReportedBy = reportedBy };
         if (dossier is null) return null;
 
         dossier.Person = Person.Fold(dossier.Person, e)!;
+        if (reportedBy is not null && !reportedBy.Includes(e.Data)) return dossier;
         switch (e.Data)
         {
             case IClaimEvent claim:

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Timeline.Changes;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Wolverine.Http;
@@ -18,29 +19,30 @@ public static class PersonQueries
     [WolverineGet("/api/people/{id}")]
     [Tags("People")]
     [EndpointSummary("Current status of a person")]
-    [EndpointDescription("Offices, party, roles, the status line and contradictions. validAt=YYYY-MM-DD: as things stood in the world that day; recordedAt=<ISO time>: as the record stood then; both together.")]
+    [EndpointDescription("Offices, party, roles, the status line and contradictions. validAt=YYYY-MM-DD: as things stood in the world that day; reportedAt=YYYY-MM-DD: as the sources published by that day told it; recordedAt=<ISO time>: as the record stood then; any combination.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<CurrentStatus>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Status(
-        string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct)
+        string id, string? validAt, string? reportedAt, string? recordedAt, HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct)
     {
-        if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
-        var today = DateOnly.FromDateTime((recorded ?? time.GetUtcNow()).UtcDateTime);
-        return await ViewAsync(context, session, id, recorded, $"status|{today:O}", dossier => CurrentStatus.From(dossier, valid, recorded, today), ct);
+        if (!Clocks.TryParse(validAt, reportedAt, recordedAt, out var clocks, out var problem)) return problem!;
+        var today = DateOnly.FromDateTime((clocks.RecordedAt ?? time.GetUtcNow()).UtcDateTime);
+        return await ViewAsync(context, session, id, clocks, $"status|{today:O}", dossier => CurrentStatus.From(dossier, clocks.ValidAt, clocks.RecordedAt, today), ct);
     }
 
     [WolverineGet("/api/people/{id}/timeline")]
     [Tags("People")]
     [EndpointSummary("A career in valid-time order")]
-    [EndpointDescription("Every claim about the person with its sources and contest, ruling and retraction state. validAt: the claims begun by that date; recordedAt: the record as it stood then.")]
+    [EndpointDescription("Every claim about the person with its sources and contest, ruling and retraction state. validAt: the claims begun by that date; reportedAt: the claims published by then; recordedAt: the record as it stood then.")]
     [ProducesResponseType<CareerTimeline>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Timeline(string id, string? validAt, string? recordedAt, HttpContext context, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Timeline(
+        string id, string? validAt, string? reportedAt, string? recordedAt, HttpContext context, IQuerySession session, CancellationToken ct)
     {
-        if (!Clocks.TryParse(validAt, recordedAt, out var valid, out var recorded, out var problem)) return problem!;
-        return await ViewAsync(context, session, id, recorded, "timeline", dossier => CareerTimeline.From(dossier, valid, recorded), ct);
+        if (!Clocks.TryParse(validAt, reportedAt, recordedAt, out var clocks, out var problem)) return problem!;
+        return await ViewAsync(context, session, id, clocks, "timeline", dossier => CareerTimeline.From(dossier, clocks.ValidAt, clocks.RecordedAt), ct);
     }
 
     [WolverineGet("/api/people/{id}/events")]
@@ -74,23 +76,29 @@ public static class PersonQueries
     /// a replay of the events recorded by then, through the same fold, linear in the person's events.
     /// </summary>
     private static async Task<IResult> ViewAsync<T>(
-        HttpContext context, IQuerySession session, string id, DateTimeOffset? recordedAt, string view, Func<PersonDossier, T> build, CancellationToken ct)
+        HttpContext context, IQuerySession session, string id, Clocks clocks, string view, Func<PersonDossier, T> build, CancellationToken ct)
     {
-        if (!Slugs.IsSlug(id)) return NotOnRecord(id, recordedAt);
-        if (recordedAt is { } at)
+        if (!Slugs.IsSlug(id)) return NotOnRecord(id, clocks.RecordedAt);
+        if (clocks.RecordedAt is { } at)
         {
-            var then = await ReplayAsync(session, id, at, ct);
-            return then is null ? NotOnRecord(id, recordedAt) : HttpCaching.Json(context, build(then));
+            var then = await ReplayAsync(session, id, at, clocks.ReportedBy, ct);
+            return then is null ? NotOnRecord(id, at) : HttpCaching.Json(context, build(then));
         }
 
+        // A poll that finds nothing new is answered from the version the database last announced: no round trip.
+        var versions = context.RequestServices.GetRequiredService<StreamVersions>();
+        if (versions.TryGet(id, out var known) && HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
+
+        var fill = versions.BeginFill();
         var person = await session.LoadAsync<Person>(id, ct);
         if (person is null) return NotOnRecord(id, null);
-        if (HttpCaching.NotModified(context, Tag(person)) is { } notModified) return notModified;
+        versions.Fill(fill, id, person.Version);
+        if (HttpCaching.NotModified(context, Tag(person.Version)) is { } notModified) return notModified;
 
-        var dossier = await LoadNowAsync(session, id, ct) ?? throw new InvalidOperationException($"'{id}' vanished");
-        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person));
+        var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
+        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person.Version));
 
-        string Tag(Person p) => HttpCaching.Tag($"{view}|{p.Version}|{context.Request.QueryString}|{BuildId}");
+        string Tag(long version) => HttpCaching.Tag($"{view}|{version}|{context.Request.QueryString}|{BuildId}");
     }
 
     // A new build may render the same record differently, so it changes every ETag.
@@ -100,24 +108,24 @@ public static class PersonQueries
     /// The dossier as the record stands, from the header and claim documents. The two reads are checked against each
     /// other (every event leaves its sequence on the header and on one claim) and repeated if a write fell between.
     /// </summary>
-    public static async Task<PersonDossier?> LoadNowAsync(IQuerySession session, string id, CancellationToken ct)
+    public static async Task<PersonDossier?> LoadNowAsync(IQuerySession session, string id, CancellationToken ct, ReportedBy? reportedBy = null)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var claims = await session.Query<ClaimRecord>().Where(c => c.PersonId == id).ToListAsync(ct);
             var person = await session.LoadAsync<Person>(id, ct);
             if (person is null) return null;
-            if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims);
+            if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims, reportedBy);
         }
 
         var events = await session.Events.FetchStreamAsync(id, token: ct);
-        return events.Count == 0 ? null : PersonDossier.Replay(events);
+        return events.Count == 0 ? null : PersonDossier.Replay(events, reportedBy);
     }
 
-    public static async Task<PersonDossier?> ReplayAsync(IQuerySession session, string id, DateTimeOffset recordedAt, CancellationToken ct)
+    public static async Task<PersonDossier?> ReplayAsync(IQuerySession session, string id, DateTimeOffset recordedAt, ReportedBy? reportedBy, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, timestamp: recordedAt, token: ct);
-        return events.Count == 0 ? null : PersonDossier.Replay(events);
+        return events.Count == 0 ? null : PersonDossier.Replay(events, reportedBy);
     }
 
     private static IResult NotOnRecord(string id, DateTimeOffset? recordedAt) =>

@@ -30,14 +30,19 @@ public sealed class AppFixture : IAsyncLifetime
         {
             builder.UseSetting("ConnectionStrings:Timeline", connectionString);
             builder.UseSetting("Timeline:SeedOnStart", "false");
+            // Small enough that the changes tests reach these bounds quickly.
+            builder.UseSetting("Timeline:Changes:SubscriberBuffer", "20");
+            builder.UseSetting("Timeline:Changes:MaxLag", "100");
+            builder.UseSetting("Timeline:Changes:Heartbeat", "00:00:01");
+            builder.UseSetting("Timeline:ReadYourWrites:MaxWait", "00:00:01");
         });
 
     public HttpClient Client() => Host.Server.CreateClient();
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
-    /// <summary>Clean data before a test: no people, sources, claims or idempotency keys.</summary>
-    public async Task ResetAsync() => await Store.Advanced.ResetAllData();
+    /// <summary>Clean data before a test: no people, sources, claims or idempotency keys. The async daemon is stopped around it.</summary>
+    public async Task ResetAsync() => await Host.ResetAllMartenDataAsync();
 
     public async Task<SeedReport> SeedAsync()
     {

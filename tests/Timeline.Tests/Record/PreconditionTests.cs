@@ -38,7 +38,6 @@ public sealed class PreconditionTests(AppFixture app) : RecordApiTest(app)
     [Theory]
     [InlineData("\"2\"")]
     [InlineData("2")]
-    [InlineData("W/\"2\"")]
     public async Task appending_with_the_current_version_in_if_match_is_201(string ifMatch)
     {
         var sourceId = await GivenPersonAndSourceAsync();

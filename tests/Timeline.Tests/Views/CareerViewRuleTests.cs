@@ -51,7 +51,7 @@ public sealed class CareerViewRuleTests
         var after = Mayor().Status(D("2011-01-01"));
         after.Offices.ShouldBeEmpty();
         after.FormerOffices.ShouldHaveSingleItem().Office.ShouldBe("Mayor of Karachi");
-        after.StatusLine.ShouldBe("Former Mayor of Karachi");
+        after.StatusLine.ShouldBe("Former Mayor of Karachi (until 2010)");
 
         var before = Mayor().Status(D("2004-12-31"));
         before.Offices.ShouldBeEmpty();
@@ -65,7 +65,7 @@ public sealed class CareerViewRuleTests
         var status = Mayor().Status();
         status.Offices.ShouldBeEmpty();
         status.FormerOffices.ShouldHaveSingleItem();
-        status.StatusLine.ShouldBe("Former Mayor of Karachi");
+        status.StatusLine.ShouldBe("Former Mayor of Karachi (until 2010)");
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class CareerViewRuleTests
         var now = s.Status();
         now.Offices.ShouldBeEmpty();
         now.FormerOffices.ShouldHaveSingleItem().Until.ShouldBe(PartialDate.Parse("2009-06"));
-        now.StatusLine.ShouldBe("Former Minister");
+        now.StatusLine.ShouldBe("Former Minister (resigned 2009-06)");
     }
 
     [Fact]
@@ -333,14 +333,18 @@ public sealed class CareerViewRuleTests
         // Two events recorded in the same instant: both are in the record at that instant.
         var s = new StreamBuilder();
         var at = s.Clock.AddMinutes(5);
-        s.ClaimAt(new OfficeTaken(
-            new ClaimDetails(Guid.NewGuid(), new Proposition(StreamBuilder.PersonId, Predicates.HeldOffice, "Senator, Senate of Pakistan"),
+        s.ClaimAt(new OfficeTaken
+        {
+            Claim = new ClaimDetails(Guid.NewGuid(), new Proposition(StreamBuilder.PersonId, Predicates.HeldOffice, "Senator, Senate of Pakistan"),
                 Stance.Asserts, "2013-11", StreamBuilder.Time("2013-11"), StreamBuilder.By("Reporter")),
-            "Senator", StreamBuilder.Senate, null), at);
-        s.ClaimAt(new ResignationTendered(
-            new ClaimDetails(Guid.NewGuid(), new Proposition(StreamBuilder.PersonId, Predicates.ResignedFrom, StreamBuilder.Senate),
+            Office = "Senator", Organization = StreamBuilder.Senate,
+        }, at);
+        s.ClaimAt(new ResignationTendered
+        {
+            Claim = new ClaimDetails(Guid.NewGuid(), new Proposition(StreamBuilder.PersonId, Predicates.ResignedFrom, StreamBuilder.Senate),
                 Stance.Asserts, null, StreamBuilder.Time("2013-11"), StreamBuilder.By("Reporter")),
-            "Senator", StreamBuilder.Senate), at);
+            Office = "Senator", Organization = StreamBuilder.Senate,
+        }, at);
 
         CurrentStatus.From(s.DossierAt(at)).StatusLine.ShouldBe("Senator — resignation tendered");
         CurrentStatus.From(s.DossierAt(at.AddTicks(-1))).StatusLine.ShouldBe("No office on record");

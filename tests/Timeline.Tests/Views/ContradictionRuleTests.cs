@@ -317,7 +317,7 @@ public sealed class ContradictionRuleTests
         standing.ResolutionRule.ShouldBe("authoritative act");
 
         var status = s.Status();
-        status.StatusLine.ShouldBe("Former Senator");
+        status.StatusLine.ShouldBe("Former Senator (resignation accepted 2013-12-05)");
         status.Offices.ShouldBeEmpty();
         status.FormerOffices.Single().Until.ShouldBe(PartialDate.Parse("2013-12-05"));
         status.OpenContradictions.ShouldBe(0);
@@ -327,7 +327,7 @@ public sealed class ContradictionRuleTests
         before.Offices.Single().Office.ShouldBe("Senator");
         before.StatusLine.ShouldStartWith("Senator — resignation tendered");
         var after = s.Status(new DateOnly(2013, 12, 6));
-        after.StatusLine.ShouldBe("Former Senator");
+        after.StatusLine.ShouldBe("Former Senator (resignation accepted 2013-12-05)");
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public sealed class ContradictionRuleTests
         s.Rule(denied, Verdict.True);
 
         Standing(s, StreamBuilder.ResignationKey).ResolutionRule.ShouldBe("authoritative act");
-        s.Status().StatusLine.ShouldBe("Former Senator");
+        s.Status().StatusLine.ShouldBe("Former Senator (resignation accepted 2013-12)");
     }
 
     [Fact]

@@ -67,8 +67,9 @@ public sealed class KamalSeedTests(AppFixture app) : ApiTest(app)
         status.GetProperty("openContradictions").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
         status.GetProperty("version").GetInt64().ShouldBe(KamalClaimCount + 1);
         var senator = status.GetProperty("offices").EnumerateArray().Single(o => o.GetProperty("office").GetString() == "Senator");
-        senator.GetProperty("since").GetString().ShouldBe("2013-11");
-        senator.GetProperty("sincePrecision").GetString().ShouldBe("month");
+        // The article calls him Senator in 2013-11 and gives no start: the record must not invent one.
+        senator.GetProperty("since").ValueKind.ShouldBe(JsonValueKind.Null);
+        senator.GetProperty("sinceAtLatest").GetString().ShouldBe("2013-11");
         senator.GetProperty("pending").GetString().ShouldBe("resignation tendered (contested)");
         Strings(status.GetProperty("formerOffices"), o => o.GetProperty("office"))
             .ShouldBe(["Mayor of Karachi", "Information Technology Minister of Sindh"]);

@@ -61,46 +61,63 @@ internal sealed class StreamBuilder
         return ValidTime.TryParse(text, out var time, out var error) ? time : throw new FormatException(error);
     }
 
-    private static ClaimDetails Details(string predicate, string @object, string? validTime, string claimant, Stance stance = Stance.Asserts, string? value = null) =>
-        new(Guid.NewGuid(), new Proposition(PersonId, predicate, @object), stance, value, Time(validTime), By(claimant));
+    // --- claims, built from requests through the catalogue as the API builds them -------------------------------
 
-    // --- claims -------------------------------------------------------------------------------------------------
+    /// <summary>Appends the claim a request describes; returns its id.</summary>
+    public Guid Request(AppendClaimRequest request, string claimant = "Reporter", string? claimantPersonId = null, SourceRef? source = null)
+    {
+        var full = request with
+        {
+            Claimant = request.Claimant ?? new ClaimantInput(claimant, PersonId: claimantPersonId),
+            Quote = request.Quote ?? "a quote",
+            RecordedBy = "test",
+            SourceId = (source ?? Source).Id,
+        };
+        var errors = ClaimTypes.Check(full, out var validTime);
+        if (errors.Any) throw new ArgumentException($"invalid test claim: {full}");
+        var id = Guid.NewGuid();
+        var target = full.TargetClaimId is { } t ? Dossier().FindClaim(t) : null;
+        Append(ClaimTypes.Build(PersonId, full, id, validTime, source ?? Source, target));
+        return id;
+    }
 
-    public Guid OfficeTaken(string office, string? organization, string validTime, string claimant = "Reporter", int? term = null) =>
-        Claim(new OfficeTaken(
-            Details(Predicates.HeldOffice, Predicates.OfficeObject(office, organization, term), validTime, claimant, value: Time(validTime)!.From.ToString()),
-            office, organization, term));
+    public Guid OfficeTaken(string office, string? organization, string validTime, string claimant = "Reporter", int? term = null, string? scheduledEnd = null) =>
+        Request(new AppendClaimRequest(nameof(Claims.OfficeTaken), ValidTime: validTime, Office: office, Organization: organization, Term: term, ScheduledEnd: scheduledEnd), claimant);
+
+    public Guid OfficeHeld(string office, string? organization, string validTime, string claimant = "Reporter") =>
+        Request(new AppendClaimRequest(nameof(Claims.OfficeHeld), ValidTime: validTime, Office: office, Organization: organization), claimant);
 
     public Guid OfficeLeft(string office, string? organization, string validTime, string claimant = "Reporter", LeaveCause cause = LeaveCause.Resigned) =>
-        Claim(new OfficeLeft(
-            Details(Predicates.LeftOffice, Predicates.OfficeObject(office, organization, null), validTime, claimant, value: Time(validTime)!.From.ToString()),
-            office, organization, null, cause));
+        Request(new AppendClaimRequest(nameof(Claims.OfficeLeft), ValidTime: validTime, Office: office, Organization: organization, Cause: cause.ToString()), claimant);
 
     public Guid Senator(string validTime = "2013-11") => OfficeTaken("Senator", Senate, validTime);
 
-    public Guid ResignationTendered(string? validTime = "2013-11", string claimant = "Reporter") =>
-        Claim(new ResignationTendered(Details(Predicates.ResignedFrom, Senate, validTime, claimant), "Senator", Senate));
+    private Guid Resignation(string type, string? validTime, string claimant) =>
+        Request(new AppendClaimRequest(type, ValidTime: validTime, Office: "Senator", Organization: Senate), claimant);
 
-    public Guid ResignationConfirmed(string? validTime = "2013-11", string claimant = "Senate Secretariat") =>
-        Claim(new ResignationConfirmed(Details(Predicates.ResignedFrom, Senate, validTime, claimant), "Senator", Senate));
+    public Guid ResignationTendered(string? validTime = "2013-11", string claimant = "Reporter") => Resignation(nameof(Claims.ResignationTendered), validTime, claimant);
 
-    public Guid ResignationDenied(string? validTime = "2013-11", string claimant = "Nasir Jamal") =>
-        Claim(new ResignationDenied(Details(Predicates.ResignedFrom, Senate, validTime, claimant, Stance.Denies), "Senator", Senate));
+    public Guid ResignationConfirmed(string? validTime = "2013-11", string claimant = "Senate Secretariat") => Resignation(nameof(Claims.ResignationConfirmed), validTime, claimant);
 
-    public Guid ResignationAccepted(string? validTime = "2013-12", string claimant = "Chairman of the Senate") =>
-        Claim(new ResignationAccepted(Details(Predicates.ResignedFrom, Senate, validTime, claimant), "Senator", Senate));
+    public Guid ResignationDenied(string? validTime = "2013-11", string claimant = "Nasir Jamal") => Resignation(nameof(Claims.ResignationDenied), validTime, claimant);
+
+    public Guid ResignationAccepted(string? validTime = "2013-12", string claimant = "Chairman of the Senate") => Resignation(nameof(Claims.ResignationAccepted), validTime, claimant);
 
     public Guid PartyJoined(string party, string? validTime, string claimant = "Reporter") =>
-        Claim(new PartyJoined(Details(Predicates.MemberOf, party, validTime, claimant), party));
+        Request(new AppendClaimRequest(nameof(Claims.PartyJoined), ValidTime: validTime, Party: party), claimant);
 
     public Guid PartyLeft(string party, string? validTime, string claimant = "Reporter") =>
-        Claim(new PartyLeft(Details(Predicates.LeftParty, party, validTime, claimant), party));
+        Request(new AppendClaimRequest(nameof(Claims.PartyLeft), ValidTime: validTime, Party: party), claimant);
 
     public Guid PartyRoleTaken(string party, string role, string? validTime, string claimant = "Reporter") =>
-        Claim(new PartyRoleTaken(Details(Predicates.HeldPartyRole, Predicates.RoleObject(role, party), validTime, claimant), party, role));
+        Request(new AppendClaimRequest(nameof(Claims.PartyRoleTaken), ValidTime: validTime, Party: party, Role: role), claimant);
 
     public Guid Statement(string predicate, string @object, Stance stance, string? validTime = null, string? value = null, string claimant = "Reporter") =>
-        Claim(new StatementMade(Details(predicate, @object, validTime, claimant, stance, value), $"{predicate} {@object}"));
+        Request(new AppendClaimRequest(nameof(StatementMade), ValidTime: validTime, Predicate: predicate, Object: @object,
+            Stance: stance.ToString(), Value: value, Statement: $"{predicate} {@object}"), claimant);
+
+    public Guid Dispute(Guid claimId, string claimant = "Reporter", string? validTime = null) =>
+        Request(new AppendClaimRequest(nameof(ClaimDisputed), ValidTime: validTime, TargetClaimId: claimId, Reason: "disputed"), claimant);
 
     /// <summary>A claim event recorded at a given time (for "recorded late about an early date").</summary>
     public Guid ClaimAt(IClaimEvent claim, DateTimeOffset? at = null)

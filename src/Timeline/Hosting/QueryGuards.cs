@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Wolverine.Http;
+
+namespace Timeline.Hosting;
+
+/// <summary>A query parameter the route does not read is a 400: a misspelled <c>validat=</c> must not silently answer a different question.</summary>
+public sealed class QueryGuards(RequestDelegate next)
+{
+    /// <summary>Parameters every view reads besides its own (read-your-writes).</summary>
+    public static readonly string[] Shared = ["atLeast"];
+
+    private static readonly ConcurrentDictionary<Endpoint, HashSet<string>?> Known = new();
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint() is { } endpoint && Known.GetOrAdd(endpoint, QueryParametersOf) is { } known)
+        {
+            var unknown = context.Request.Query.Keys.Where(k => !known.Contains(k)).ToList();
+            if (unknown.Count > 0)
+            {
+                await Problems.Create(StatusCodes.Status400BadRequest, "unknown-query-parameter", "Unknown query parameter",
+                    $"This route does not read {string.Join(", ", unknown.Select(k => $"'{k}'"))}; it reads {(known.Count == 0 ? "no query parameters" : string.Join(", ", known.Order()))}.",
+                    new Dictionary<string, object?> { ["unknown"] = unknown, ["known"] = known.Order().ToList() }).ExecuteAsync(context);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The query parameters a Wolverine GET endpoint binds: its simple parameters not taken from the route.</summary>
+    private static HashSet<string>? QueryParametersOf(Endpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<HttpChain>() is not { } chain || !chain.HttpMethods.Contains(HttpMethods.Get)) return null;
+        var route = chain.RoutePattern?.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+        return chain.Method.Method.GetParameters()
+            .Where(p => p.Name is not null && !route.Contains(p.Name) && IsSimple(p))
+            .Select(p => p.Name!)
+            .Concat(Shared)
+            // Exact names: "validat" is a misspelling, even though ASP.NET would bind it.
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static bool IsSimple(ParameterInfo parameter)
+    {
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(Guid) || type == typeof(DateOnly)
+            || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(decimal);
+    }
+}
+
+/// <summary>Every GET also answers HEAD: routed as the GET, with the same headers (ETag, Content-Length) and no body.</summary>
+public static class HeadRequests
+{
+    /// <summary>Must run before routing, so HEAD finds the GET endpoint.</summary>
+    public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+
+            context.Request.Method = HttpMethods.Get;
+            var body = context.Response.Body;
+            context.Response.Body = Stream.Null;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = body;
+            }
+        });
+}

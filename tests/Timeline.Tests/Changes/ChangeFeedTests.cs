@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Changes;
+
+public sealed class ChangeFeedTests(AppFixture app) : ChangesTest(app)
+{
+    [Fact]
+    public async Task the_feed_lists_registrations_claims_and_rulings_oldest_first_with_the_views_they_touched()
+    {
+        var registered = await RegisterAsync(PersonId);
+        var sourceId = await GivenSourceAsync();
+        var claim = await GivenClaimAsync(RecordApi.Claim(sourceId));
+        var claimId = claim.GetProperty("claimId").GetGuid();
+        using var ruling = await Post($"/api/claims/{claimId}/rulings", RecordApi.Ruling());
+        ruling.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(ruling));
+        var ruledAt = (await Body(ruling)).GetProperty("sequence").GetInt64();
+
+        using var response = await Get($"/api/changes?atLeast={ruledAt}");
+        response.Headers.GetValues("Timeline-Consistency").ShouldBe(["reached"]);
+        response.Headers.CacheControl!.NoCache.ShouldBeTrue();
+        var page = System.Text.Json.JsonSerializer.Deserialize<FeedPage>(await TextAsync(response), Json)!;
+
+        page.Items.Select(i => i.Kind).ShouldBe(["person-registered", "claim-appended", "claim-ruled"]);
+        page.Items.Select(i => i.Id).ShouldBe([registered, claim.GetProperty("sequence").GetInt64(), ruledAt]);
+        page.Items.ShouldAllBe(i => i.Person == PersonId);
+        page.Items[0].ClaimId.ShouldBeNull();
+        page.Items[1].ClaimId.ShouldBe(claimId);
+        page.Items[2].ClaimId.ShouldBe(claimId);
+        page.Items.Select(i => i.Version).ShouldBe([1, 2, 3]);
+        page.Items[0].Views.ShouldContain($"/api/people/{PersonId}");
+        page.Items[2].Views.ShouldContain($"/api/claims/{claimId}");
+        page.Items[2].Views.ShouldContain($"/api/contradictions?person={PersonId}");
+        page.Next.ShouldBe(ruledAt);
+
+        (await FeedAsync($"after={registered}&kind=claim-ruled")).Items.Select(i => i.Id).ShouldBe([ruledAt]);
+        (await FeedAsync("person=someone-else")).Items.ShouldBeEmpty();
+        var nothingNew = await FeedAsync($"after={ruledAt}");
+        nothingNew.Items.ShouldBeEmpty();
+        nothingNew.Next.ShouldBe(ruledAt);
+    }
+
+    [Fact]
+    public async Task a_short_page_moves_the_cursor_past_changes_the_filter_left_out()
+    {
+        await RegisterAsync("first-person");
+        var last = await RegisterAsync("second-person");
+        await FeedAsync($"atLeast={last}");
+
+        var page = await FeedAsync("person=first-person");
+        page.Items.Count.ShouldBe(1);
+        page.Next.ShouldBe(last);
+    }
+
+    [Theory]
+    [InlineData("after=-1")]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    [InlineData("wait=61")]
+    [InlineData("kind=claim-deleted")]
+    [InlineData("person=Not%20A%20Slug")]
+    [InlineData("after=abc")]
+    [InlineData("atLeast=abc")]
+    [InlineData("atLeast=-5")]
+    public async Task bad_feed_parameters_are_problems(string query)
+    {
+        using var response = await Get($"/api/changes?{query}");
+        await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task a_long_poll_wakes_when_a_change_commits()
+    {
+        var head = await RegisterAsync("already-there");
+        await FeedAsync($"atLeast={head}");
+
+        var clock = Stopwatch.StartNew();
+        var poll = FeedAsync($"after={head}&wait=30");
+        await Task.Delay(200, Ct);
+        poll.IsCompleted.ShouldBeFalse("nothing new yet, so the poll waits");
+        var written = await RegisterAsync("newcomer");
+
+        var page = await poll;
+        page.Items.Select(i => i.Id).ShouldBe([written]);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), "a commit wakes the poll long before its 30 s wait ends");
+    }
+
+    [Fact]
+    public async Task a_long_poll_that_finds_nothing_answers_empty_after_its_wait()
+    {
+        var head = await RegisterAsync("only-one");
+        await FeedAsync($"atLeast={head}");
+
+        var clock = Stopwatch.StartNew();
+        var page = await FeedAsync($"after={head}&wait=1");
+        clock.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900), "the poll holds for its wait");
+        page.Items.ShouldBeEmpty();
+        page.Next.ShouldBe(head);
+    }
+
+    [Fact]
+    public async Task under_concurrent_writers_a_reader_following_the_cursor_sees_every_change_exactly_once_across_a_reconnect()
+    {
+        const int writers = 6, perWriter = 15;
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var writing = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            using var client = App.Client();
+            for (var i = 0; i < perWriter; i++) acknowledged.Add(await RegisterAsync($"writer-{w}-person-{i}", client));
+        }, Ct)));
+
+        var seen = new List<long>();
+        long cursor = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var reader = App.Client();
+        try
+        {
+            while (DateTime.UtcNow < deadline && !(writing.IsCompleted && seen.Count >= writers * perWriter))
+            {
+                var page = await FeedAsync($"after={cursor}&limit=7&wait=2", reader);
+                seen.AddRange(page.Items.Select(i => i.Id));
+                page.Next.ShouldBeGreaterThanOrEqualTo(cursor);
+                cursor = page.Next;
+                if (seen.Count > writers * perWriter / 2 && seen.Count < writers * perWriter / 2 + 7)
+                {
+                    // A dashboard that reconnects resumes from its cursor on a new connection.
+                    reader.Dispose();
+                    reader = App.Client();
+                }
+            }
+        }
+        finally
+        {
+            reader.Dispose();
+        }
+
+        await writing;
+        seen.ShouldBe(seen.Order().ToList(), "oldest first");
+        seen.Distinct().Count().ShouldBe(seen.Count, "no change is repeated");
+        seen.Order().ShouldBe(acknowledged.Order(), "every acknowledged change is seen");
+    }
+}

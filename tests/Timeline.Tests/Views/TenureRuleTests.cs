@@ -1,0 +1,228 @@
+using Shouldly;
+using Timeline.Claims;
+using Timeline.Contradictions;
+using Timeline.People;
+using Xunit;
+
+namespace Timeline.Tests.Views;
+
+/// <summary>Tenures as sources report them: observations, end conflicts, scheduled terms, end causes and the status line.</summary>
+public sealed class TenureRuleTests
+{
+    private const string Governor = "Governor";
+    private const string Province = "Government of Sindh";
+
+    private static DateOnly D(string text) => DateOnly.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static PropositionStanding Standing(StreamBuilder s) =>
+        PropositionLedger.Evaluate(s.Dossier().Claims.Where(c => c.Proposition.Predicate == Predicates.HeldOffice));
+
+    // --- observations ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void an_observation_holds_the_office_from_its_date_at_the_latest_and_invents_no_start()
+    {
+        var s = new StreamBuilder();
+        s.OfficeHeld("Senator", StreamBuilder.Senate, "2013-11");
+
+        var now = s.Status();
+        var senator = now.Offices.ShouldHaveSingleItem();
+        senator.Since.ShouldBeNull();
+        senator.SincePrecision.ShouldBeNull();
+        senator.SinceAtLatest.ShouldBe(PartialDate.Parse("2013-11"));
+        now.StatusLine.ShouldBe("Senator");
+
+        s.Status(D("2013-11-15")).Offices.ShouldHaveSingleItem().Approximate.ShouldBeTrue();
+        s.Status(D("2013-10-31")).Offices.ShouldBeEmpty("before the observation nothing is known");
+    }
+
+    [Fact]
+    public void an_observation_is_never_compared_as_a_start()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03");
+        s.OfficeHeld("Senator", StreamBuilder.Senate, "2013-11", claimant: "The Nation");
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested);
+        var senator = s.Status().Offices.ShouldHaveSingleItem();
+        senator.Since.ShouldBe(PartialDate.Parse("2012-03"));
+        senator.SinceAtLatest.ShouldBeNull("a start on record makes the observation's bound unnecessary");
+    }
+
+    // --- end conflicts -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void two_intervals_with_different_ends_are_a_value_conflict()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "1999/2004", claimant: "Dawn");
+        s.OfficeTaken(Governor, Province, "1999/2003", claimant: "The News");
+
+        var standing = Standing(s);
+        standing.State.ShouldBe(ContestState.Open);
+        standing.Kind.ShouldBe(ContestKind.ValueConflict);
+        var view = s.Status().Contradictions.ShouldHaveSingleItem();
+        view.Sides.Select(side => side.End?.ToString()).ShouldBe(["2004", "2003"]);
+    }
+
+    [Fact]
+    public void a_day_left_against_an_interval_ending_earlier_is_a_value_conflict()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "1999/2003", claimant: "The News");
+        s.OfficeLeft(Governor, Province, "2004-02-10", claimant: "Dawn");
+
+        Standing(s).Kind.ShouldBe(ContestKind.ValueConflict);
+        Standing(s).State.ShouldBe(ContestState.Open);
+    }
+
+    [Fact]
+    public void ends_that_refine_each_other_agree()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "1999/2004", claimant: "Dawn");
+        s.OfficeLeft(Governor, Province, "2004-02-10", claimant: "The News", cause: LeaveCause.Dismissed);
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested);
+        var former = s.Status().FormerOffices.ShouldHaveSingleItem();
+        former.Until.ShouldBe(PartialDate.Parse("2004-02-10"), "of agreeing ends the one whose period ends first wins");
+        former.EndCause.ShouldBe(EndCause.Dismissed, "the claim that gives a cause says how it ended");
+        former.EndedBy.Count.ShouldBe(2);
+    }
+
+    // --- scheduled terms and end causes --------------------------------------------------------------------------
+
+    [Fact]
+    public void a_resignation_accepted_before_the_scheduled_term_end_ends_the_tenure_without_a_conflict()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "1997", scheduledEnd: "2003");
+        s.ResignationTendered("2001-04");
+        s.ResignationAccepted("2001-05");
+
+        s.Dossier().Claims.Where(c => c.Proposition.Predicate == Predicates.HeldOffice).ShouldHaveSingleItem();
+        Standing(s).State.ShouldBe(ContestState.Uncontested);
+        var now = s.Status();
+        var former = now.FormerOffices.ShouldHaveSingleItem();
+        former.Until.ShouldBe(PartialDate.Parse("2001-05"));
+        former.ScheduledEnd.ShouldBe(PartialDate.Parse("2003"), "the scheduled end is kept beside the actual end");
+        former.EndCause.ShouldBe(EndCause.ResignationAccepted);
+        now.StatusLine.ShouldBe("Former Senator (resignation accepted 2001-05)");
+        s.Status(D("2001-04-30")).Offices.ShouldHaveSingleItem().Pending.ShouldBe("resignation tendered");
+    }
+
+    [Fact]
+    public void a_scheduled_term_end_ends_the_tenure_only_when_no_source_says_when_it_ended()
+    {
+        var s = new StreamBuilder();
+        var taken = s.OfficeTaken("Senator", StreamBuilder.Senate, "1997", scheduledEnd: "2003");
+
+        s.Status(D("2002-06-01")).Offices.ShouldHaveSingleItem().ScheduledEnd.ShouldBe(PartialDate.Parse("2003"));
+        var former = s.Status().FormerOffices.ShouldHaveSingleItem();
+        former.EndCause.ShouldBe(EndCause.TermEnded);
+        former.EndedBy.ShouldBe([taken]);
+        s.Status().StatusLine.ShouldBe("Former Senator (term ended 2003)");
+
+        var left = s.OfficeLeft("Senator", StreamBuilder.Senate, "2005-03-01", cause: LeaveCause.Died);
+        Standing(s).State.ShouldBe(ContestState.Uncontested, "a scheduled end is never compared");
+        var after = s.Status().FormerOffices.ShouldHaveSingleItem();
+        after.Until.ShouldBe(PartialDate.Parse("2005-03-01"));
+        after.EndCause.ShouldBe(EndCause.Died);
+        after.EndedBy.ShouldBe([left]);
+        s.Status(D("2004-06-01")).Offices.ShouldHaveSingleItem("the actual end, not the scheduled one, ends it");
+    }
+
+    [Fact]
+    public void an_end_given_with_no_cause_reads_as_until()
+    {
+        var s = new StreamBuilder();
+        var taken = s.OfficeTaken("Mayor of Karachi", null, "2005/2010");
+
+        var former = s.Status().FormerOffices.ShouldHaveSingleItem();
+        former.EndCause.ShouldBe(EndCause.Unstated);
+        former.EndedBy.ShouldBe([taken]);
+        s.Status().StatusLine.ShouldBe("Former Mayor of Karachi (until 2010)");
+    }
+
+    // --- the status line's precedence ----------------------------------------------------------------------------
+
+    [Fact]
+    public void a_former_office_comes_before_a_current_party_role_on_the_status_line()
+    {
+        var s = new StreamBuilder();
+        s.PartyRoleTaken("MQM", "Telephone operator", null);
+        s.Status().StatusLine.ShouldBe("Telephone operator, MQM");
+
+        s.OfficeTaken(Governor, Province, "1999/2001");
+        s.Status().StatusLine.ShouldBe("Former Governor (until 2001)");
+
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2012/");
+        s.Status().StatusLine.ShouldBe("Senator");
+    }
+
+    [Fact]
+    public void of_several_former_offices_the_latest_ended_leads()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Mayor of Karachi", null, "2005/2010");
+        s.OfficeTaken(Governor, Province, "1999/2001");
+
+        s.Status().StatusLine.ShouldBe("Former Mayor of Karachi (until 2010)");
+    }
+
+    // --- reversals -----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void a_claimant_who_asserted_and_later_denied_has_made_a_reversal_ordered_by_valid_time()
+    {
+        var s = new StreamBuilder();
+        // Recorded in the opposite order of valid time: the reversal follows the world's order.
+        var later = s.Request(new AppendClaimRequest(nameof(ResignationDenied), ValidTime: "2013-12", Office: "Senator", Organization: StreamBuilder.Senate),
+            claimant: "Nasir Jamal", claimantPersonId: "nasir-jamal");
+        var earlier = s.Request(new AppendClaimRequest(nameof(ResignationConfirmed), ValidTime: "2013-11", Office: "Senator", Organization: StreamBuilder.Senate),
+            claimant: "Nasir Jamal", claimantPersonId: "nasir-jamal");
+        s.ResignationTendered(claimant: "Reporter");
+
+        var reversal = PropositionLedger.Reversals(s.Dossier().Claims).ShouldHaveSingleItem();
+        reversal.ClaimantPersonId.ShouldBe("nasir-jamal");
+        reversal.Before.Id.ShouldBe(earlier);
+        reversal.After.Id.ShouldBe(later);
+        s.Status().Contradictions.ShouldHaveSingleItem().Reversals.ShouldHaveSingleItem().After.Id.ShouldBe(later);
+    }
+
+    [Fact]
+    public void anonymous_sources_and_retracted_claims_make_no_reversal()
+    {
+        var s = new StreamBuilder();
+        s.Request(new AppendClaimRequest(nameof(ResignationConfirmed), ValidTime: "2013-11", Office: "Senator", Organization: StreamBuilder.Senate,
+            Claimant: new ClaimantInput(null, Anonymous: true)));
+        s.Request(new AppendClaimRequest(nameof(ResignationDenied), ValidTime: "2013-12", Office: "Senator", Organization: StreamBuilder.Senate,
+            Claimant: new ClaimantInput(null, Anonymous: true)));
+        var said = s.ResignationTendered("2013-11", claimant: "Nasir Jamal");
+        s.ResignationDenied("2013-12", claimant: "Nasir Jamal");
+        s.Retract(said);
+
+        PropositionLedger.Reversals(s.Dossier().Claims).ShouldBeEmpty();
+    }
+
+    // --- the reported clock --------------------------------------------------------------------------------------
+
+    [Fact]
+    public void reported_at_folds_only_what_had_been_published_by_then_in_the_sources_own_time_zone()
+    {
+        var s = new StreamBuilder();
+        var early = new SourceRef("src-early", "https://example.org/early", "Dawn", "Early", new DateTimeOffset(2013, 11, 30, 9, 0, 0, TimeSpan.FromHours(5)));
+        var late = new SourceRef("src-late", "https://example.org/late", "The Nation", "Late", new DateTimeOffset(2013, 12, 1, 2, 39, 59, TimeSpan.FromHours(5)));
+        s.Request(new AppendClaimRequest(nameof(OfficeHeld), ValidTime: "2013-11", Office: "Senator", Organization: StreamBuilder.Senate), source: early);
+        s.Request(new AppendClaimRequest(nameof(ResignationTendered), ValidTime: "2013-11", Office: "Senator", Organization: StreamBuilder.Senate), source: early);
+        s.Request(new AppendClaimRequest(nameof(ResignationDenied), ValidTime: "2013-11", Office: "Senator", Organization: StreamBuilder.Senate), source: late);
+
+        StatusReportedBy(s, "2013-11-30").StatusLine.ShouldBe("Senator — resignation tendered");
+        // 2013-12-01T02:39:59+05:00 is 2013-11-30 in UTC, but its dateline says 1 December.
+        StatusReportedBy(s, "2013-12-01").StatusLine.ShouldBe("Senator — resignation tendered (contested)");
+        StatusReportedBy(s, "2013-11-29").StatusLine.ShouldBe("No office on record");
+    }
+
+    private static CurrentStatus StatusReportedBy(StreamBuilder s, string day) =>
+        CurrentStatus.From(PersonDossier.Replay(s.Events, new ReportedBy(D(day), null)));
+}
