@@ -74,7 +74,8 @@ internal sealed class CareerView
             var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : supporting.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
             var start = startClaim?.ValidTime!.From;
             var observed = supporting.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var first = claims[0];
+            // A dispute carries no office fields, and may be all that is counted of a claim not yet begun.
+            if (claims.Find(c => c.Office is not null) is not { } first) continue;
             var body = first.Organization ?? first.Office!;
 
             var ends = (decided?.End is not null ? [decided] : supporting.Where(c => c.End is not null))
@@ -82,7 +83,10 @@ internal sealed class CareerView
                 .Concat(AcceptedResignations(first.Proposition.Subject, body).Select(c => new TenureEnd(c.ValidTime?.From, EndCause.ResignationAccepted, c.Id)))
                 .ToList();
             var scheduled = supporting.Select(c => c.ScheduledEnd).Where(e => e is not null).Min();
-            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(body) && scheduled is { } due) ends.Add(new TenureEnd(due, EndCause.TermEnded, supporting.First(c => c.ScheduledEnd == due).Id));
+            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(body) && scheduled is { } due)
+            {
+                ends.AddRange(supporting.Where(c => c.ScheduledEnd == due).Select(c => new TenureEnd(due, EndCause.TermEnded, c.Id)));
+            }
 
             var (held, ended, approximate, end) = OnTheDay(start ?? observed, [.. ends.Select(e => e.Date)]);
             // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
@@ -114,13 +118,13 @@ internal sealed class CareerView
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
         {
-            if (Standing(key).Holds != true) continue;
+            if (Standing(key).Holds != true || claims.Find(c => c.Party is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var ends = IntervalEnds(supporting).Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Proposition.Object)).ToList();
+            var ends = IntervalEnds(supporting).Concat(Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object)).ToList();
             var (held, _, approximate, _) = OnTheDay(start, ends);
             if (!held) continue;
-            yield return new PartyMembership(claims[0].Party!, start, approximate, supporting.Select(c => c.Id).ToList());
+            yield return new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList());
         }
     }
 
@@ -128,14 +132,14 @@ internal sealed class CareerView
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldPartyRole))
         {
-            if (Standing(key).Holds != true) continue;
+            if (Standing(key).Holds != true || claims.Find(c => c.Role is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
             var ends = IntervalEnds(supporting)
-                .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftParty, claims[0].Party!))
-                .Concat(Ends(claims[0].Proposition.Subject, Predicates.LeftPartyRole, claims[0].Proposition.Object)).ToList();
+                .Concat(Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!))
+                .Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object)).ToList();
             var (held, ended, approximate, _) = OnTheDay(start, ends);
-            yield return (new PartyRoleHeld(claims[0].Party!, claims[0].Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
+            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
 
@@ -145,7 +149,8 @@ internal sealed class CareerView
     /// </summary>
     private (bool Held, bool Ended, bool Approximate, PartialDate? End) OnTheDay(PartialDate? start, List<PartialDate?> ends)
     {
-        var end = ends.Where(e => e is not null).MinBy(e => e!.Value.End);
+        // Of ends on the same last day ("2004-01" and "2004-01-31") the most precise, whatever order they came in.
+        var end = ends.Where(e => e is not null).OrderBy(e => e!.Value.End).ThenByDescending(e => e!.Value.Precision).FirstOrDefault();
         var ended = ends.Exists(e => e is null) || (end is { } last && _day > last.End);
         var held = (start is not { } first || first.Start <= _day) && !ended;
         var approximate = held &&

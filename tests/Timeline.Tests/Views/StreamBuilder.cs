@@ -133,6 +133,22 @@ internal sealed class StreamBuilder
         return id;
     }
 
+    /// <summary>A retraction published by <paramref name="source"/> (the reportedAt clock counts it from that source's dateline).</summary>
+    public Guid Retract(Guid claimId, SourceRef source, string reason = "the source withdrew it")
+    {
+        var id = Guid.NewGuid();
+        Append(new ClaimRetracted(id, claimId, PropositionOf(claimId), reason, new Attribution(source, new Claimant(source.Publisher), "correction", "test")));
+        return id;
+    }
+
+    /// <summary>A ruling made at <paramref name="ruledAt"/> (the reportedAt clock counts it from then), recorded now.</summary>
+    public Guid Rule(Guid claimId, Verdict verdict, DateTimeOffset ruledAt, string rationale = "checked")
+    {
+        var id = Guid.NewGuid();
+        Append(new ClaimRuled(id, claimId, PropositionOf(claimId), verdict, rationale, "Fact Checker", null, ruledAt));
+        return id;
+    }
+
     public Guid Rule(Guid claimId, Verdict verdict, string rationale = "checked")
     {
         var id = Guid.NewGuid();
