@@ -32,11 +32,13 @@ public sealed class EntryId
 /// <summary>
 /// Appends to a person's stream with the rules clients rely on: If-Match gives 412 when the stream moved on;
 /// without it a lost race is retried on fresh state, so racing writers each get their answer and nothing is lost;
-/// an Idempotency-Key is stored in the append's own transaction and replays the first answer.
+/// an Idempotency-Key is stored in the append's own transaction and replays the first answer. Inside one process
+/// writers on a person queue (<see cref="StreamLocks"/>), and appends to different people share commits
+/// (<see cref="GroupCommit"/>); the version check at commit still guards against other nodes.
 /// </summary>
 public static class PersonStream
 {
-    // Each retry follows a write that won; 40 covers a burst of that many writers on one person.
+    // Each retry follows a write that won (now only on another node); 40 covers a burst of that many writers on one person.
     private const int MaxAttempts = 40;
     private const int MaxBackoffMilliseconds = 50;
 
