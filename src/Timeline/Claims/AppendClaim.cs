@@ -39,29 +39,32 @@ public static class AppendClaimEndpoint
         var errors = ClaimTypes.Check(request, out var validTime);
         if (errors.Any) return errors.ToProblem();
 
-        SourceDocument? source;
-        await using (var query = store.QuerySession())
+        if (await SourceCache.LoadAsync(store, request.SourceId!, ct) is not { } cached)
         {
-            source = await query.LoadAsync<SourceDocument>(request.SourceId!, ct);
-            if (source is null) return Problems.Invalid("sourceId", $"'{request.SourceId}' is not a registered source: register it with POST /api/sources first");
-            if (!source.Contains(request.Quote!))
-            {
-                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "quote-not-in-source", "The quote is not in the source",
-                    $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
-            }
+            return Problems.Invalid("sourceId", $"'{request.SourceId}' is not a registered source: register it with POST /api/sources first");
+        }
 
-            // People are never removed, so a claimant found now stays registered.
-            if (request.Claimant?.PersonId is { } claimantId && await query.LoadAsync<Person>(claimantId.Trim(), ct) is null)
+        var source = cached.Document;
+        if (!cached.Contains(request.Quote!))
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "quote-not-in-source", "The quote is not in the source",
+                $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
+        }
+
+        // People are never removed, so a claimant found now stays registered.
+        if (request.Claimant?.PersonId is { } claimantId)
+        {
+            await using var query = store.QuerySession();
+            if (await query.LoadAsync<Person>(claimantId.Trim(), ct) is null)
             {
                 return Problems.Invalid("claimant.personId", $"'{claimantId}' is not a registered person: register the claimant with POST /api/people first");
             }
         }
 
         var claimId = request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow());
-        return await PersonStream.AppendAsync(store, personId, expectedVersion, write,
-            async (session, person) =>
+        return await PersonStream.AppendAsync(store, personId, claimId, expectedVersion, write,
+            async (session, person, taken) =>
             {
-                var taken = await session.LoadAsync<EntryId>(claimId, ct);
                 var existing = taken is null ? null : await session.LoadAsync<ClaimRecord>(claimId, ct);
                 var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadAsync<ClaimRecord>(request.TargetClaimId!.Value, ct) : null;
                 return Decide(person.Id, request, claimId, validTime, source, existing, target, taken?.PersonId);

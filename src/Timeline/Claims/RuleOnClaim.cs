@@ -52,12 +52,12 @@ public static class RuleOnClaimEndpoint
 
         var rulingId = command.RulingId ?? Guid.CreateVersion7(time.GetUtcNow());
         var now = time.GetUtcNow();
-        return await PersonStream.AppendAsync(store, claim.PersonId, expected, WriteRequest.For(context, key, command),
-            async (session, _) =>
+        return await PersonStream.AppendAsync(store, claim.PersonId, rulingId, expected, WriteRequest.For(context, key, command),
+            async (session, _, taken) =>
             {
                 var target = (await session.LoadAsync<ClaimRecord>(claimId, ct))!;
                 if (target.Rulings.Exists(r => r.RulingId == rulingId)) return Decision.AlreadyDone(rulingId, claimId);
-                if (await session.LoadAsync<EntryId>(rulingId, ct) is { } taken)
+                if (taken is not null)
                 {
                     return Decision.Refuse(Problems.Conflict($"Ruling id {rulingId} is already used in the record of '{taken.PersonId}'."));
                 }

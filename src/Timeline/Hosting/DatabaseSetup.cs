@@ -31,6 +31,8 @@ public static class DatabaseSetup
         builder.Services.TryAddSingleton<TimelineDatabase>();
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<TimelineDatabase>().CreateDataSource());
         builder.Services.AddHostedService<TimelineDatabaseLifetime>();
+        // Npgsql logs every command at Information: run without appsettings.json (from another folder) that cost more CPU than the appends.
+        if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         return builder;
     }
 
@@ -69,7 +71,7 @@ public static class DatabaseSetup
 
     internal static string WithErrorDetail(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString).WithOutageTimeouts();
         if (!builder.ContainsKey("Include Error Detail")) builder.IncludeErrorDetail = true;
         return builder.ConnectionString;
     }
@@ -126,7 +128,7 @@ internal sealed class TimelineDatabase : IAsyncDisposable
         var connectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = _port, Username = EmbeddedPostgres.UserName, Database = _embedded!.Database, IncludeErrorDetail = true,
-        }.ConnectionString;
+        }.WithOutageTimeouts().ConnectionString;
         return new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(_loggerFactory)
             .UsePasswordProvider(_ => Password(), (_, _) => ValueTask.FromResult(Password()))

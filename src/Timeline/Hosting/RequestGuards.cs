@@ -42,11 +42,21 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
             || media.MediaType.Value?.EndsWith("+json", StringComparison.OrdinalIgnoreCase) == true);
 }
 
-/// <summary>Turns failures that escape an endpoint into problem responses: bad JSON is the client's, lost races are 409s.</summary>
+/// <summary>
+/// Turns failures that escape an endpoint into problem responses: bad JSON is the client's, lost races are 409s,
+/// an unreachable database is a 503 with Retry-After.
+/// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (DatabaseOutage.IsUnavailable(exception))
+        {
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+            await DatabaseOutage.WriteAsync(context);
+            return true;
+        }
+
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>

@@ -32,25 +32,32 @@ public sealed class EntryId
 /// <summary>
 /// Appends to a person's stream with the rules clients rely on: If-Match gives 412 when the stream moved on;
 /// without it a lost race is retried on fresh state, so racing writers each get their answer and nothing is lost;
-/// an Idempotency-Key is stored in the append's own transaction and replays the first answer.
+/// an Idempotency-Key is stored in the append's own transaction and replays the first answer. Inside one process
+/// writers on a person queue (<see cref="StreamLocks"/>), and appends to different people share commits
+/// (<see cref="GroupCommit"/>); the version check at commit still guards against other nodes.
 /// </summary>
 public static class PersonStream
 {
-    // Each retry follows a write that won; 40 covers a burst of that many writers on one person.
+    // Each retry follows a write that won (now only on another node); 40 covers a burst of that many writers on one person.
     private const int MaxAttempts = 40;
     private const int MaxBackoffMilliseconds = 50;
 
-    /// <summary>Decides on the fetched header, reading whatever it needs through the session.</summary>
-    public delegate Task<Decision> Decide(IDocumentSession session, Person person);
+    /// <summary>
+    /// Decides on the fetched header and on whoever already holds the new entry's id (null when nobody), reading
+    /// whatever else it needs through the session.
+    /// </summary>
+    public delegate Task<Decision> Decide(IQuerySession session, Person person, EntryId? idTaken);
 
+    /// <param name="newId">The id the append would create (claim, retraction, ruling); looked up with the header.</param>
     public static async Task<IResult> AppendAsync(
-        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
     {
+        using var held = await StreamLocks.AcquireAsync(personId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAppendAsync(store, personId, expectedVersion, request, decide, time, ct);
+                return await TryAppendAsync(store, personId, newId, expectedVersion, request, decide, time, ct);
             }
             catch (Exception ex) when (LostRaces.IsLostRace(ex))
             {
@@ -67,32 +74,38 @@ public static class PersonStream
     }
 
     private static async Task<IResult> TryAppendAsync(
-        IDocumentStore store, string personId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time,
+        CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        if (request.IdempotencyKey is { } key && await session.LoadAsync<IdempotencyRecord>(key, ct) is { } seen)
+        PendingAppend pending;
+        (Guid ResultId, Guid ClaimId) decisionIds;
+        await using (var query = store.QuerySession())
         {
-            return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(session, seen, ct);
+            // One round trip for everything every append reads.
+            var batch = query.CreateBatchQuery();
+            var seenTask = request.IdempotencyKey is { } key ? batch.Load<IdempotencyRecord>(key) : Task.FromResult<IdempotencyRecord?>(null);
+            // The header's version is the stream's: the inline projection writes both in one transaction.
+            var personTask = batch.Load<Person>(personId);
+            var takenTask = batch.Load<EntryId>(newId);
+            await batch.Execute(ct);
+
+            if (await seenTask is { } seen) return WriteRequest.CheckReplay(seen, request) ?? await RespondAsync(query, seen, ct);
+            if (await personTask is not { } person) return Problems.NotFound($"No person '{personId}' is registered.");
+            if (expectedVersion is { } expected && person.Version != expected) return Problems.StreamMoved(personId, expected, person.Version);
+
+            var decision = await decide(query, person, await takenTask);
+            if (decision.Refusal is { } refusal) return refusal;
+            if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
+
+            pending = new PendingAppend(personId, person.Version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
+                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+            decisionIds = (decision.ResultId, decision.ClaimId);
         }
 
-        var stream = expectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Person>(personId, expected, ct)
-            : await session.Events.FetchForWriting<Person>(personId, ct);
-        if (stream.Aggregate is null) return Problems.NotFound($"No person '{personId}' is registered.");
-
-        var decision = await decide(session, stream.Aggregate);
-        if (decision.Refusal is { } refusal) return refusal;
-        if (decision.Events.Count == 0) return await RespondAsync(session, decision.ResultId, decision.ClaimId, ct);
-
-        stream.AppendMany(decision.Events);
-        session.Insert(new EntryId { Id = decision.ResultId, PersonId = personId });
-        if (request.IdempotencyKey is not null) session.Insert(request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
-
-        // Rich appends give the event its version, sequence and time before the commit: no read back needed.
-        var appended = stream.Events[^1];
+        // Rich appends give the event its version, sequence and time in the commit: no read back needed.
+        var appended = await GroupCommit.For(store).CommitAsync(pending);
         return Created(new AppendedEntry(
-            decision.ResultId, decision.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
+            decisionIds.ResultId, decisionIds.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
     }
 
     /// <summary>The answer a lost race already settles: the same idempotency key landed first, or If-Match no longer holds.</summary>

@@ -61,6 +61,7 @@ public static class RegisterSourceEndpoint
             RegisteredAt = time.GetUtcNow(),
         };
 
+        SourceCache.Forget(store, source.Id);
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<SourceDocument>(source.Id, ct) is { } existing) return Existing(existing, source);
 

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Timeline.Bench;
+
+/// <summary>Where PostgreSQL's time goes during one scenario, from pg_stat_statements.</summary>
+internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
+{
+    /// <summary>Loads pg_stat_statements: a setting only a restart applies.</summary>
+    public static async Task PreloadAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("alter system set shared_preload_libraries = 'pg_stat_statements'");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task ResetAsync()
+    {
+        await using var command = dataSource.CreateCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset();");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The statements that took the most time, per operation of the scenario.</summary>
+    public async Task<string> ReportAsync(string scenario, long operations)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select calls, total_exec_time, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+            from pg_stat_statements
+            where dbid = (select oid from pg_database where datname = 'timeline')
+            order by total_exec_time desc
+            """);
+        var rows = new List<(long Calls, double Ms, string Query)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetDouble(1), reader.GetString(2)));
+        }
+
+        var total = rows.Sum(r => r.Ms);
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"PostgreSQL during {scenario}: {rows.Sum(r => r.Calls) / (double)operations:F1} statements and {total / operations:F2} ms of execution per append"));
+        text.AppendLine();
+        text.AppendLine("| statement | calls per append | ms per append | share |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (var (calls, ms, query) in rows.Take(12))
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| `{query.Replace("|", "\\|", StringComparison.Ordinal)}` | {calls / (double)operations:F2} | {ms / operations:F3} | {ms / total:P0} |"));
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using JasperFx.Events;
+using Marten;
+using Timeline.Hosting;
+
+namespace Timeline.People;
+
+/// <summary>An append decided and ready to commit: the events for one person at the version they were decided on.</summary>
+internal sealed record PendingAppend(string PersonId, long DecidedOnVersion, IReadOnlyList<object> Events, EntryId Entry, IdempotencyRecord? Idempotency);
+
+/// <summary>
+/// Group commit: appends to different people that are ready at the same time share one transaction, so they share
+/// its round trips and its WAL flush. Each append keeps its own version check; nobody is answered before the commit.
+/// When a shared commit fails, each of its appends is committed again on its own, so one append's lost race or
+/// refused key cannot fail the others.
+/// </summary>
+internal sealed class GroupCommit
+{
+    // Two transactions in flight keep PostgreSQL busy while the next batch gathers.
+    private const int MaxCommitters = 2;
+    private const int MaxBatch = 64;
+
+    private static readonly ConditionalWeakTable<IDocumentStore, GroupCommit> PerStore = [];
+
+    private readonly IDocumentStore _store;
+    private readonly ConcurrentQueue<Job> _queue = new();
+    private int _committers;
+
+    private GroupCommit(IDocumentStore store) => _store = store;
+
+    public static GroupCommit For(IDocumentStore store) => PerStore.GetValue(store, s => new GroupCommit(s));
+
+    /// <summary>Commits the append, alone or with others; returns its last event as committed.</summary>
+    public Task<IEvent> CommitAsync(PendingAppend append)
+    {
+        var job = new Job(append);
+        _queue.Enqueue(job);
+        TryStartCommitter();
+        return job.Done.Task;
+    }
+
+    private void TryStartCommitter()
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref _committers);
+            if (running >= MaxCommitters) return;
+            if (Interlocked.CompareExchange(ref _committers, running + 1, running) != running) continue;
+            _ = Task.Run(CommitWhileQueuedAsync);
+            return;
+        }
+    }
+
+    private async Task CommitWhileQueuedAsync()
+    {
+        try
+        {
+            var batch = new List<Job>(MaxBatch);
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var job)) batch.Add(job);
+                if (batch.Count == 0) break;
+                await CommitBatchAsync(batch);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _committers);
+        }
+
+        // An append queued after the last look but before the count went down would otherwise wait for the next one.
+        if (!_queue.IsEmpty) TryStartCommitter();
+    }
+
+    private async Task CommitBatchAsync(List<Job> batch)
+    {
+        if (batch.Count > 1)
+        {
+            try
+            {
+                var committed = await SaveAsync(batch);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(committed[i]);
+                return;
+            }
+            catch (Exception ex) when (DatabaseOutage.IsUnavailable(ex))
+            {
+                foreach (var job in batch) job.Done.TrySetException(ex);
+                return;
+            }
+            catch (Exception)
+            {
+                // Which append failed is unknown: each goes again alone and gets its own answer.
+            }
+        }
+
+        foreach (var job in batch)
+        {
+            try
+            {
+                job.Done.TrySetResult((await SaveAsync([job]))[0]);
+            }
+            catch (Exception ex)
+            {
+                job.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<IEvent[]> SaveAsync(IReadOnlyList<Job> jobs)
+    {
+        await using var session = _store.LightweightSession();
+        var actions = new StreamAction[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var append = jobs[i].Append;
+            // The version after the append: the commit fails if the stream moved on since the decision.
+            actions[i] = session.Events.Append(append.PersonId, append.DecidedOnVersion + append.Events.Count, append.Events.ToArray());
+            session.Insert(append.Entry);
+            if (append.Idempotency is { } remembered) session.Insert(remembered);
+        }
+
+        await session.SaveChangesAsync(CancellationToken.None);
+        return actions.Select(a => a.Events[^1]).ToArray();
+    }
+
+    private sealed class Job(PendingAppend append)
+    {
+        public PendingAppend Append { get; } = append;
+        public TaskCompletionSource<IEvent> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

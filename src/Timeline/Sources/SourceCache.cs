@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Marten;
+
+namespace Timeline.Sources;
+
+/// <summary>A registered source with its text folded once, for the quote check every claim makes.</summary>
+public sealed record CachedSource(SourceDocument Document, string FoldedText)
+{
+    public bool Contains(string quote) => FoldedText.Contains(SourceDocument.FoldWhiteSpace(quote), StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Sources are never edited, so one loaded is kept: an append then checks its quote without a round trip and without
+/// folding the whole text again. Only sources found are kept, so a source registered later is seen at once.
+/// </summary>
+public static class SourceCache
+{
+    private const int MaxEntries = 10_000;
+
+    private static readonly ConditionalWeakTable<IDocumentStore, ConcurrentDictionary<string, CachedSource>> PerStore = [];
+
+    public static async Task<CachedSource?> LoadAsync(IDocumentStore store, string id, CancellationToken ct)
+    {
+        var entries = PerStore.GetValue(store, _ => new ConcurrentDictionary<string, CachedSource>(StringComparer.Ordinal));
+        if (entries.TryGetValue(id, out var cached)) return cached;
+
+        await using var query = store.QuerySession();
+        if (await query.LoadAsync<SourceDocument>(id, ct) is not { } document) return null;
+        // Crude but bounded: past the limit start again rather than track recency on every hit.
+        if (entries.Count >= MaxEntries) entries.Clear();
+        return entries.GetOrAdd(id, new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text)));
+    }
+
+    /// <summary>For a registration: whatever was kept under this id (from before a reset of the data) is dropped.</summary>
+    public static void Forget(IDocumentStore store, string id)
+    {
+        if (PerStore.TryGetValue(store, out var entries)) entries.TryRemove(id, out _);
+    }
+}

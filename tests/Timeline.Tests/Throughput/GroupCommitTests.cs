@@ -1,0 +1,59 @@
+using System.Net;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Throughput;
+
+/// <summary>Appends to different people that arrive together share a commit; each still gets its own answer.</summary>
+public sealed class GroupCommitTests(AppFixture app) : RecordApiTest(app)
+{
+    private const int People = 12;
+
+    [Fact]
+    public async Task concurrent_appends_to_different_people_are_each_acknowledged_once_and_a_duplicate_id_fails_only_itself()
+    {
+        var sourceId = await GivenSourceAsync();
+        var people = Enumerable.Range(0, People).Select(i => $"person-{i}").ToList();
+        foreach (var person in people)
+        {
+            using var registered = await Post("/api/people", RecordApi.Person(person));
+            registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var shared = Guid.NewGuid();
+        // Every person gets a claim of its own; the first two also race for one id, which only one may have.
+        var requests = people.Select(p => (Person: p, ClaimId: Guid.NewGuid()))
+            .Concat(new (string Person, Guid ClaimId)[] { (people[0], shared), (people[1], shared) })
+            .ToList();
+        using var start = new SemaphoreSlim(0, requests.Count);
+        var sends = requests.Select(async r =>
+        {
+            using var client = App.Client();
+            await start.WaitAsync(Ct);
+            using var response = await AppendAsync(RecordApi.Claim(sourceId, r.ClaimId), personId: r.Person, client: client);
+            return (r.Person, r.ClaimId, response.StatusCode, Body: await TextAsync(response));
+        }).ToList();
+        start.Release(requests.Count);
+        var results = await Task.WhenAll(sends);
+
+        results.Where(r => r.ClaimId != shared).ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created,
+            string.Join("\n", results.Select(r => $"{r.Person} {r.StatusCode}: {r.Body}")));
+        var racers = results.Where(r => r.ClaimId == shared).ToList();
+        racers.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1, string.Join("\n", racers.Select(r => $"{r.StatusCode}: {r.Body}")));
+        racers.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(1);
+        var winner = racers.Single(r => r.StatusCode == HttpStatusCode.Created).Person;
+
+        foreach (var person in people)
+        {
+            var expected = results.Where(r => r.Person == person && r.StatusCode == HttpStatusCode.Created).Select(r => r.ClaimId).Order().ToList();
+            var stream = await EventsAsync(person);
+            stream.Select(e => e.Version).ShouldBe(Enumerable.Range(1, expected.Count + 1).Select(v => (long)v), person);
+            stream.Skip(1).Select(e => e.EntryId!.Value).Order().ToList().ShouldBe(expected, customMessage: person);
+            (await ClaimsAboutAsync(person)).Select(c => c.GetProperty("id").GetGuid()).Order().ToList().ShouldBe(expected, customMessage: person);
+        }
+
+        (await ClaimsAboutAsync(winner)).Count(c => c.GetProperty("id").GetGuid() == shared).ShouldBe(1);
+    }
+}
