@@ -114,7 +114,7 @@ public sealed class ChangeNotifications(
         }
         else
         {
-            if (parts[0] == FeedShard) InterlockedMax(ref _feedHead, number);
+            if (parts[0] == FeedShard) StreamVersions.InterlockedMax(ref _feedHead, number);
             Pulse();
         }
     }
@@ -125,17 +125,6 @@ public sealed class ChangeNotifications(
 
     /// <summary>The furthest position of the changes feed this node has heard of.</summary>
     public long FeedHead => Interlocked.Read(ref _feedHead);
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current) return;
-            current = seen;
-        }
-    }
 
     private void Pulse() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 

@@ -75,7 +75,8 @@ public sealed class StreamVersions(TimeProvider time)
         _versions.Clear();
     }
 
-    private static void InterlockedMax(ref long target, long value)
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> unless it is already higher, without a lock.</summary>
+    internal static void InterlockedMax(ref long target, long value)
     {
         var current = Interlocked.Read(ref target);
         while (value > current)
