@@ -16,6 +16,14 @@ public sealed class QueryGuards(RequestDelegate next)
     {
         if (context.GetEndpoint() is { } endpoint && Known.GetOrAdd(endpoint, QueryParametersOf) is { } known)
         {
+            // PostgreSQL cannot compare text holding NUL: refused here rather than failing in the query.
+            if (context.Request.Query.Any(q => q.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true)))
+            {
+                await Problems.Create(StatusCodes.Status400BadRequest, "bad-query-value", "A query value holds a NUL character",
+                    "Query values must not contain NUL (%00).").ExecuteAsync(context);
+                return;
+            }
+
             var unknown = context.Request.Query.Keys.Where(k => !known.Contains(k)).ToList();
             if (unknown.Count > 0)
             {
