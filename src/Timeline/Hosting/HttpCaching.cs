@@ -14,11 +14,17 @@ public static class HttpCaching
     /// <param name="etag">A tag known to change whenever the body would; by default a hash of the body itself.</param>
     public static IResult Json<T>(HttpContext context, T value, string? etag = null)
     {
-        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
-        etag ??= Tag(body);
-        return NotModified(context, etag) ?? Results.Bytes(body, "application/json; charset=utf-8");
+        var body = Render(context, value);
+        return Bytes(context, body, etag ?? Tag(body));
     }
+
+    /// <summary>The value as the API writes it.</summary>
+    public static byte[] Render<T>(HttpContext context, T value) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+
+    /// <summary>An already rendered body under its tag (304 when the client has it).</summary>
+    public static IResult Bytes(HttpContext context, byte[] body, string etag) =>
+        NotModified(context, etag) ?? Results.Bytes(body, "application/json; charset=utf-8");
 
     /// <summary>Sets the ETag; a 304 when the client already has it, else null.</summary>
     public static IResult? NotModified(HttpContext context, string etag)

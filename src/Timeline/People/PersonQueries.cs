@@ -85,20 +85,30 @@ public static class PersonQueries
             return then is null ? NotOnRecord(id, at) : HttpCaching.Json(context, build(then));
         }
 
-        // A poll that finds nothing new is answered from the version the database last announced: no round trip.
+        // A read of an unchanged person is answered from the version the database last announced (no round trip):
+        // 304 when the client has it, else the view rendered for that version, if this node kept it.
         var versions = context.RequestServices.GetRequiredService<StreamVersions>();
-        if (versions.TryGet(id, out var known) && HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
+        var rendered = context.RequestServices.GetRequiredService<RenderedViews>();
+        if (versions.TryGet(id, out var known) && Cached(known) is { } fromMemory) return fromMemory;
 
         var fill = versions.BeginFill();
         var person = await session.LoadAsync<Person>(id, ct);
         if (person is null) return NotOnRecord(id, null);
         versions.Fill(fill, id, person.Version);
-        if (HttpCaching.NotModified(context, Tag(person.Version)) is { } notModified) return notModified;
+        if (Cached(person.Version) is { } cached) return cached;
 
         var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
-        return HttpCaching.Json(context, build(dossier), Tag(dossier.Person.Version));
+        var body = HttpCaching.Render(context, build(dossier));
+        rendered.Set(Key(dossier.Person.Version), body);
+        return HttpCaching.Bytes(context, body, Tag(dossier.Person.Version));
 
-        string Tag(long version) => HttpCaching.Tag($"{view}|{version}|{context.Request.QueryString}|{BuildId}");
+        IResult? Cached(long version) =>
+            HttpCaching.NotModified(context, Tag(version))
+            ?? (rendered.TryGet(Key(version), out var bytes) ? HttpCaching.Bytes(context, bytes, Tag(version)) : null);
+
+        string Text(long version) => $"{view}|{version}|{context.Request.QueryString}|{BuildId}";
+        string Tag(long version) => HttpCaching.Tag(Text(version));
+        string Key(long version) => $"{id}|{Text(version)}";
     }
 
     // A new build may render the same record differently, so it changes every ETag.

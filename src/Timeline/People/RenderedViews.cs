@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Timeline.People;
+
+/// <summary>
+/// Each person view rendered once per stream version (and query, day and build), kept in memory within a byte budget:
+/// reading an unchanged person serves the stored bytes instead of deriving the view again, which costs O(claims).
+/// Keyed by the version the database gave, so an entry can never be newer or older than the record it was made from.
+/// </summary>
+public sealed class RenderedViews(IConfiguration configuration) : IDisposable
+{
+    public const long DefaultBudgetBytes = 64L * 1024 * 1024;
+
+    private readonly long _budget = configuration.GetValue("Timeline:RenderedViewsBytes", DefaultBudgetBytes);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = configuration.GetValue("Timeline:RenderedViewsBytes", DefaultBudgetBytes) });
+
+    public bool TryGet(string key, out byte[] body) => _cache.TryGetValue(key, out body!);
+
+    public void Set(string key, byte[] body)
+    {
+        // One view larger than an eighth of the budget would push out everything else; it is derived per read instead.
+        if (body.Length > _budget / 8) return;
+        _cache.Set(key, body, new MemoryCacheEntryOptions { Size = body.Length, SlidingExpiration = TimeSpan.FromMinutes(30) });
+    }
+
+    public void Dispose() => _cache.Dispose();
+}
