@@ -85,30 +85,29 @@ public static class PersonQueries
             return then is null ? NotOnRecord(id, at) : HttpCaching.Json(context, build(then));
         }
 
-        // A read of an unchanged person is answered from the version the database last announced (no round trip):
-        // 304 when the client has it, else the view rendered for that version, if this node kept it.
+        // A poll that finds nothing new is answered from the version the database last announced: no round trip.
         var versions = context.RequestServices.GetRequiredService<StreamVersions>();
-        var rendered = context.RequestServices.GetRequiredService<RenderedViews>();
-        if (versions.TryGet(id, out var known) && Cached(known) is { } fromMemory) return fromMemory;
+        if (versions.TryGet(id, out var known) && HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
 
         var fill = versions.BeginFill();
         var person = await session.LoadAsync<Person>(id, ct);
         if (person is null) return NotOnRecord(id, null);
         versions.Fill(fill, id, person.Version);
-        if (Cached(person.Version) is { } cached) return cached;
+        if (HttpCaching.NotModified(context, Tag(person.Version)) is { } notModified) return notModified;
+
+        // A full read of an unchanged person serves the view rendered for that exact state of its stream.
+        var rendered = context.RequestServices.GetRequiredService<RenderedViews>();
+        if (rendered.TryGet(Key(person), out var kept)) return HttpCaching.Bytes(context, kept, Tag(person.Version));
 
         var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
         var body = HttpCaching.Render(context, build(dossier));
-        rendered.Set(Key(dossier.Person.Version), body);
+        rendered.Set(Key(dossier.Person), body);
         return HttpCaching.Bytes(context, body, Tag(dossier.Person.Version));
-
-        IResult? Cached(long version) =>
-            HttpCaching.NotModified(context, Tag(version))
-            ?? (rendered.TryGet(Key(version), out var bytes) ? HttpCaching.Bytes(context, bytes, Tag(version)) : null);
 
         string Text(long version) => $"{view}|{version}|{context.Request.QueryString}|{BuildId}";
         string Tag(long version) => HttpCaching.Tag(Text(version));
-        string Key(long version) => $"{id}|{Text(version)}";
+        // The last event's sequence and time tell one state of a stream from another even if its events were ever reset.
+        string Key(Person p) => $"{id}|{p.LastSequence}|{p.LastRecordedAt.UtcTicks}|{Text(p.Version)}";
     }
 
     // A new build may render the same record differently, so it changes every ETag.

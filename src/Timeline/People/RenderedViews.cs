@@ -5,7 +5,8 @@ namespace Timeline.People;
 /// <summary>
 /// Each person view rendered once per stream version (and query, day and build), kept in memory within a byte budget:
 /// reading an unchanged person serves the stored bytes instead of deriving the view again, which costs O(claims).
-/// Keyed by the version the database gave, so an entry can never be newer or older than the record it was made from.
+/// Keyed by the stream state the database gave (version, last sequence and time), so an entry is never served for
+/// another state of the record.
 /// </summary>
 public sealed class RenderedViews(IConfiguration configuration) : IDisposable
 {
