@@ -63,6 +63,12 @@ public static class ChangeStream
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no";
+        if (HeadRequests.IsHead(context))
+        {
+            await response.StartAsync(ct);
+            return;
+        }
+
         await response.Body.FlushAsync(ct);
 
         using var _ = Telemetry.TrackSubscriber("sse");

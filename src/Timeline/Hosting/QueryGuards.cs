@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
 using System.Reflection;
 using Wolverine.Http;
 
@@ -61,6 +63,11 @@ public sealed class QueryGuards(RequestDelegate next)
 /// <summary>Every GET also answers HEAD: routed as the GET, with the same headers (ETag, Content-Length) and no body.</summary>
 public static class HeadRequests
 {
+    private static readonly object HeadKey = new();
+
+    /// <summary>Whether the client asked with HEAD: an endless GET (a stream) must answer its headers and stop.</summary>
+    public static bool IsHead(HttpContext context) => context.Items.ContainsKey(HeadKey);
+
     /// <summary>Must run before routing, so HEAD finds the GET endpoint.</summary>
     public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -72,15 +79,34 @@ public static class HeadRequests
             }
 
             context.Request.Method = HttpMethods.Get;
-            var body = context.Response.Body;
-            context.Response.Body = Stream.Null;
+            context.Items[HeadKey] = true;
+            var server = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            context.Features.Set<IHttpResponseBodyFeature>(new HeadBody(server));
             try
             {
                 await next(context);
             }
             finally
             {
-                context.Response.Body = body;
+                context.Features.Set(server);
             }
         });
+
+    /// <summary>Starts and completes the server's response as the GET would, and drops every byte of the body.</summary>
+    private sealed class HeadBody(IHttpResponseBodyFeature server) : IHttpResponseBodyFeature
+    {
+        private PipeWriter? _writer;
+
+        public Stream Stream => Stream.Null;
+
+        public PipeWriter Writer => _writer ??= PipeWriter.Create(Stream.Null);
+
+        public void DisableBuffering() => server.DisableBuffering();
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => server.StartAsync(cancellationToken);
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task CompleteAsync() => server.CompleteAsync();
+    }
 }

@@ -104,6 +104,19 @@ public sealed class SecondPassApiTests(AppFixture app) : RecordApiTest(app)
         }
     }
 
+    [Fact]
+    public async Task head_on_the_change_stream_answers_its_headers_and_ends()
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(20));
+
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/changes/stream"), bounded.Token);
+
+        head.StatusCode.ShouldBe(HttpStatusCode.OK);
+        head.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/event-stream");
+        (await head.Content.ReadAsByteArrayAsync(bounded.Token)).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("/api/people/mustafa-kamal?validat=2008-06-01", "validat")]
     [InlineData("/api/people/mustafa-kamal/timeline?recorded=2013-12-01", "recorded")]
