@@ -245,7 +245,7 @@ public static class ClaimTypes
                 ValueOf(kind, r, validTime), validTime, attribution);
 
         string? Read(ClaimField field, string? value) => kind.Reads.HasFlag(field) ? Trim(value) : null;
-        return kind.Create() with
+        var made = kind.Create() with
         {
             Claim = details,
             Office = Read(ClaimField.Office, r.Office),
@@ -258,6 +258,13 @@ public static class ClaimTypes
             Statement = Read(ClaimField.Statement, r.Statement),
             DisputedClaimId = target?.Id,
             Reason = Read(ClaimField.Reason, r.Reason),
+        };
+
+        // A dispute is about what its target names: it carries the office, party and role, so a view that counts the
+        // dispute without its target (read at an earlier date or publication) still knows what is disputed.
+        return target is null ? made : made with
+        {
+            Office = target.Office, Organization = target.Organization, Term = target.Term, Party = target.Party, Role = target.Role,
         };
     }
 

@@ -26,6 +26,10 @@ public sealed class GeneratedHistoryTests
     /// <summary>"Now" for the pure reads: after every generated date.</summary>
     private static readonly DateOnly Today = new(2025, 6, 1);
 
+    // CI runs one fixed sample so a red build is reproducible; CsCheck_Seed (or ORACLE_HISTORIES) explores further.
+    // This seed once found a dispute counted without its target losing the disputed role.
+    private const string CiSeed = "0MnnzZYxKMF1";
+
     private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -135,6 +139,7 @@ public sealed class GeneratedHistoryTests
         CheckPure(history).ShouldBeEmpty();
     }
 
+
     [Fact]
     public void Status_contradictions_and_timeline_follow_the_readme_rules_on_hundreds_of_generated_histories()
     {
@@ -161,7 +166,8 @@ public sealed class GeneratedHistoryTests
             }
 
             if (diffs.Count > 0) throw new ShouldAssertException($"the views disagree with the README's rules:\n  {string.Join("\n  ", diffs.Take(12))}");
-        }, iter: int.TryParse(Environment.GetEnvironmentVariable("ORACLE_HISTORIES"), out var n) ? n : 600, threads: 1, print: h => "\n" + h);
+        }, iter: int.TryParse(Environment.GetEnvironmentVariable("ORACLE_HISTORIES"), out var n) ? n : 600, threads: 1, print: h => "\n" + h,
+            seed: Environment.GetEnvironmentVariable("CsCheck_Seed") is { Length: > 0 } chosen ? chosen : CiSeed);
         foreach (var (kind, example) in Survey ?? []) TestContext.Current.TestOutputHelper?.WriteLine($"SURVEY {kind}\n{example}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{histories} histories in {watch.Elapsed.TotalSeconds:F1}s; {Coverage.Report()}");
 
