@@ -8,12 +8,18 @@ namespace Timeline.People;
 /// Keyed by the stream state the database gave (version, last sequence and time), so an entry is never served for
 /// another state of the record.
 /// </summary>
-public sealed class RenderedViews(IConfiguration configuration) : IDisposable
+public sealed class RenderedViews : IDisposable
 {
     public const long DefaultBudgetBytes = 64L * 1024 * 1024;
 
-    private readonly long _budget = configuration.GetValue("Timeline:RenderedViewsBytes", DefaultBudgetBytes);
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = configuration.GetValue("Timeline:RenderedViewsBytes", DefaultBudgetBytes) });
+    private readonly long _budget;
+    private readonly MemoryCache _cache;
+
+    public RenderedViews(IConfiguration configuration)
+    {
+        _budget = configuration.GetValue("Timeline:RenderedViewsBytes", DefaultBudgetBytes);
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = _budget });
+    }
 
     public bool TryGet(string key, out byte[] body) => _cache.TryGetValue(key, out body!);
 
