@@ -162,11 +162,36 @@ public sealed class ProjectionHealthCheck : IHealthCheck, IObserver<ShardState>,
     }
 }
 
+/// <summary>What /health/ready says about this node: its name and the async shards its daemon runs now.</summary>
+/// <param name="Runs">Empty on a cold node; in HotCold mode exactly one node of a database runs every shard.</param>
+public sealed record NodeStatus(string Name, string DaemonMode, IReadOnlyList<string> Runs);
+
+/// <summary>This process's name among the nodes sharing a database, and which async work it holds.</summary>
+public sealed class NodeIdentity(IConfiguration configuration, IDocumentStore store, IServiceProvider services)
+{
+    public const string NameKey = "Timeline:NodeName";
+
+    public string Name { get; } = configuration[NameKey] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public NodeStatus Status()
+    {
+        var mode = ((StoreOptions)store.Options).Projections.AsyncMode;
+        // Asking the coordinator for its daemon does not make this node a leader; only its advisory lock does.
+        var runs = services.GetService<IProjectionCoordinator>() is { } coordinator
+            ? coordinator.DaemonForMainDatabase().CurrentAgents()
+                .Where(a => a.Status == JasperFx.AgentStatus.Running)
+                .Select(a => a.Name.Identity).Order(StringComparer.Ordinal).ToList()
+            : [];
+        return new NodeStatus(Name, mode.ToString(), runs);
+    }
+}
+
 public static class Health
 {
     public static IServiceCollection AddTimelineHealth(this IServiceCollection services)
     {
         services.AddSingleton<ProjectionHealthCheck>();
+        services.AddSingleton<NodeIdentity>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<ProjectionHealthCheck>("projections", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
@@ -176,6 +201,7 @@ public static class Health
     public static WebApplication MapTimelineHealth(this WebApplication app)
     {
         var projections = app.Services.GetRequiredService<ProjectionHealthCheck>();
+        var node = app.Services.GetRequiredService<NodeIdentity>();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new()
         {
@@ -188,6 +214,7 @@ public static class Health
                     status = report.Status.ToString(),
                     checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
                     projections = projections.Latest,
+                    node = node.Status(),
                 });
             },
         });

@@ -12,6 +12,9 @@ public static class StoreSetup
 {
     public const string SchemaName = "timeline";
 
+    /// <summary>How often a cold node tries to become the daemon's leader: the bound on a takeover after a crash.</summary>
+    public static readonly TimeSpan LeadershipPolling = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// The event store: string-keyed streams, rich appends, JSON settings and idempotency keys. Each feature adds its
     /// own events, documents and projections (see the features' Setup classes).
@@ -26,6 +29,9 @@ public static class StoreSetup
                 opts.Events.AppendMode = EventAppendMode.Rich;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 opts.Schema.For<IdempotencyRecord>();
+                // HotCold: every node races for one advisory lock; its holder runs all async shards (the feed), the
+                // others poll for the lock this often and take over when the holder's session ends (a crash included).
+                opts.Projections.LeadershipPollingTime = (int)LeadershipPolling.TotalMilliseconds;
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Timeline.Tests.Infrastructure;
 
@@ -22,8 +24,14 @@ internal sealed class ServiceProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    public const string KeyName = "tests";
+
     public Uri BaseAddress { get; private init; } = null!;
     public int ExitCode => _process.ExitCode;
+    public int Id => _process.Id;
+
+    /// <summary>The admin key this process was started with (random per process); <see cref="CreateClient"/> sends it.</summary>
+    public string Key { get; private init; } = "";
 
     public string StandardOutput
     {
@@ -51,16 +59,28 @@ internal sealed class ServiceProcess : IDisposable
         startInfo.ArgumentList.Add(ServiceAssembly());
         foreach (var name in startInfo.Environment.Keys.Where(IsServiceSetting).ToList()) startInfo.Environment.Remove(name);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // Writes need a key once access control is on: an admin key of this process's own, never a fixed one.
+        var key = RandomNumberGenerator.GetHexString(48, lowercase: true);
+        startInfo.Environment[$"Timeline__Auth__Keys__{KeyName}__Key"] = key;
+        startInfo.Environment[$"Timeline__Auth__Keys__{KeyName}__Role"] = "admin";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[name] = value;
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
-        return new ServiceProcess(process) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        return new ServiceProcess(process) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Key = key };
+    }
+
+    /// <summary>A client for this process: its address and its admin key as a bearer token.</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
     }
 
     /// <summary>Polls until <paramref name="path"/> answers 200; fails early if the service exits.</summary>
     public async Task WaitUntilOkAsync(string path, TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = CreateClient(TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -84,6 +104,13 @@ internal sealed class ServiceProcess : IDisposable
 
     /// <summary>SIGTERM, as a container runtime or systemd sends it (Process.Kill would be SIGKILL).</summary>
     public void Terminate() => Signal(_process.Id, "TERM");
+
+    /// <summary>kill -9: no shutdown code runs, in-flight requests and transactions are cut where they stand.</summary>
+    public void KillHard()
+    {
+        Signal(_process.Id, "KILL");
+        if (!WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException($"the service survived SIGKILL\n{Output}");
+    }
 
     public bool WaitForExit(TimeSpan timeout)
     {

@@ -56,7 +56,7 @@ public sealed class ServiceProcessTests : IDisposable
     {
         using var service = ServiceProcess.Start(_workingDirectory);
         await service.WaitUntilOkAsync("/health/ready", TimeSpan.FromMinutes(2));
-        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        using var http = service.CreateClient();
         using var response = await http.GetAsync("/api/people/mustafa-kamal");
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, text);
