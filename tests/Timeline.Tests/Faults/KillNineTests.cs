@@ -30,7 +30,9 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
         string sourceId;
         using (var first = ServiceProcess.Start(_directory, Rig.NodeEnvironment(_database.ConnectionString, "kill-first")))
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await first.WaitUntilOkAsync("/health/ready", Start);
+            output.WriteLine($"ready after {clock.Elapsed.TotalSeconds:0.0} s");
             using var http = first.CreateClient(TimeSpan.FromSeconds(30));
             sourceId = await Rig.GivenPeopleAndSourceAsync(http, People);
 
