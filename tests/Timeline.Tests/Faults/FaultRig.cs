@@ -157,6 +157,9 @@ internal static class Rig
         ["ConnectionStrings__Timeline"] = connectionString,
         ["Timeline__SeedOnStart"] = "false",
         ["Timeline__NodeName"] = node,
+        // The writers are one principal on one address, and a 429 is not the fault under test.
+        ["Timeline__RateLimits__PerPrincipalPerMinute"] = "0",
+        ["Timeline__RateLimits__PerIpPerMinute"] = "0",
     };
 
     /// <summary>Polls a condition until it holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
