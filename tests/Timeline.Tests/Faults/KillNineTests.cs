@@ -41,7 +41,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             using var c = first.CreateClient(TimeSpan.FromSeconds(30));
             using var d = first.CreateClient(TimeSpan.FromSeconds(30));
             load = Writers.Start([("first", a), ("first", b), ("first", c), ("first", d)], People, sourceId);
-            await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount() >= 60), Bound, "the writers got no 60 acknowledgements");
+            await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount() >= 30), Bound, "the writers got no 30 acknowledgements");
 
             first.KillHard();
             await load.StopAsync();

@@ -41,7 +41,7 @@ public sealed class PostgresCrashTests(ITestOutputHelper output) : IAsyncLifetim
         try
         {
             await using var load = Writers.Start([.. clients.Select(c => ("crash-node", c))], People, sourceId);
-            await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount() >= 30), Bound, "the writers got no 30 acknowledgements");
+            await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount() >= 20), Bound, "the writers got no 20 acknowledgements");
 
             var crashedAt = DateTimeOffset.UtcNow;
             await _database.CrashAsync(Bound);
@@ -51,8 +51,8 @@ public sealed class PostgresCrashTests(ITestOutputHelper output) : IAsyncLifetim
 
             var restartedAt = DateTimeOffset.UtcNow;
             await _database.RestartAsync();
-            var recovery = await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount(a => a.StartedAt > restartedAt) >= 30), Bound,
-                "the service took no 30 writes after PostgreSQL came back");
+            var recovery = await Rig.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount(a => a.StartedAt > restartedAt) >= 12), Bound,
+                "the service took no 12 writes after PostgreSQL came back");
             output.WriteLine($"writes acknowledged again {recovery.TotalSeconds:0.0} s after PostgreSQL was back");
             await load.StopAsync();
 
