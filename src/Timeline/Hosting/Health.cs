@@ -179,7 +179,8 @@ public sealed class NodeIdentity(IConfiguration configuration, IDocumentStore st
         // Asking the coordinator for its daemon does not make this node a leader; only its advisory lock does.
         var runs = services.GetService<IProjectionCoordinator>() is { } coordinator
             ? coordinator.DaemonForMainDatabase().CurrentAgents()
-                .Where(a => a.Status == JasperFx.AgentStatus.Running)
+                // A paused shard (a poisoned event) is still this node's: no other node will run it.
+                .Where(a => a.Status != JasperFx.AgentStatus.Stopped)
                 .Select(a => a.Name.Identity).Order(StringComparer.Ordinal).ToList()
             : [];
         return new NodeStatus(Name, mode.ToString(), runs);

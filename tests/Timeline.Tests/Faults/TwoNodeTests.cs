@@ -48,9 +48,12 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
         // Held, not only reached: over a few more readings the same one node runs the work and the other nothing.
         for (var i = 0; i < 5; i++) (await LeaderNowAsync(clients)).ShouldBe(leader);
 
+        output.WriteLine($"leadership held at {clock.Elapsed.TotalSeconds:0.0} s");
         var sourceId = await Rig.GivenPeopleAndSourceAsync(httpA, People);
+        output.WriteLine($"people and source registered at {clock.Elapsed.TotalSeconds:0.0} s");
         var crossNode = await WritesOnOneNodeAreNeverAnswered304ByTheOtherAsync(httpA, httpB, sourceId);
 
+        output.WriteLine($"cross-node poll checked at {clock.Elapsed.TotalSeconds:0.0} s");
         var writerClients = Enumerable.Range(0, 4).Select(i => (Node: i % 2 == 0 ? "node-one" : "node-two", Client: nodes[i % 2 == 0 ? "node-one" : "node-two"].CreateClient(TimeSpan.FromSeconds(30)))).ToList();
         try
         {
