@@ -122,7 +122,7 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
     {
         var request = context.Request;
         // Probes come from the platform, which holds no key.
-        if (request.Path.StartsWithSegments("/health"))
+        if (request.Path.StartsWithSegments("/health") && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
         {
             await next(context);
             return;
