@@ -18,13 +18,13 @@ public sealed class KeysInput : NetCoreInput
     public string? NameFlag { get; set; }
 }
 
-[Description("Manages API keys in the database: create --role <role> [--name <n>] prints the new key on its last line; list; revoke <name>")]
+[Description("Manages API keys in the database: create (prints the new key on its last line), list, revoke")]
 public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
 {
     public KeysCommand()
     {
-        Usage("keys create --role <role> [--name <n>], or keys list").Arguments(x => x.Action);
-        Usage("keys revoke <name>").Arguments(x => x.Action, x => x.Name);
+        Usage("create a key (--role, optionally --name), or list the keys").Arguments(x => x.Action);
+        Usage("revoke the key of that name").Arguments(x => x.Action, x => x.Name);
     }
 
     public override async Task<bool> Execute(KeysInput input)

@@ -49,6 +49,8 @@ public sealed class AppFixture : IAsyncLifetime
             }
 
             builder.UseSetting("Timeline:Auth:Jwt:SigningKey", JwtSigningKey);
+            // Short, so the revocation test waits little; production's default is 10 s.
+            builder.UseSetting("Timeline:Auth:KeyCacheFor", "00:00:01");
             // The suite's heavy tests must not be throttled; the rate-limit tests start a host with low limits.
             builder.UseSetting("Timeline:RateLimits:PerPrincipalPerMinute", "0");
             builder.UseSetting("Timeline:RateLimits:PerIpPerMinute", "0");
