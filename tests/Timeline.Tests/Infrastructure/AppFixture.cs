@@ -42,18 +42,7 @@ public sealed class AppFixture : IAsyncLifetime
         AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("ConnectionStrings:Timeline", connectionString);
-            foreach (var (role, key) in Keys)
-            {
-                builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Key", key);
-                builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Role", role);
-            }
-
-            builder.UseSetting("Timeline:Auth:Jwt:SigningKey", JwtSigningKey);
-            // Short, so the revocation test waits little; production's default is 10 s.
-            builder.UseSetting("Timeline:Auth:KeyCacheFor", "00:00:01");
-            // The suite's heavy tests must not be throttled; the rate-limit tests start a host with low limits.
-            builder.UseSetting("Timeline:RateLimits:PerPrincipalPerMinute", "0");
-            builder.UseSetting("Timeline:RateLimits:PerIpPerMinute", "0");
+            UseTestCredentials(builder);
             builder.UseSetting("Timeline:SeedOnStart", "false");
             // Small enough that the changes tests reach these bounds quickly.
             builder.UseSetting("Timeline:Changes:SubscriberBuffer", "20");
@@ -62,6 +51,23 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Timeline:ReadYourWrites:MaxWait", "00:00:01");
             foreach (var (name, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(name, value);
         });
+
+    /// <summary>The run's keys and JWT signing key, a short key cache, and no rate limits: for any host a test starts.</summary>
+    public static void UseTestCredentials(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        foreach (var (role, key) in Keys)
+        {
+            builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Key", key);
+            builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Role", role);
+        }
+
+        builder.UseSetting("Timeline:Auth:Jwt:SigningKey", JwtSigningKey);
+        // Short, so the revocation test waits little; production's default is 10 s.
+        builder.UseSetting("Timeline:Auth:KeyCacheFor", "00:00:01");
+        // The suite's heavy tests must not be throttled; the rate-limit tests start a host with low limits.
+        builder.UseSetting("Timeline:RateLimits:PerPrincipalPerMinute", "0");
+        builder.UseSetting("Timeline:RateLimits:PerIpPerMinute", "0");
+    }
 
     /// <summary>A client with the admin key: what most tests need, since admin may do everything.</summary>
     public HttpClient Client() => Client(AuthRoles.Admin);
