@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Marten.Patching;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Timeline.Hosting;
@@ -13,6 +14,9 @@ public sealed class ApiKey
     public string Role { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When a node last looked the key up: accurate to the cache period, since cached uses are not written.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 /// <summary>Who a key belongs to.</summary>
@@ -29,13 +33,17 @@ public sealed class ApiKeys : IDisposable
     private const string Prefix = "tl_";
 
     private readonly IDocumentStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ApiKeys> _logger;
     private readonly IReadOnlyList<(byte[] Hash, KeyPrincipal Principal)> _configured;
     // Bounded: a flood of made-up keys must not grow memory without limit.
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
-    public ApiKeys(IDocumentStore store, IConfiguration configuration, ILogger<ApiKeys> logger)
+    public ApiKeys(IDocumentStore store, IConfiguration configuration, TimeProvider time, ILogger<ApiKeys> logger)
     {
         _store = store;
+        _time = time;
+        _logger = logger;
         CacheFor = configuration.GetValue("Timeline:Auth:KeyCacheFor", DefaultCacheFor);
         var configured = new List<(byte[], KeyPrincipal)>();
         foreach (var section in configuration.GetSection("Timeline:Auth:Keys").GetChildren())
@@ -82,7 +90,23 @@ public sealed class ApiKeys : IDisposable
             ? new KeyPrincipal(stored.Id, stored.Role)
             : null;
         _cache.Set(hex, answer, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+        if (answer is not null) _ = TouchAsync(answer.Name);
         return answer;
+    }
+
+    /// <summary>Records the use once per cache period, off the request's path; a patch of one field cannot undo a revocation.</summary>
+    private async Task TouchAsync(string name)
+    {
+        try
+        {
+            await using var session = _store.LightweightSession();
+            session.Patch<ApiKey>(name).Set(k => k.LastUsedAt, _time.GetUtcNow());
+            await session.SaveChangesAsync();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning("Could not record the use of key {Name}: {Reason}", name, ex.Message);
+        }
     }
 
     public void Dispose() => _cache.Dispose();

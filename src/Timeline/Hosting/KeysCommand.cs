@@ -71,10 +71,10 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
     {
         await using var session = store.QuerySession();
         var keys = await session.Query<ApiKey>().OrderBy(k => k.Id).ToListAsync();
-        Console.WriteLine($"{"name",-32} {"role",-9} {"created",-25} revoked");
+        Console.WriteLine($"{"name",-32} {"role",-9} {"created",-21} {"last used",-21} revoked");
         foreach (var k in keys)
         {
-            Console.WriteLine($"{k.Id,-32} {k.Role,-9} {k.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}{"",5} {(k.RevokedAt is { } r ? r.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "-")}");
+            Console.WriteLine($"{k.Id,-32} {k.Role,-9} {Time(k.CreatedAt),-21} {Time(k.LastUsedAt),-21} {Time(k.RevokedAt)}");
         }
 
         Console.WriteLine($"{keys.Count} key(s) in the database; keys from configuration are not listed.");
@@ -95,6 +95,9 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
         Console.WriteLine($"Revoked '{name}'. Every node refuses it within {ApiKeys.DefaultCacheFor.TotalSeconds:0} s (Timeline:Auth:KeyCacheFor).");
         return true;
     }
+
+    private static string Time(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
     private static bool Fail(string message)
     {

@@ -56,7 +56,10 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
         var listed = await CliProcess.RunAsync(App.ConnectionString, "keys", "list");
         listed.ExitCode.ShouldBe(0, listed.ToString());
         listed.StandardOutput.ShouldContain("night-desk");
-        listed.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).ShouldContain("editor");
+        var row = listed.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        row[1].ShouldBe("editor");
+        row[3].ShouldNotBe("-", $"the key was used, so its last use is shown:\n{listed}");
+        row[4].ShouldBe("-", "the key is not revoked");
         listed.StandardOutput.ShouldNotContain(key);
         listed.StandardError.ShouldNotContain(key);
         created.StandardError.ShouldNotContain(key);
@@ -80,7 +83,8 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
 
         var after = await CliProcess.RunAsync(App.ConnectionString, "keys", "list");
-        after.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).ShouldNotEndWith("-");
+        after.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]
+            .ShouldNotBe("-", "the key is listed as revoked");
     }
 
     [Fact]
