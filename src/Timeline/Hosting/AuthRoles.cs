@@ -35,9 +35,5 @@ public static class AuthRoles
     /// <summary>A read while reads are private: any valid credential will do.</summary>
     public const string AnyRole = "*";
 
-    /// <summary>Admin may do everything; editor and reviewer only their own.</summary>
-    public static bool Satisfies(string? held, string required) =>
-        held is not null && (required == AnyRole || held == Admin || held == required);
-
     private static string Normalise(string pattern) => "/" + pattern.Trim('/');
 }

@@ -83,6 +83,16 @@ public sealed class PrincipalTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task the_seeder_records_as_seed()
+    {
+        await App.SeedAsync();
+        var events = (await RawEventsAsync("mustafa-kamal")).EnumerateArray().ToList();
+        events.Count.ShouldBeGreaterThan(1);
+        events.ShouldAllBe(e => e.GetProperty("recordedBy").GetString() == "seed");
+        (await ClaimsAboutAsync("mustafa-kamal")).ShouldAllBe(c => c.GetProperty("attribution").GetProperty("recordedBy").GetString() == "seed");
+    }
+
+    [Fact]
     public async Task appends_of_two_principals_committed_together_each_keep_their_own_name()
     {
         var sourceId = await GivenSourceAsync();
