@@ -50,6 +50,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
             using (var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString))
             using (var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = service.BaseAddress })
             {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", service.Key);
                 var raw = new RawBaselines(dataSource);
                 await raw.CreateAsync(People);
                 var scenarios = new Scenarios(service, http, raw, new PostgresProfile(dataSource), warmUp, measure);
@@ -153,7 +154,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
     private async Task<int> AppendAsync(string personId, long n)
     {
-        var body = new AppendClaimRequest("StatementMade", null, "2000", _sourceId, new ClaimantInput("claimant"), Quote, "bench",
+        var body = new AppendClaimRequest("StatementMade", null, "2000", _sourceId, new ClaimantInput("claimant"), Quote, null,
             Predicate: "said", Object: $"topic {n % 20}", Statement: $"statement {n}");
         using var response = await http.PostAsJsonAsync($"/api/people/{personId}/claims", body, Json);
         return (int)response.StatusCode;
@@ -185,7 +186,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
 
     private async Task RegisterPersonAsync(string id)
     {
-        using var response = await http.PostAsJsonAsync("/api/people", new Timeline.People.RegisterPerson(id, $"Person {id}", [], "bench"), Json);
+        using var response = await http.PostAsJsonAsync("/api/people", new Timeline.People.RegisterPerson(id, $"Person {id}", [], null), Json);
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"registering {id} answered {(int)response.StatusCode}");
     }
 

@@ -7,8 +7,9 @@ namespace Timeline.Bench;
 /// <summary>The service's own Release build run as a process of its own, as a user runs it.</summary>
 internal sealed class ServiceUnderTest : IDisposable
 {
-    private ServiceUnderTest(Process process, Uri baseAddress)
+    private ServiceUnderTest(Process process, Uri baseAddress, string key)
     {
+        Key = key;
         Process = process;
         BaseAddress = baseAddress;
     }
@@ -22,6 +23,9 @@ internal sealed class ServiceUnderTest : IDisposable
     public long OutputLines => Interlocked.Read(ref _outputLines);
     public Uri BaseAddress { get; }
 
+    /// <summary>The admin key the service was started with, made up for this run.</summary>
+    public string Key { get; }
+
     /// <summary>Runs from its build folder, as the container image does, so its appsettings.json applies.</summary>
     public static async Task<ServiceUnderTest> StartAsync(string connectionString)
     {
@@ -32,6 +36,12 @@ internal sealed class ServiceUnderTest : IDisposable
         startInfo.Environment["ConnectionStrings__Timeline"] = connectionString;
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         startInfo.Environment["Timeline__SeedOnStart"] = "false";
+        var key = "bench_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        startInfo.Environment["Timeline__Auth__Keys__bench__Key"] = key;
+        startInfo.Environment["Timeline__Auth__Keys__bench__Role"] = "admin";
+        // The bench measures the service, not its throttle.
+        startInfo.Environment["Timeline__RateLimits__PerPrincipalPerMinute"] = "0";
+        startInfo.Environment["Timeline__RateLimits__PerIpPerMinute"] = "0";
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
         // Drained so a chatty log cannot block the service on a full pipe; the first lines are kept to show what it logs.
         var service0 = (ServiceUnderTest?)null;
@@ -42,7 +52,7 @@ internal sealed class ServiceUnderTest : IDisposable
             lock (service0.FirstOutput) if (service0.FirstOutput.Count < 40) service0.FirstOutput.Add(e.Data);
         };
         process.BeginOutputReadLine();
-        var service = new ServiceUnderTest(process, new Uri($"http://127.0.0.1:{port}"));
+        var service = new ServiceUnderTest(process, new Uri($"http://127.0.0.1:{port}"), key);
         service0 = service;
 
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };

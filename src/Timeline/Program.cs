@@ -41,6 +41,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     o.SerializerOptions.Converters.Add(new NoNulStrings());
 });
+builder.Services.AddTimelineAuth(builder.Configuration);
+builder.Services.AddTimelineRateLimits(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
@@ -53,6 +55,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHeadAsGet();
 app.UseRouting();
+// Who is calling, how often, and may they: before any guard reads the body.
+app.UseTimelineAuth();
 app.UseMiddleware<RequestGuards>();
 app.UseMiddleware<QueryGuards>();
 app.UseReadYourWrites();
@@ -67,6 +71,8 @@ app.MapTimelinePages();
 try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
+    // `<command> ... --help` is what people type; the runner answers `help <command>`.
+    if (args.Length > 1 && args[^1] is "--help" or "-h") args = ["help", args[0]];
     await app.StartTimelineDatabaseAsync(args);
     return await app.RunJasperFxCommands(args);
 }

@@ -21,7 +21,7 @@ public sealed class DashboardTests(PageFixture fixture)
         var person = $"browser-test-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
         const string asserted = "the mayor has resigned from the council";
         const string denied = "the mayor has not resigned and will stay";
-        using var http = new HttpClient { BaseAddress = fixture.Service.BaseAddress };
+        using var http = fixture.Service.CreateClient();
         (await http.PostAsJsonAsync("/api/people", new { id = person, name = "Test Mayor", aliases = Array.Empty<string>() }, Cancel)).EnsureSuccessStatusCode();
         var source = await http.PostAsJsonAsync("/api/sources", new
         {
@@ -57,7 +57,6 @@ public sealed class DashboardTests(PageFixture fixture)
             sourceId,
             claimant = new { name = claimant, role = "Staff", anonymous = false },
             quote,
-            recordedBy = "browser-tests",
             office = "Mayor",
             organization = "City Council",
         }, Cancel);

@@ -18,8 +18,13 @@ public sealed class ServiceHost : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly string _dataDirectory;
 
-    private ServiceHost(Process process, Uri baseAddress, string dataDirectory)
+    private const string KeyName = "browser-tests";
+
+    private readonly string _key;
+
+    private ServiceHost(Process process, Uri baseAddress, string dataDirectory, string key)
     {
+        _key = key;
         _process = process;
         BaseAddress = baseAddress;
         _dataDirectory = dataDirectory;
@@ -31,6 +36,14 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>A client of the service that sends the admin key it was started with.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _key);
+        return client;
+    }
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -41,6 +54,7 @@ public sealed class ServiceHost : IAsyncDisposable
         var root = RepositoryRoot();
         var port = FreePort();
         var scratch = ScratchDirectory();
+        var key = "browser_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             // The project folder is the content root, where wwwroot lives; seeds/ is found upwards from it.
@@ -53,9 +67,12 @@ public sealed class ServiceHost : IAsyncDisposable
         foreach (var name in startInfo.Environment.Keys.Where(IsServiceSetting).ToList()) startInfo.Environment.Remove(name);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         startInfo.Environment["Timeline__DataDirectory"] = Path.Combine(scratch, "data");
+        // A key made up for this process only, so the tests can write; nothing secret is committed.
+        startInfo.Environment[$"Timeline__Auth__Keys__{KeyName}__Key"] = key;
+        startInfo.Environment[$"Timeline__Auth__Keys__{KeyName}__Role"] = "admin";
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
-        var host = new ServiceHost(process, new Uri($"http://127.0.0.1:{port}"), scratch);
+        var host = new ServiceHost(process, new Uri($"http://127.0.0.1:{port}"), scratch, key);
         try
         {
             await host.WaitUntilReadyAsync();

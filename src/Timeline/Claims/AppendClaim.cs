@@ -26,10 +26,12 @@ public static class AppendClaimEndpoint
     {
         if (PersonStream.RefuseIfBadSlug(id) is { } badSlug) return badSlug;
         if (request is null) return Problems.MissingBody();
+        if (Principals.RefuseRecordedBy(request.RecordedBy) is { } refused) return refused;
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;
 
-        return await AppendAsync(store, id, request, expected, WriteRequest.For(context, key, request), time, ct);
+        var write = WriteRequest.For(context, key, request);
+        return await AppendAsync(store, id, request with { RecordedBy = write.Principal }, expected, write, time, ct);
     }
 
     /// <summary>The one path every claim takes into the record, from the API and from the seeder alike.</summary>

@@ -22,7 +22,7 @@ public sealed record Retraction(Guid RetractionId, string Reason, Attribution At
 
 public sealed record Ruling(
     Guid RulingId, Verdict Verdict, string Rationale, string Reviewer, string? ReviewUrl,
-    DateTimeOffset RuledAt, DateTimeOffset RecordedAt, long Version, long Sequence);
+    DateTimeOffset RuledAt, DateTimeOffset RecordedAt, long Version, long Sequence, string? RecordedBy = null);
 
 /// <summary>
 /// One claim as the record holds it: the claim event's content with its recorded time, plus what later events
@@ -154,7 +154,7 @@ public sealed class ClaimRecord
                 Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimRuled r:
-                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence));
+                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence, e.UserName));
                 break;
         }
     }

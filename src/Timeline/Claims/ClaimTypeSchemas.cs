@@ -41,9 +41,8 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
             ["sourceId"] = Text("A registered source (POST /api/sources)."),
             ["claimant"] = new OpenApiSchemaReference(nameof(ClaimantInput), document),
             ["quote"] = Text("Verbatim from the source's text."),
-            ["recordedBy"] = Text("Who is recording it."),
         };
-        var needed = new HashSet<string> { "type", "sourceId", "claimant", "quote", "recordedBy" };
+        var needed = new HashSet<string> { "type", "sourceId", "claimant", "quote" };
         foreach (var field in Enum.GetValues<ClaimField>().Where(f => f != ClaimField.None && (required | optional).HasFlag(f)))
         {
             var name = ClaimTypes.JsonName(field);

@@ -21,15 +21,25 @@ public sealed class IdempotencyRecord
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A write request's idempotency key and a fingerprint of what it asked for.</summary>
-public sealed record WriteRequest(string? IdempotencyKey, string RequestHash)
+/// <summary>
+/// A write request's idempotency key (scoped to its principal), a fingerprint of what it asked for, and who asked:
+/// the name the server records the write under.
+/// </summary>
+public sealed record WriteRequest(string? IdempotencyKey, string RequestHash, string Principal = "api")
 {
     public static WriteRequest For<T>(HttpContext context, string? key, T body)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var canonical = $"{context.Request.Method} {context.Request.Path}\n{JsonSerializer.Serialize(body, options)}";
-        return new WriteRequest(key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
+        var principal = context.PrincipalName();
+        return new WriteRequest(key is null ? null : Scoped(principal, key), Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))), principal);
     }
+
+    /// <summary>
+    /// The stored key: the same client key from two principals is two requests, so one caller is never handed
+    /// another's answer. The length prefix keeps names and keys containing the separator apart.
+    /// </summary>
+    public static string Scoped(string principal, string key) => $"{principal.Length}:{principal}:{key}";
 
     public IdempotencyRecord Remember(string resourceId, Guid? claimId, DateTimeOffset now) =>
         new() { Id = IdempotencyKey!, RequestHash = RequestHash, ResourceId = resourceId, ClaimId = claimId, CreatedAt = now };

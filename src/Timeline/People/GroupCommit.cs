@@ -7,7 +7,9 @@ using Timeline.Hosting;
 namespace Timeline.People;
 
 /// <summary>An append decided and ready to commit: the events for one person at the version they were decided on.</summary>
-internal sealed record PendingAppend(string PersonId, long DecidedOnVersion, IReadOnlyList<object> Events, EntryId Entry, IdempotencyRecord? Idempotency);
+/// <param name="RecordedBy">The principal the events are recorded under (each event's user_name).</param>
+internal sealed record PendingAppend(
+    string PersonId, long DecidedOnVersion, IReadOnlyList<object> Events, EntryId Entry, IdempotencyRecord? Idempotency, string RecordedBy);
 
 /// <summary>
 /// Group commit: appends to different people that are ready at the same time share one transaction, so they share
@@ -117,6 +119,8 @@ internal sealed class GroupCommit
             var append = jobs[i].Append;
             // The version after the append: the commit fails if the stream moved on since the decision.
             actions[i] = session.Events.Append(append.PersonId, append.DecidedOnVersion + append.Events.Count, append.Events.ToArray());
+            // Per event, not the session's name: one commit carries appends of different principals.
+            foreach (var e in actions[i].Events) e.UserName = append.RecordedBy;
             session.Insert(append.Entry);
             if (append.Idempotency is { } remembered) session.Insert(remembered);
         }

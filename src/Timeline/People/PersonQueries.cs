@@ -8,7 +8,8 @@ using Wolverine.Http;
 
 namespace Timeline.People;
 
-public sealed record RecordedEvent(long Version, long Sequence, DateTimeOffset RecordedAt, string Type, object Data);
+/// <param name="RecordedBy">The principal the server recorded the event under.</param>
+public sealed record RecordedEvent(long Version, long Sequence, DateTimeOffset RecordedAt, string Type, object Data, string? RecordedBy);
 
 public sealed record EventPage(string PersonId, long After, IReadOnlyList<RecordedEvent> Events, long? Next);
 
@@ -65,7 +66,7 @@ public static class PersonQueries
         var from = (after ?? 0) + 1;
         var take = limit ?? MaxEventsPerPage;
         var events = await session.Events.FetchStreamAsync(id, version: from + take - 1, fromVersion: from, token: ct);
-        var page = events.Select(e => new RecordedEvent(e.Version, e.Sequence, e.RecordedAt(), e.EventTypeName, e.Data)).ToList();
+        var page = events.Select(e => new RecordedEvent(e.Version, e.Sequence, e.RecordedAt(), e.EventTypeName, e.Data, e.UserName)).ToList();
         var next = page.Count == take ? page[^1].Version : (long?)null;
         return HttpCaching.Json(context, new EventPage(id, after ?? 0, page, next));
     }

@@ -98,7 +98,7 @@ public static class PersonStream
             if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
 
             pending = new PendingAppend(personId, person.Version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
-                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
+                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()), request.Principal);
             decisionIds = (decision.ResultId, decision.ClaimId);
         }
 

@@ -40,8 +40,10 @@ public static class RegisterPersonEndpoint
     public static async Task<IResult> Post(RegisterPerson? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();
+        if (Principals.RefuseRecordedBy(command.RecordedBy) is { } refused) return refused;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out var keyProblem)) return keyProblem!;
-        return await RegisterAsync(store, command, WriteRequest.For(context, key, command), time, ct);
+        var request = WriteRequest.For(context, key, command);
+        return await RegisterAsync(store, command with { RecordedBy = request.Principal }, request, time, ct);
     }
 
     /// <summary>Opens the person's stream; the seeder registers people through here too.</summary>
@@ -57,7 +59,8 @@ public static class RegisterPersonEndpoint
 
         var registered = new PersonRegistered(
             command.Id!, command.Name!.Trim(), command.Aliases?.Select(a => a.Trim()).Distinct().ToList() ?? [], command.RecordedBy?.Trim() ?? "api");
-        session.Events.StartStream<Person>(command.Id!, registered);
+        var started = session.Events.StartStream<Person>(command.Id!, registered);
+        foreach (var e in started.Events) e.UserName = registered.RecordedBy;
         if (key is not null) session.Insert(request.Remember(command.Id!, null, time.GetUtcNow()));
         try
         {

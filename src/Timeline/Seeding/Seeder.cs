@@ -23,7 +23,8 @@ public sealed record SeedReport(int Sources, int PeopleRegistered, int ClaimsApp
 public sealed class Seeder(IDocumentStore store, TimeProvider time, IOptions<SeedingOptions> options, ILogger<Seeder> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly WriteRequest Unkeyed = new(null, "");
+    private const string SeedPrincipal = "seed";
+    private static readonly WriteRequest Unkeyed = new(null, "", SeedPrincipal);
 
     public string? FindSeedsDirectory()
     {
@@ -58,7 +59,7 @@ public sealed class Seeder(IDocumentStore store, TimeProvider time, IOptions<See
     {
         var s = manifest.Source;
         var text = await File.ReadAllTextAsync(Path.Combine(directory, s.TextFile), ct);
-        var sourceResult = await RegisterSourceEndpoint.Post(new RegisterSource(s.Url, s.Publisher, s.Title, s.Author, s.PublishedAt, text), store, time, ct);
+        var sourceResult = await RegisterSourceEndpoint.RegisterAsync(new RegisterSource(s.Url, s.Publisher, s.Title, s.Author, s.PublishedAt, text), SeedPrincipal, store, time, ct);
         var sourceId = Expect<RegisteredSource>(sourceResult, file, "source").Id;
 
         var people = 0;
@@ -69,7 +70,7 @@ public sealed class Seeder(IDocumentStore store, TimeProvider time, IOptions<See
                 if (await query.Events.FetchStreamStateAsync(person.Id!, ct) is not null) continue;
             }
 
-            var result = await RegisterPersonEndpoint.RegisterAsync(store, person with { RecordedBy = person.RecordedBy ?? "seed" }, Unkeyed, time, ct);
+            var result = await RegisterPersonEndpoint.RegisterAsync(store, person with { RecordedBy = SeedPrincipal }, Unkeyed, time, ct);
             if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status409Conflict }) continue;
             Expect<RegisteredPerson>(result, file, $"person {person.Id}");
             people++;
@@ -87,7 +88,7 @@ public sealed class Seeder(IDocumentStore store, TimeProvider time, IOptions<See
                 }
             }
 
-            var claim = seed.Claim with { SourceId = sourceId };
+            var claim = seed.Claim with { SourceId = sourceId, RecordedBy = SeedPrincipal };
             Expect<AppendedEntry>(await AppendClaimEndpoint.AppendAsync(store, seed.Person, claim, null, Unkeyed, time, ct), file, $"claim {claim.ClaimId}");
             appended++;
         }

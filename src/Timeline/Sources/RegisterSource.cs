@@ -42,9 +42,15 @@ public static class RegisterSourceEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<IResult> Post(RegisterSource? command, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterSource? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();
+        return await RegisterAsync(command, context.PrincipalName(), store, time, ct);
+    }
+
+    /// <summary>Stores the source under the principal who registered it; the seeder registers sources through here too.</summary>
+    public static async Task<IResult> RegisterAsync(RegisterSource command, string registeredBy, IDocumentStore store, TimeProvider time, CancellationToken ct)
+    {
         if (Check(command) is { } problem) return problem;
 
         var url = new Uri(command.Url!);
@@ -59,6 +65,7 @@ public static class RegisterSourceEndpoint
             Text = command.Text!,
             TextHash = SourceDocument.HashOf(command.Text!),
             RegisteredAt = time.GetUtcNow(),
+            RegisteredBy = registeredBy,
         };
 
         SourceCache.Forget(store, source.Id);

@@ -18,6 +18,7 @@ public sealed partial class SourceDocument
     public string Text { get; set; } = "";
     public string TextHash { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
+    public string? RegisteredBy { get; set; }
 
     public SourceRef ToRef() => new(Id, Url, Publisher, Title, PublishedAt);
 

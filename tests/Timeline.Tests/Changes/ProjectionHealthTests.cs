@@ -37,6 +37,7 @@ public sealed class ProjectionHealthTests(AppFixture app) : ChangesTest(app)
         await using var host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("ConnectionStrings:Timeline", App.ConnectionString);
+            AppFixture.UseTestCredentials(builder);
             builder.UseSetting("Timeline:SeedOnStart", "false");
             builder.ConfigureServices(services => services.ConfigureMarten(opts =>
             {
@@ -46,7 +47,7 @@ public sealed class ProjectionHealthTests(AppFixture app) : ChangesTest(app)
             }));
         });
         await host.ResetAllMartenDataAsync();
-        using var http = host.Server.CreateClient();
+        using var http = AppFixture.ClientFor(host);
 
         using var ready = await http.GetAsync("/health/ready", Ct);
         ready.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(ready));

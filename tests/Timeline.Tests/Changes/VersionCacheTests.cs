@@ -36,7 +36,7 @@ public sealed class VersionCacheTests(AppFixture app) : ChangesTest(app)
         var sourceId = await GivenPersonAndSourceAsync();
         var stale = await ETagAsync(Http);
         await using var other = await AppFixture.StartHostAsync(App.ConnectionString);
-        using var otherHttp = other.Server.CreateClient();
+        using var otherHttp = AppFixture.ClientFor(other);
 
         using var append = await AppendAsync(RecordApi.Claim(sourceId), client: otherHttp);
         append.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(append));

@@ -38,7 +38,7 @@ public sealed class OutageTests : IAsyncLifetime
         _options = new EmbeddedPostgresOptions(_directory) { Fast = true, Port = ServiceProcess.FreePort() };
         _server = await Task.Run(() => EmbeddedPostgres.Start(_options));
         _host = await AppFixture.StartHostAsync(_server.ConnectionString);
-        _http = _host.Server.CreateClient();
+        _http = AppFixture.ClientFor(_host);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Timeline.Hosting;
 using Timeline.Seeding;
 using Xunit;
 
@@ -25,19 +28,60 @@ public sealed class AppFixture : IAsyncLifetime
         Host = await StartHostAsync(ConnectionString);
     }
 
-    public static Task<IAlbaHost> StartHostAsync(string connectionString) =>
+    /// <summary>One key per role, made up for this run only: nothing secret is committed.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Keys =
+        AuthRoles.All.ToDictionary(role => role, _ => "test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+
+    /// <summary>The principal each role's key authenticates as: what the record says recorded a test's writes.</summary>
+    public static string PrincipalOf(string role) => $"tests-{role}";
+
+    /// <summary>Signs the JWTs the access tests make; random per run.</summary>
+    public static readonly string JwtSigningKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public static Task<IAlbaHost> StartHostAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
         AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("ConnectionStrings:Timeline", connectionString);
+            UseTestCredentials(builder);
             builder.UseSetting("Timeline:SeedOnStart", "false");
             // Small enough that the changes tests reach these bounds quickly.
             builder.UseSetting("Timeline:Changes:SubscriberBuffer", "20");
             builder.UseSetting("Timeline:Changes:MaxLag", "100");
             builder.UseSetting("Timeline:Changes:Heartbeat", "00:00:01");
             builder.UseSetting("Timeline:ReadYourWrites:MaxWait", "00:00:01");
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(name, value);
         });
 
-    public HttpClient Client() => Host.Server.CreateClient();
+    /// <summary>The run's keys and JWT signing key, a short key cache, and no rate limits: for any host a test starts.</summary>
+    public static void UseTestCredentials(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        foreach (var (role, key) in Keys)
+        {
+            builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Key", key);
+            builder.UseSetting($"Timeline:Auth:Keys:{PrincipalOf(role)}:Role", role);
+        }
+
+        builder.UseSetting("Timeline:Auth:Jwt:SigningKey", JwtSigningKey);
+        // Short, so the revocation test waits little; production's default is 10 s.
+        builder.UseSetting("Timeline:Auth:KeyCacheFor", "00:00:01");
+        // The suite's heavy tests must not be throttled; the rate-limit tests start a host with low limits.
+        builder.UseSetting("Timeline:RateLimits:PerPrincipalPerMinute", "0");
+        builder.UseSetting("Timeline:RateLimits:PerIpPerMinute", "0");
+    }
+
+    /// <summary>A client with the admin key: what most tests need, since admin may do everything.</summary>
+    public HttpClient Client() => Client(AuthRoles.Admin);
+
+    public HttpClient Client(string role) => ClientFor(Host, role);
+
+    public HttpClient AnonymousClient() => Host.Server.CreateClient();
+
+    public static HttpClient ClientFor(IAlbaHost host, string role = AuthRoles.Admin)
+    {
+        var client = host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[role]);
+        return client;
+    }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 

@@ -106,7 +106,7 @@ public sealed class PreconditionTests(AppFixture app) : RecordApiTest(app)
         first.StatusCode.ShouldBe(HttpStatusCode.Created, firstBody);
 
         await using var restarted = await AppFixture.StartHostAsync(App.ConnectionString);
-        using var client = restarted.Server.CreateClient();
+        using var client = AppFixture.ClientFor(restarted);
         using var replay = await AppendAsync(claim, idempotencyKey: "key-restart", client: client);
         var replayBody = await TextAsync(replay);
 

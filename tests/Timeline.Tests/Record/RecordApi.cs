@@ -59,7 +59,6 @@ public static class RecordApi
                 ["anonymous"] = false,
             },
             ["quote"] = quote,
-            ["recordedBy"] = "record-tests",
             ["office"] = "Senator",
             ["organization"] = "Senate of Pakistan",
         };

@@ -147,8 +147,8 @@ public sealed class SecondPassApiTests(AppFixture app) : RecordApiTest(app)
         }
 
         request.GetProperty("oneOf").GetArrayLength().ShouldBe(mapping.EnumerateObject().Count());
-        Required(schemas, "OfficeLeftBody").ShouldBe(["cause", "claimant", "office", "quote", "recordedBy", "sourceId", "type", "validTime"]);
-        Required(schemas, "PartyJoinedBody").ShouldBe(["claimant", "party", "quote", "recordedBy", "sourceId", "type"]);
+        Required(schemas, "OfficeLeftBody").ShouldBe(["cause", "claimant", "office", "quote", "sourceId", "type", "validTime"]);
+        Required(schemas, "PartyJoinedBody").ShouldBe(["claimant", "party", "quote", "sourceId", "type"]);
         schemas.GetProperty("OfficeTakenBody").GetProperty("properties").TryGetProperty("scheduledEnd", out _).ShouldBeTrue();
         schemas.GetProperty("PartyJoinedBody").GetProperty("properties").TryGetProperty("office", out _).ShouldBeFalse();
     }

@@ -95,7 +95,6 @@ public sealed class SeedingTests(AppFixture app) : RecordApiTest(app)
         ["sourceId"] = sourceId,
         ["claimant"] = new System.Text.Json.Nodes.JsonObject { ["anonymous"] = true, ["affiliation"] = "Nine Zero" },
         ["quote"] = quote,
-        ["recordedBy"] = "record-tests",
         ["statement"] = "Qaimkhani lives abroad, not in Dubai.",
         ["predicate"] = "lives-in",
         ["object"] = "another country",

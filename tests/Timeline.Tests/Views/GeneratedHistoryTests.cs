@@ -241,7 +241,7 @@ public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
                 case PlannedClaim c:
                     var body = new JsonObject
                     {
-                        ["type"] = c.Type, ["sourceId"] = sources[c.Source], ["claimant"] = Claimant(c.Claimant), ["quote"] = Quote, ["recordedBy"] = "oracle",
+                        ["type"] = c.Type, ["sourceId"] = sources[c.Source], ["claimant"] = Claimant(c.Claimant), ["quote"] = Quote,
                     };
                     void Set(string field, string? value)
                     {
@@ -274,7 +274,7 @@ public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
                     var retraction = await SendAsync($"/api/people/{person}/claims", new JsonObject
                     {
                         ["type"] = "ClaimRetracted", ["targetClaimId"] = input.IdOf(r.Target).ToString(), ["reason"] = "withdrawn",
-                        ["sourceId"] = sources[r.Source], ["claimant"] = Claimant("Editor"), ["quote"] = Quote, ["recordedBy"] = "oracle",
+                        ["sourceId"] = sources[r.Source], ["claimant"] = Claimant("Editor"), ["quote"] = Quote,
                     });
                     input.Retraction(r, RecordedAt(retraction));
                     recorded.Add(RecordedAt(retraction));

@@ -335,7 +335,6 @@ public sealed class KamalSeedTests(AppFixture app) : ApiTest(app)
             sourceId = SourceId,
             claimant = new { name = "Agencies" },
             quote = "Kamal had been inactive in the party for the last four months",
-            recordedBy = "test",
             statement = "Kamal was inactive.",
             predicate = "was-inactive",
             @object = "Muttahida Qaumi Movement",

@@ -1,0 +1,107 @@
+using JasperFx.CommandLine;
+using Marten;
+
+namespace Timeline.Hosting;
+
+public sealed class KeysInput : NetCoreInput
+{
+    [Description("create, list or revoke")]
+    public string Action { get; set; } = "";
+
+    [Description("The key to revoke")]
+    public string Name { get; set; } = "";
+
+    [Description("create: editor, reviewer or admin")]
+    public string? RoleFlag { get; set; }
+
+    [Description("create: the key's name (default: <role>-<date>-<random>)")]
+    public string? NameFlag { get; set; }
+}
+
+[Description("Manages API keys in the database: create (prints the new key on its last line), list, revoke")]
+public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
+{
+    public KeysCommand()
+    {
+        Usage("create a key (--role, optionally --name), or list the keys").Arguments(x => x.Action);
+        Usage("revoke the key of that name").Arguments(x => x.Action, x => x.Name);
+    }
+
+    public override async Task<bool> Execute(KeysInput input)
+    {
+        using var host = input.BuildHost();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        return input.Action.ToLowerInvariant() switch
+        {
+            "create" => await CreateAsync(store, input, now),
+            "list" => await ListAsync(store),
+            "revoke" => await RevokeAsync(store, input.Name, now),
+            _ => Fail($"Unknown action '{input.Action}': use create, list or revoke."),
+        };
+    }
+
+    private static async Task<bool> CreateAsync(IDocumentStore store, KeysInput input, DateTimeOffset now)
+    {
+        var role = input.RoleFlag?.Trim().ToLowerInvariant();
+        if (!AuthRoles.IsRole(role)) return Fail($"--role must be one of {string.Join(", ", AuthRoles.All)}.");
+        var name = string.IsNullOrWhiteSpace(input.NameFlag)
+            ? $"{role}-{now:yyyyMMdd}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}"
+            : input.NameFlag.Trim();
+        if (!Claims.Slugs.IsSlug(name)) return Fail($"--name '{name}' must be lower-case letters, digits and single dashes.");
+
+        var secret = ApiKeys.NewSecret();
+        await using var session = store.LightweightSession();
+        session.Insert(new ApiKey { Id = name, Hash = ApiKeys.HashOf(secret), Role = role!, CreatedAt = now });
+        try
+        {
+            await session.SaveChangesAsync();
+        }
+        catch (Exception ex) when (LostRaces.IsLostRace(ex))
+        {
+            return Fail($"A key named '{name}' already exists; choose another --name.");
+        }
+
+        Console.WriteLine($"Created key '{name}' with role {role}. It is shown once; store it now and send it as 'Authorization: Bearer <key>':");
+        Console.WriteLine(secret);
+        return true;
+    }
+
+    private static async Task<bool> ListAsync(IDocumentStore store)
+    {
+        await using var session = store.QuerySession();
+        var keys = await session.Query<ApiKey>().OrderBy(k => k.Id).ToListAsync();
+        Console.WriteLine($"{"name",-32} {"role",-9} {"created",-21} {"last used",-21} revoked");
+        foreach (var k in keys)
+        {
+            Console.WriteLine($"{k.Id,-32} {k.Role,-9} {Time(k.CreatedAt),-21} {Time(k.LastUsedAt),-21} {Time(k.RevokedAt)}");
+        }
+
+        Console.WriteLine($"{keys.Count} key(s) in the database; keys from configuration are not listed.");
+        return true;
+    }
+
+    private static async Task<bool> RevokeAsync(IDocumentStore store, string name, DateTimeOffset now)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<ApiKey>(name) is not { } key) return Fail($"No key named '{name}' in the database.");
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = now;
+            session.Store(key);
+            await session.SaveChangesAsync();
+        }
+
+        Console.WriteLine($"Revoked '{name}'. Every node refuses it within {ApiKeys.DefaultCacheFor.TotalSeconds:0} s (Timeline:Auth:KeyCacheFor).");
+        return true;
+    }
+
+    private static string Time(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+
+    private static bool Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return false;
+    }
+}
