@@ -5,6 +5,7 @@ using JasperFx.CodeGeneration;
 using Scalar.AspNetCore;
 using Timeline.Changes;
 using Timeline.Claims;
+using Timeline.Commands;
 using Timeline.Contradictions;
 using Timeline.Hosting;
 using Timeline.Pages;
@@ -68,7 +69,7 @@ try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
     await app.StartTimelineDatabaseAsync(args);
-    return await app.RunJasperFxCommands(args);
+    return ExitCodes.Resolve(await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)
 {
