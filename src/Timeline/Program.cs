@@ -15,6 +15,7 @@ using Timeline.Sources;
 using Wolverine;
 using Wolverine.Http;
 
+args = ExitCodes.WithHelpAsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.Host.ApplyJasperFxExtensions();
@@ -69,7 +70,7 @@ try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
     await app.StartTimelineDatabaseAsync(args);
-    return ExitCodes.Resolve(await app.RunJasperFxCommands(args));
+    return ExitCodes.Resolve(args, await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)
 {
