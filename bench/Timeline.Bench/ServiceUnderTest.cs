@@ -13,6 +13,8 @@ internal sealed class ServiceUnderTest : IDisposable
         BaseAddress = baseAddress;
     }
 
+    private const string ServicePrefix = "BENCH_SERVICE_";
+
     private long _outputLines;
 
     public Process Process { get; }
@@ -32,6 +34,12 @@ internal sealed class ServiceUnderTest : IDisposable
         startInfo.Environment["ConnectionStrings__Timeline"] = connectionString;
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         startInfo.Environment["Timeline__SeedOnStart"] = "false";
+        // BENCH_SERVICE_<NAME>=value sets <NAME> for the service alone (e.g. runtime knobs), not for the load generator.
+        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith(ServicePrefix, StringComparison.Ordinal)).ToList())
+        {
+            startInfo.Environment[name[ServicePrefix.Length..]] = startInfo.Environment[name];
+        }
+
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
         // Drained so a chatty log cannot block the service on a full pipe; the first lines are kept to show what it logs.
         var service0 = (ServiceUnderTest?)null;
