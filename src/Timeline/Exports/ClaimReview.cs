@@ -64,7 +64,7 @@ public sealed record ClaimAuthor(
     public static ClaimAuthor Of(Claimant claimant, string baseUrl) => new(
         "Person",
         claimant.PersonId is { } personId ? $"{baseUrl}/api/people/{personId}" : null,
-        claimant.Anonymous ? "Anonymous source" : claimant.Name,
+        claimant.Name,
         claimant.Role,
         claimant.Affiliation is { } affiliation ? new Organization("Organization", affiliation) : null);
 }

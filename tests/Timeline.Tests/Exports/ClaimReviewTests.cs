@@ -121,6 +121,26 @@ public sealed class ClaimReviewTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_claimant_linked_to_a_registered_person_is_the_claims_author_by_that_persons_url()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        using var registered = await Post("/api/people", RecordApi.Person("nasir-jamal", "Nasir Jamal"));
+        registered.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(registered));
+        var denial = RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied")
+            .With("claimant", new System.Text.Json.Nodes.JsonObject { ["name"] = "Nasir Jamal", ["role"] = "MQM Deputy Convener", ["personId"] = "nasir-jamal" });
+        var claimId = (await GivenClaimAsync(denial)).GetProperty("id").GetGuid();
+        (await Post($"/api/claims/{claimId}/rulings", RecordApi.Ruling("false"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var author = (await ReviewAsync(claimId)).GetProperty("itemReviewed").GetProperty("author");
+
+        author.GetProperty("@type").GetString().ShouldBe("Person");
+        new Uri(author.GetProperty("@id").GetString()!).AbsolutePath.ShouldBe("/api/people/nasir-jamal");
+        author.GetProperty("name").GetString().ShouldBe("Nasir Jamal");
+        author.GetProperty("jobTitle").GetString().ShouldBe("MQM Deputy Convener");
+        author.TryGetProperty("affiliation", out _).ShouldBeFalse("no affiliation was given");
+    }
+
+    [Fact]
     public async Task a_claim_with_no_ruling_is_a_404_not_ruled_problem_and_an_unknown_claim_a_404()
     {
         var sourceId = await GivenPersonAndSourceAsync();
