@@ -71,6 +71,30 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task a_rebuild_of_a_projection_that_does_not_exist_is_refused_with_exit_2_naming_the_real_ones()
+    {
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Contradictions");
+
+        run.ExitCode.ShouldBe(2, run.Output);
+        run.StandardError.ShouldContain("'Contradictions'", Case.Sensitive, run.Output);
+        foreach (var name in new[] { "ClaimRecord", "Contradiction", "Person", "Changes" }) run.StandardError.ShouldContain(name, Case.Sensitive, run.Output);
+        run.StandardOutput.ShouldNotContain("Rebuild", Case.Sensitive, run.Output);
+    }
+
+    [Fact]
+    public async Task a_rebuild_of_one_named_projection_rebuilds_only_that_one()
+    {
+        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Contradiction");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        run.StandardOutput.ShouldContain("Finished rebuilding Contradiction", Case.Sensitive, run.Output);
+        run.StandardOutput.ShouldNotContain("Finished rebuilding Person", Case.Sensitive, run.Output);
+    }
+
     private async Task WipeProjectedDocumentsAsync()
     {
         await using var connection = new NpgsqlConnection(_database);
