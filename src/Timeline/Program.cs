@@ -70,7 +70,7 @@ try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
     await app.StartTimelineDatabaseAsync(args);
-    if (ProjectionNames.Refuse(app.Services, args) is { } refused) return refused;
+    if (await ProjectionNames.RefuseAsync(app, args) is { } refused) return refused;
     return ExitCodes.Resolve(args, await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)

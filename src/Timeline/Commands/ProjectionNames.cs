@@ -10,10 +10,21 @@ public static class ProjectionNames
 {
     private static readonly string[] Flags = ["-p", "--projection"];
 
-    /// <summary>Exit code 2 when <paramref name="args"/> run <c>projections</c> for an unknown projection; else null.</summary>
-    public static int? Refuse(IServiceProvider services, string[] args)
+    /// <summary>
+    /// Exit code 2 when <paramref name="args"/> run <c>projections</c> for an unknown projection, after disposing the
+    /// host (which stops an embedded PostgreSQL); else null.
+    /// </summary>
+    public static async Task<int?> RefuseAsync(IHost host, string[] args)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(host);
+        if (Refuse(host.Services, args) is not { } refused) return null;
+        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else host.Dispose();
+        return refused;
+    }
+
+    private static int? Refuse(IServiceProvider services, string[] args)
+    {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0 || args[0] != "projections") return null;
         var flag = Array.FindIndex(args, a => Flags.Contains(a, StringComparer.Ordinal));
