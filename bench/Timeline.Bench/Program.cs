@@ -7,7 +7,9 @@ var command = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToList();
 switch (command)
 {
-    case "all":
+    case "all" or "appends":
+        // `appends`: only the 8-client append figure and its baseline, with the PostgreSQL profile: quick to repeat while tuning.
+        Scenarios.AppendsOnly = command == "appends";
         var seconds = Option(rest, "--seconds", 5);
         if (rest.IndexOf("--trace") is var t and >= 0 && t + 1 < rest.Count) Scenarios.TraceFile = rest[t + 1];
         var sizes = Micro.ParseSizes(rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(rest, a)));
@@ -22,7 +24,7 @@ switch (command)
         Row.Print(await Micro.RunAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Timeline"), Micro.ParseSizes(rest)), Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [--trace FILE.nettrace] [sizes...] | micro [sizes...]]");
+        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [--trace FILE.nettrace] [sizes...] | appends [--seconds N] [--trace FILE.nettrace] | micro [sizes...]]");
         return 2;
 }
 

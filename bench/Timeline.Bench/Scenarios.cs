@@ -28,6 +28,9 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
     /// <summary>The share of a core the service uses with no requests: its background work.</summary>
     public double IdleCpu { get; private set; }
 
+    /// <summary>Only the 8-client appends and their baseline (bench/run appends).</summary>
+    public static bool AppendsOnly { get; set; }
+
     /// <summary>Where to write a dotnet-trace of the service during the 8-client appends; null for none.</summary>
     public static string? TraceFile { get; set; }
 
@@ -59,6 +62,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
                 Console.Error.WriteLine($"the service wrote {service.OutputLines} lines to stdout; the first:\n{string.Join("\n", service.FirstOutput)}");
             }
 
+            if (AppendsOnly) return (rows, profile);
             Console.Error.WriteLine("In-process figures (recordedAt reads, appends by stream size)");
             var micro = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = "timeline_micro" }.ConnectionString;
             rows.AddRange(await Micro.RunAsync(micro, microSizes));
@@ -90,7 +94,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         Console.Error.WriteLine($"service CPU while idle: {IdleCpu:P0} of a core");
 
         LoadResult? oneClient = null;
-        foreach (var clients in new[] { 1, 8, 32 })
+        foreach (var clients in AppendsOnly ? [8] : new[] { 1, 8, 32 })
         {
             Console.Error.WriteLine($"appends, {clients} clients");
             if (clients == 8) await profile.ResetAsync();
@@ -104,6 +108,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
                 $"raw Npgsql append transaction, {clients} client{(clients == 1 ? "" : "s")}", rawAppends.PerSecond, appends.PeakWorkingSet, clients == 8 ? "≥ 0.5" : "", appends.Describe()));
         }
 
+        if (AppendsOnly) return rows;
         Console.Error.WriteLine("16 writers on one person");
         var hot = await RunAsync(16, n => AppendAsync("bench-hot", n), service.Process);
         rows.Add(Row.Rate("16 writers on one person: 201s", hot.Count(201) / measure.TotalSeconds, "HTTP appends, 1 client, distinct people",

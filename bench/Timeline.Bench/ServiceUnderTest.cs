@@ -14,6 +14,8 @@ internal sealed class ServiceUnderTest : IDisposable
         BaseAddress = baseAddress;
     }
 
+    private const string ServicePrefix = "BENCH_SERVICE_";
+
     private long _outputLines;
 
     public Process Process { get; }
@@ -42,6 +44,12 @@ internal sealed class ServiceUnderTest : IDisposable
         // The bench measures the service, not its throttle.
         startInfo.Environment["Timeline__RateLimits__PerPrincipalPerMinute"] = "0";
         startInfo.Environment["Timeline__RateLimits__PerIpPerMinute"] = "0";
+        // BENCH_SERVICE_<NAME>=value sets <NAME> for the service alone (e.g. runtime knobs), not for the load generator.
+        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith(ServicePrefix, StringComparison.Ordinal)).ToList())
+        {
+            startInfo.Environment[name[ServicePrefix.Length..]] = startInfo.Environment[name];
+        }
+
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start the service");
         // Drained so a chatty log cannot block the service on a full pipe; the first lines are kept to show what it logs.
         var service0 = (ServiceUnderTest?)null;

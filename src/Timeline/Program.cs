@@ -5,6 +5,7 @@ using JasperFx.CodeGeneration;
 using Scalar.AspNetCore;
 using Timeline.Changes;
 using Timeline.Claims;
+using Timeline.Commands;
 using Timeline.Contradictions;
 using Timeline.Hosting;
 using Timeline.Pages;
@@ -14,6 +15,7 @@ using Timeline.Sources;
 using Wolverine;
 using Wolverine.Http;
 
+args = ExitCodes.WithHelpAsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.Host.ApplyJasperFxExtensions();
@@ -74,7 +76,8 @@ try
     // `<command> ... --help` is what people type; the runner answers `help <command>`.
     if (args.Length > 1 && args[^1] is "--help" or "-h") args = ["help", args[0]];
     await app.StartTimelineDatabaseAsync(args);
-    return await app.RunJasperFxCommands(args);
+    if (await ProjectionNames.RefuseAsync(app, args) is { } refused) return refused;
+    return ExitCodes.Resolve(args, await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)
 {

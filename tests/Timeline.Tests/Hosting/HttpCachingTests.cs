@@ -15,6 +15,9 @@ public sealed class HttpCachingTests(AppFixture app) : RecordApiTest(app)
     {
         var sourceId = await GivenPersonAndSourceAsync();
         var claimId = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("claimId").GetString()!;
+        // Ruled, so that its ClaimReview exists too.
+        using var ruled = await Post($"/api/claims/{claimId}/rulings", RecordApi.Ruling());
+        ruled.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(ruled));
         using var openApi = await Get("/openapi/v1.json");
         var paths = (await Body(openApi)).GetProperty("paths").EnumerateObject()
             .Where(p => p.Value.TryGetProperty("get", out _))

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json;
+using Alba;
+using Npgsql;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Xunit;
+
+namespace Timeline.Tests.Commands;
+
+/// <summary>
+/// `projections rebuild` is Marten's own command (JasperFx); these tests hold it to what this service needs: views
+/// lost from the database come back from the events exactly as they were served before.
+/// </summary>
+public sealed class ProjectionsRebuildTests : IAsyncLifetime
+{
+    private static readonly string[] Views =
+    [
+        "/api/people/mustafa-kamal",
+        "/api/people/mustafa-kamal/timeline",
+        "/api/people/anis-qaimkhani",
+        "/api/contradictions?state=all",
+        "/api/claims?limit=1000",
+    ];
+
+    // The documents the inline projections keep: a person's header, the claims index and the contradictions.
+    private static readonly string[] ProjectedTables = ["mt_doc_person", "mt_doc_claimrecord", "mt_doc_contradiction"];
+
+    private string _database = "";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _database = await CommandLine.NewDatabaseAsync();
+
+    public async ValueTask DisposeAsync() => await CommandLine.DropDatabaseAsync(_database);
+
+    [Fact]
+    public async Task projections_rebuild_brings_back_lost_views_from_the_events_as_they_were_served()
+    {
+        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        Dictionary<string, string> before;
+        await using (var host = await AppFixture.StartHostAsync(_database))
+        {
+            before = await ReadAsync(host);
+        }
+
+        await WipeProjectedDocumentsAsync();
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        foreach (var projection in new[] { "Person", "ClaimRecord", "Contradiction", "Changes" })
+        {
+            run.StandardOutput.ShouldContain($"Finished rebuilding {projection}", Case.Sensitive, run.Output);
+        }
+
+        await using var rebuilt = await AppFixture.StartHostAsync(_database);
+        var after = await ReadAsync(rebuilt);
+        foreach (var view in Views) after[view].ShouldBe(before[view], $"{view} after the rebuild");
+    }
+
+    [Fact]
+    public async Task projections_list_names_the_services_projections_and_their_lifecycles()
+    {
+        var run = await CommandLine.RunAsync(_database, "projections", "list");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        foreach (var (name, lifecycle) in new[] { ("Person", "Inline"), ("ClaimRecord", "Inline"), ("Contradiction", "Inline"), ("Changes", "Async") })
+        {
+            run.StandardOutput.ShouldMatch($@"│ {name}\s+│.*│ {lifecycle}\s+│", run.Output);
+        }
+    }
+
+    [Fact]
+    public async Task a_rebuild_of_a_projection_that_does_not_exist_is_refused_with_exit_2_naming_the_real_ones()
+    {
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Contradictions");
+
+        run.ExitCode.ShouldBe(2, run.Output);
+        run.StandardError.ShouldContain("'Contradictions'", Case.Sensitive, run.Output);
+        foreach (var name in new[] { "ClaimRecord", "Contradiction", "Person", "Changes" }) run.StandardError.ShouldContain(name, Case.Sensitive, run.Output);
+        run.StandardOutput.ShouldNotContain("Rebuild", Case.Sensitive, run.Output);
+    }
+
+    [Fact]
+    public async Task a_rebuild_of_one_named_projection_rebuilds_only_that_one()
+    {
+        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Contradiction");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        run.StandardOutput.ShouldContain("Finished rebuilding Contradiction", Case.Sensitive, run.Output);
+        run.StandardOutput.ShouldNotContain("Finished rebuilding Person", Case.Sensitive, run.Output);
+    }
+
+    private async Task WipeProjectedDocumentsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync(Ct);
+        foreach (var table in ProjectedTables)
+        {
+            await using var wipe = new NpgsqlCommand($"delete from timeline.{table}", connection);
+            (await wipe.ExecuteNonQueryAsync(Ct)).ShouldBeGreaterThan(0, $"{table} held nothing to lose");
+        }
+    }
+
+    /// <summary>Each view's body, as the service serves it, with 200.</summary>
+    private static async Task<Dictionary<string, string>> ReadAsync(IAlbaHost host)
+    {
+        using var client = host.Server.CreateClient();
+        var bodies = new Dictionary<string, string>();
+        foreach (var view in Views)
+        {
+            using var response = await client.GetAsync(view, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{view}: {text}");
+            JsonDocument.Parse(text).RootElement.ValueKind.ShouldBe(JsonValueKind.Object);
+            bodies[view] = text;
+        }
+
+        return bodies;
+    }
+}
