@@ -40,10 +40,11 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
             ["claimId"] = Text("A client-chosen id (a GUID), unique across all people; a retry with it appends nothing.", "uuid"),
             ["sourceId"] = Text("A registered source (POST /api/sources)."),
             ["claimant"] = new OpenApiSchemaReference(nameof(ClaimantInput), document),
-            ["quote"] = Text("Verbatim from the source's text."),
+            ["quote"] = Text("Verbatim from the source's text (required unless pointer is given)."),
+            ["pointer"] = Text("For a structured source (a Popolo file): the JSON Pointer of the record the claim is drawn from, e.g. /memberships/12, instead of a quote."),
             ["recordedBy"] = Text("Who is recording it."),
         };
-        var needed = new HashSet<string> { "type", "sourceId", "claimant", "quote", "recordedBy" };
+        var needed = new HashSet<string> { "type", "sourceId", "claimant", "recordedBy" };
         foreach (var field in Enum.GetValues<ClaimField>().Where(f => f != ClaimField.None && (required | optional).HasFlag(f)))
         {
             var name = ClaimTypes.JsonName(field);
