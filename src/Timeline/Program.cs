@@ -68,7 +68,7 @@ try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
     await app.StartTimelineDatabaseAsync(args);
-    return await app.RunJasperFxCommands(args);
+    return Timeline.Imports.CommandExitCodes.Apply(await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)
 {
