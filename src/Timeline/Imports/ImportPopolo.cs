@@ -36,6 +36,10 @@ public static class ImportPopoloEndpoint
                 context.User.Identity?.Name ?? "api", time, null, ct);
             return TypedResults.Ok(report);
         }
+        catch (PopoloRefusedException ex) when (ex.Malformed)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON", $"Nothing was imported: {ex.Message}.");
+        }
         catch (PopoloRefusedException ex)
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, "popolo-refused", "Not a Popolo document", $"Nothing was imported: {ex.Message}.");

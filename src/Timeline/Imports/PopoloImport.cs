@@ -27,8 +27,11 @@ public sealed record ImportReport(
     int ClaimsNoLongerStated,
     IReadOnlyList<RejectedRecord> Rejected);
 
-/// <summary>Why a file was refused as a whole; nothing was written.</summary>
-public sealed class PopoloRefusedException(string reason) : Exception(reason);
+/// <summary>Why a file was refused as a whole; nothing was written. <paramref name="Malformed"/>: it is not JSON at all.</summary>
+public sealed class PopoloRefusedException(string reason, bool malformed = false) : Exception(reason)
+{
+    public bool Malformed { get; } = malformed;
+}
 
 /// <summary>
 /// Imports a Popolo file as a structured source. Every step can be run again: the source version is stored under an id
@@ -52,8 +55,11 @@ public static class PopoloImport
         }
         catch (JsonException ex)
         {
-            throw new PopoloRefusedException($"the file is not JSON: {ex.Message}");
+            throw new PopoloRefusedException($"the file is not JSON: {ex.Message}", malformed: true);
         }
+
+        // PostgreSQL cannot store NUL in text or jsonb: refused here rather than failing in the write.
+        if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase)) throw new PopoloRefusedException("a string holds a NUL character (\\u0000), which the record cannot store", malformed: true);
 
         if (PopoloFile.WhyRefused(root) is { } refusal) throw new PopoloRefusedException(refusal);
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
