@@ -23,6 +23,7 @@ public sealed class ImportInput : NetCoreInput
     public string? TitleFlag { get; set; }
 
     [Description("When this version was published, ISO 8601 (default: now)")]
+    [FlagAlias("published-at", true)]
     public string? PublishedAtFlag { get; set; }
 }
 

@@ -19,8 +19,19 @@ public static class ImportPopoloEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static async Task<IResult> Post(
         HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct,
-        string? source = null, string? publisher = null, string? title = null, DateTimeOffset? publishedAt = null)
+        string? source = null, string? publisher = null, string? title = null, string? publishedAt = null)
     {
+        DateTimeOffset? published = null;
+        if (!string.IsNullOrEmpty(publishedAt))
+        {
+            if (!DateTimeOffset.TryParse(publishedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            {
+                return Problems.Invalid("publishedAt", $"publishedAt must be an ISO 8601 time like 2019-01-15T00:00:00Z; got '{publishedAt}'");
+            }
+
+            published = at;
+        }
+
         if (string.IsNullOrWhiteSpace(source) || !Uri.TryCreate(source, UriKind.Absolute, out _))
         {
             return Problems.Invalid("source", "source is required: the file's identity as an absolute URL, the same for every version of it");
@@ -32,7 +43,7 @@ public static class ImportPopoloEndpoint
 
         try
         {
-            var report = await PopoloImport.RunAsync(store, text, new PopoloSource(source.Trim(), publisher, title, publishedAt),
+            var report = await PopoloImport.RunAsync(store, text, new PopoloSource(source.Trim(), publisher, title, published),
                 context.User.Identity?.Name ?? "api", time, null, ct);
             return TypedResults.Ok(report);
         }

@@ -98,6 +98,8 @@ public static class PopoloImport
     {
         var hash = SourceDocument.HashOf(text);
         var id = "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Series}\n{hash}")))[..16];
+        // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
+        SourceCache.Forget(store, id);
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<SourceDocument>(id, ct) is { } stored) return stored;
 

@@ -51,7 +51,7 @@ public sealed class StructuredDocument
 
     /// <summary>Why the record at <paramref name="pointer"/> does not support the claim; null when it does.</summary>
     public string? WhyNotSupported(string pointer, string personId, AppendClaimRequest request) =>
-        Popolo?.WhyNotSupported(pointer, personId, request) ?? "the source's format states nothing about people";
+        Popolo is { } popolo ? popolo.WhyNotSupported(pointer, personId, request) : "the source's format states nothing about people";
 
     private static bool IsIndex(string token, out int index)
     {

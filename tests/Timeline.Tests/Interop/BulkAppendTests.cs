@@ -46,7 +46,7 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
         result.Refused.Select(r => (r.Index, r.Status)).OrderBy(r => r.Index).ShouldBe([(4, 404), (5, 422), (6, 422), (8, 409)]);
         (await ClaimsAboutAsync(PersonId)).Select(c => c.GetProperty("id").GetGuid()).Order().ShouldBe(new[] { good[0], good[1], shared }.Order());
         (await ClaimsAboutAsync(Other)).Select(c => c.GetProperty("id").GetGuid()).ShouldBe([good[2]]);
-        (await EventsAsync(PersonId)).Count(e => e.Type == "ResignationTendered").ShouldBe(3);
+        (await EventsAsync(PersonId)).Count(e => e.Type == "resignation_tendered").ShouldBe(3);
     }
 
     [Fact]

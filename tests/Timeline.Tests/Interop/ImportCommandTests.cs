@@ -90,11 +90,12 @@ public sealed class ImportCommandTests(AppFixture app) : RecordApiTest(app), IDi
     [Fact]
     public async Task the_commands_explain_themselves()
     {
-        var (code, output) = await RunAsync("help", "import");
-        code.ShouldBe(0, output);
-        output.ShouldContain("popolo");
-        (code, output) = await RunAsync("help", "export");
-        code.ShouldBe(0, output);
+        // JasperFx's help exits 1 whatever it shows; what matters is what it shows.
+        var (_, output) = await RunAsync("help", "import");
+        output.ShouldContain("import <format> <file>");
+        output.ShouldContain("--published-at");
+        output.ShouldContain("exit 0 done, 1 done with rejected records, 2 refused");
+        (_, output) = await RunAsync("help", "export");
         output.ShouldContain("--out");
     }
 
