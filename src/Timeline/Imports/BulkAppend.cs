@@ -27,7 +27,7 @@ public sealed record BulkRegistration(int Registered, int AlreadyThere, IReadOnl
 public static class BulkAppend
 {
     // Large enough to share round trips and WAL flushes, small enough to keep one commit's memory bounded.
-    public const int BatchSize = 2_000;
+    public const int BatchSize = 1_000;
 
     // A batch loses only to a concurrent writer on one of its people; deciding again on fresh state settles it.
     private const int MaxAttempts = 5;
@@ -103,6 +103,10 @@ public static class BulkAppend
         }
 
         await using var session = store.LightweightSession();
+        // Marten reserves the events' sequence numbers before its inline projections run; reserved inside an open
+        // transaction, the async daemon sees a live writer and waits for the commit instead of skipping the numbers
+        // as abandoned when a large batch takes more than its stale-gap threshold (3 s) to commit.
+        await session.BeginTransactionAsync(ct);
         // One round trip for everything the batch's decisions read.
         var personIds = ready.Select(r => r.PersonId).Concat(ready.Select(r => r.Request.Claimant?.PersonId?.Trim()).OfType<string>()).Distinct().ToArray();
         var claimIds = ready.Select(r => r.ClaimId).Concat(ready.Select(r => r.Request.TargetClaimId).OfType<Guid>()).Distinct().ToArray();
@@ -192,6 +196,7 @@ public static class BulkAppend
                 try
                 {
                     await using var session = store.LightweightSession();
+                    await session.BeginTransactionAsync(ct);
                     var onRecord = (await session.LoadManyAsync<Person>(ct, batch.Select(p => p.Person.Id!).Distinct())).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
                     var added = 0;
                     foreach (var (_, p) in batch)

@@ -172,6 +172,7 @@ public static class PopoloImport
         foreach (var chunk in dropped.Where(d => !done.Contains(d.Notice.NoticeId)).Chunk(BulkAppend.BatchSize))
         {
             await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
             foreach (var person in chunk.GroupBy(d => d.PersonId))
             {
                 session.Events.Append(person.Key, person.Select(d => (object)d.Notice).ToArray());

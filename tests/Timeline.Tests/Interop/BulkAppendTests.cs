@@ -19,6 +19,24 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
     private Task<BulkResult> BulkAsync(IReadOnlyList<BulkClaim> claims) =>
         BulkAppend.AppendAsync(App.Store, claims, "bulk-tests", TimeProvider.System, null, Ct);
 
+    /// <summary>The person's entries in the changes feed, read until <paramref name="expected"/> arrive or the feed stays short for 30 s.</summary>
+    private async Task<int> FeedCountAsync(string personId, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long after = 0;
+        var count = 0;
+        while (count < expected && DateTime.UtcNow < deadline)
+        {
+            using var response = await Get($"/api/changes?after={after}&limit=500&wait=1&person={personId}");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+            var page = await Body(response);
+            count += page.GetProperty("items").GetArrayLength();
+            after = page.GetProperty("next").GetInt64();
+        }
+
+        return count;
+    }
+
     [Fact]
     public async Task the_bulk_path_checks_every_claim_as_the_single_path_does_and_appends_the_rest()
     {
@@ -53,10 +71,13 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
     public async Task running_the_same_bulk_again_appends_nothing()
     {
         var sourceId = await GivenPersonAndSourceAsync();
-        var claims = Enumerable.Range(0, BulkAppend.BatchSize + 10).Select(_ => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()))).ToList();
+        // Each about a body of its own, as an import's claims are: one proposition per claim.
+        var claims = Enumerable.Range(0, BulkAppend.BatchSize + 10)
+            .Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"Body {i}" })).ToList();
         (await BulkAsync(claims)).Appended.ShouldBe(claims.Count);
         var events = await AllEventsAsync();
         events.ShouldBe(claims.Count + 1, "the registration and every claim");
+        (await FeedCountAsync(PersonId, claims.Count + 1)).ShouldBe(claims.Count + 1, "the changes feed lists every event of a bulk commit");
 
         var again = await BulkAsync(claims);
 
