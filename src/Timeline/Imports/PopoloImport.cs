@@ -25,7 +25,9 @@ public sealed record ImportReport(
     int ClaimsAppended,
     int ClaimsAlreadyThere,
     int ClaimsNoLongerStated,
-    IReadOnlyList<RejectedRecord> Rejected);
+    IReadOnlyList<RejectedRecord> Rejected,
+    double CheckingSeconds = 0,
+    double CommittingSeconds = 0);
 
 /// <summary>Why a file was refused as a whole; nothing was written. <paramref name="Malformed"/>: it is not JSON at all.</summary>
 public sealed class PopoloRefusedException(string reason, bool malformed = false) : Exception(reason)
@@ -90,7 +92,8 @@ public static class PopoloImport
         var records = file.Counts.Select(c => new KindCount(c.Key, c.Value, rejected.Count(r => r.Pointer.StartsWith($"/{c.Key}/", StringComparison.Ordinal))))
             .OrderBy(c => c.Kind, StringComparer.Ordinal).ToList();
         return new ImportReport(document.Id, document.Series!, document.TextHash, records, people.Registered, people.AlreadyThere,
-            appended.Appended, appended.AlreadyThere + onRecord.Count, noLonger, [.. rejected.OrderBy(r => r.Pointer, StringComparer.Ordinal)]);
+            appended.Appended, appended.AlreadyThere + onRecord.Count, noLonger, [.. rejected.OrderBy(r => r.Pointer, StringComparer.Ordinal)],
+            appended.Checking.TotalSeconds, appended.Committing.TotalSeconds);
     }
 
     /// <summary>This version of the series, stored once: the same content again finds the version already stored.</summary>

@@ -196,6 +196,22 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task the_openapi_document_describes_the_import_the_export_and_the_pointer()
+    {
+        using var response = await Get("/openapi/v1.json");
+        var document = await Body(response);
+        var paths = document.GetProperty("paths");
+        var import = paths.GetProperty("/api/imports/popolo").GetProperty("post");
+        import.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue(import.ToString());
+        import.GetProperty("responses").TryGetProperty("200", out _).ShouldBeTrue();
+        paths.GetProperty("/api/exports/popolo").GetProperty("get").GetProperty("responses").TryGetProperty("200", out _).ShouldBeTrue();
+        var officeTaken = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Single(s => s.Value.TryGetProperty("properties", out var p) && p.TryGetProperty("type", out var t) && t.TryGetProperty("enum", out var e) && e[0].GetString() == "OfficeTaken").Value;
+        officeTaken.GetProperty("properties").TryGetProperty("pointer", out _).ShouldBeTrue();
+        officeTaken.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("quote", "a structured source's claim gives a pointer instead");
+    }
+
+    [Fact]
     public async Task a_file_that_is_not_popolo_is_refused_and_changes_nothing()
     {
         var events = await AllEventsAsync();
