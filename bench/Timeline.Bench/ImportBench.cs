@@ -34,16 +34,7 @@ internal static partial class ImportBench
             await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
             using var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString);
 
-            var bulkFile = Path.Combine(directory, "bulk.json");
-            await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
-            Console.Error.WriteLine($"bulk: import command on {People * ClaimsPerPerson:N0} memberships for {People:N0} people");
-            var (claims, seconds, peak, output) = await RunImportCommandAsync(postgres.ConnectionString, bulkFile);
-            if (claims != People * ClaimsPerPerson) throw new InvalidOperationException($"the bulk import appended {claims:N0} claims, not {People * ClaimsPerPerson:N0}:\n{output}");
-            var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson);
-            rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
-                "the same events inserted raw (Npgsql binary COPY, 1,000 per transaction, stream versions bumped)", People * ClaimsPerPerson / raw.TotalSeconds, peak,
-                "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
-
+            // The Popolo import first: after the bulk run the service's async daemon is still feeding 100,000 events into the changes feed.
             var popolo = JsonSerializer.SerializeToUtf8Bytes(Generate("popolo", People, 1, withParty: true), PopoloJson.Options);
             Console.Error.WriteLine($"POST /api/imports/popolo with {People:N0} people ({popolo.Length:N0} bytes)");
             using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
@@ -60,6 +51,16 @@ internal static partial class ImportBench
             rows.Add(Row.Latency($"POST /api/imports/popolo, {People:N0} generated people ({report.PeopleRegistered:N0} registered, {report.ClaimsAppended:N0} claims)",
                 elapsed.TotalMilliseconds, "the same number of events inserted raw (as above)", rawPopolo.TotalMilliseconds, service.Process.PeakWorkingSet64,
                 "< 5 s", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F2} s")));
+            var bulkFile = Path.Combine(directory, "bulk.json");
+            await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
+            Console.Error.WriteLine($"bulk: import command on {People * ClaimsPerPerson:N0} memberships for {People:N0} people");
+            var (claims, seconds, peak, output) = await RunImportCommandAsync(postgres.ConnectionString, bulkFile);
+            if (claims != People * ClaimsPerPerson) throw new InvalidOperationException($"the bulk import appended {claims:N0} claims, not {People * ClaimsPerPerson:N0}:\n{output}");
+            var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson);
+            rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
+                "the same events inserted raw (Npgsql binary COPY, 1,000 per transaction, stream versions bumped)", People * ClaimsPerPerson / raw.TotalSeconds, peak,
+                "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
+
             return rows;
         }
         finally

@@ -12,7 +12,6 @@ public static class ImportPopoloEndpoint
     [Tags("Imports")]
     [EndpointSummary("Import a Popolo JSON document")]
     [EndpointDescription("The body is the Popolo document. source (required) is its identity, a URL shared by its versions; publisher, title and publishedAt describe this version. People and claims drawn from it cite record pointers. Records that break the spec are listed by pointer and skipped; the rest imports. Re-importing the same file appends nothing; a newer version appends what changed and marks what it no longer states.")]
-    [Consumes(typeof(PopoloDocument), "application/json")]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]

@@ -33,10 +33,9 @@ public sealed partial class PopoloFile
     public const string IdentifierPredicate = "has-identifier";
 
     private readonly List<RejectedRecord> _rejected = [];
+    private readonly Lazy<Dictionary<int, AcceptedPerson>> _personsByIndex;
 
-    private PopoloFile()
-    {
-    }
+    private PopoloFile() => _personsByIndex = new(() => Persons.Values.ToDictionary(p => p.Index));
 
     public Dictionary<string, AcceptedPerson> Persons { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PopoloOrganization> Organizations { get; } = new(StringComparer.Ordinal);
@@ -236,7 +235,7 @@ public sealed partial class PopoloFile
         var index = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         if (match.Groups[1].Value == "persons")
         {
-            if (Persons.Values.FirstOrDefault(p => p.Index == index) is not { } person) return $"the person at {pointer} was rejected as breaking the Popolo spec";
+            if (!_personsByIndex.Value.TryGetValue(index, out var person)) return $"the person at {pointer} was rejected as breaking the Popolo spec";
             if (person.Slug != personId) return $"the person at {pointer} is '{person.Slug}', not '{personId}'";
             return r.Predicate switch
             {

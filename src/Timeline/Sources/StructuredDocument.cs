@@ -8,10 +8,18 @@ namespace Timeline.Sources;
 /// <summary>A structured source parsed once: claims drawn from it cite a record by JSON Pointer (RFC 6901) instead of a quote.</summary>
 public sealed class StructuredDocument
 {
+    // JsonElement indexes an array of objects by walking it; a large file's records are found by position instead.
+    private readonly Dictionary<string, JsonElement[]> _arrays = new(StringComparer.Ordinal);
+
     private StructuredDocument(JsonElement root, PopoloFile? popolo)
     {
         Root = root;
         Popolo = popolo;
+        if (root.ValueKind != JsonValueKind.Object) return;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Array) _arrays[property.Name] = [.. property.Value.EnumerateArray()];
+        }
     }
 
     public JsonElement Root { get; }
@@ -30,9 +38,17 @@ public sealed class StructuredDocument
         record = Root;
         if (pointer.Length == 0) return true;
         if (pointer[0] != '/') return false;
-        foreach (var raw in pointer[1..].Split('/'))
+        var tokens = pointer[1..].Split('/').Select(raw => raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        var start = 0;
+        if (tokens.Length >= 2 && _arrays.TryGetValue(tokens[0], out var array))
         {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (!IsIndex(tokens[1], out var at) || at >= array.Length) return false;
+            record = array[at];
+            start = 2;
+        }
+
+        foreach (var token in tokens.Skip(start))
+        {
             switch (record.ValueKind)
             {
                 case JsonValueKind.Object when record.TryGetProperty(token, out var child):
