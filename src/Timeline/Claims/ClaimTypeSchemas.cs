@@ -52,7 +52,9 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
             if (required.HasFlag(field)) needed.Add(name);
         }
 
-        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = description, Properties = properties, Required = needed };
+        // A quote for a free-text source, a record pointer for a structured one.
+        IList<IOpenApiSchema> evidence = [new OpenApiSchema { Required = new HashSet<string> { "quote" } }, new OpenApiSchema { Required = new HashSet<string> { "pointer" } }];
+        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = description, Properties = properties, Required = needed, AnyOf = evidence };
     }
 
     private static IOpenApiSchema Field(ClaimField field) => field switch
