@@ -73,8 +73,6 @@ app.MapTimelinePages();
 try
 {
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
-    // `<command> ... --help` is what people type; the runner answers `help <command>`.
-    if (args.Length > 1 && args[^1] is "--help" or "-h") args = ["help", args[0]];
     await app.StartTimelineDatabaseAsync(args);
     if (await ProjectionNames.RefuseAsync(app, args) is { } refused) return refused;
     return ExitCodes.Resolve(args, await app.RunJasperFxCommands(args));

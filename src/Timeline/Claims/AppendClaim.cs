@@ -12,7 +12,7 @@ public static class AppendClaimEndpoint
     [WolverinePost("/api/people/{id}/claims")]
     [Tags("Claims")]
     [EndpointSummary("Append a claim about a person")]
-    [EndpointDescription("type names an event of the catalogue. Honours If-Match (412 when the stream moved on) and Idempotency-Key. The quote must occur in the source's text.")]
+    [EndpointDescription("type names an event of the catalogue. Honours If-Match (412 when the stream moved on) and Idempotency-Key. The quote must occur in the source's text; a claim from a structured source cites a record pointer instead, which must resolve to a record stating it.")]
     [ProducesResponseType<AppendedEntry>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
@@ -47,11 +47,7 @@ public static class AppendClaimEndpoint
         }
 
         var source = cached.Document;
-        if (!cached.Contains(request.Quote!))
-        {
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "quote-not-in-source", "The quote is not in the source",
-                $"The quote does not occur in the text of source '{source.Id}' ({source.Title}), even with white space folded. Quote it verbatim.");
-        }
+        if (Evidence.Check(cached, personId, request, out request) is { } unsupported) return unsupported;
 
         // People are never removed, so a claimant found now stays registered.
         if (request.Claimant?.PersonId is { } claimantId)

@@ -29,4 +29,5 @@ public sealed record AppendClaimRequest(
     string? Value = null,
     string? Statement = null,
     Guid? TargetClaimId = null,
-    string? Reason = null);
+    string? Reason = null,
+    string? Pointer = null);

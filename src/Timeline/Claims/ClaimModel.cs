@@ -18,7 +18,8 @@ public sealed record Claimant(string Name, string? Role = null, string? Affiliat
 /// <summary>The registered source a claim comes from; copied into the event because sources never change.</summary>
 public sealed record SourceRef(string Id, string Url, string Publisher, string Title, DateTimeOffset PublishedAt);
 
-public sealed record Attribution(SourceRef Source, Claimant Claimant, string Quote, string RecordedBy);
+/// <param name="Pointer">For a structured source: the JSON Pointer of the record the claim is drawn from; <c>Quote</c> then holds that record.</param>
+public sealed record Attribution(SourceRef Source, Claimant Claimant, string Quote, string RecordedBy, string? Pointer = null);
 
 /// <summary>The part every claim event shares: identity, proposition, stance, valid time and provenance.</summary>
 public sealed record ClaimDetails(

@@ -63,6 +63,9 @@ public sealed class ClaimRecord
     public Retraction? Retraction { get; set; }
     public List<Ruling> Rulings { get; set; } = [];
 
+    /// <summary>Set when a newer version of its structured source no longer states it.</summary>
+    public NoLongerStated? NoLongerStated { get; set; }
+
     // Denormalised for the claims index filters.
     public string SourceId { get; set; } = "";
     public string ClaimantKey { get; set; } = "";
@@ -135,6 +138,7 @@ public sealed class ClaimRecord
     {
         if (id == Id) return new AppendedEntry(Id, Id, PersonId, Type, StreamVersion, Sequence, RecordedAt);
         if (Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
+        if (NoLongerStated is { } n && n.NoticeId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimNoLongerStated), n.Version, n.Sequence, n.RecordedAt);
         return Rulings.Find(x => x.RulingId == id) is { } ruling
             ? new AppendedEntry(id, Id, PersonId, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt)
             : null;
@@ -152,6 +156,9 @@ public sealed class ClaimRecord
         {
             case ClaimRetracted r:
                 Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
+                break;
+            case ClaimNoLongerStated n:
+                NoLongerStated ??= new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimRuled r:
                 Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence, e.UserName));

@@ -40,9 +40,10 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
             ["claimId"] = Text("A client-chosen id (a GUID), unique across all people; a retry with it appends nothing.", "uuid"),
             ["sourceId"] = Text("A registered source (POST /api/sources)."),
             ["claimant"] = new OpenApiSchemaReference(nameof(ClaimantInput), document),
-            ["quote"] = Text("Verbatim from the source's text."),
+            ["quote"] = Text("Verbatim from the source's text (required unless pointer is given)."),
+            ["pointer"] = Text("For a structured source (a Popolo file): the JSON Pointer of the record the claim is drawn from, e.g. /memberships/12, instead of a quote."),
         };
-        var needed = new HashSet<string> { "type", "sourceId", "claimant", "quote" };
+        var needed = new HashSet<string> { "type", "sourceId", "claimant" };
         foreach (var field in Enum.GetValues<ClaimField>().Where(f => f != ClaimField.None && (required | optional).HasFlag(f)))
         {
             var name = ClaimTypes.JsonName(field);
@@ -50,7 +51,9 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
             if (required.HasFlag(field)) needed.Add(name);
         }
 
-        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = description, Properties = properties, Required = needed };
+        // A quote for a free-text source, a record pointer for a structured one.
+        IList<IOpenApiSchema> evidence = [new OpenApiSchema { Required = new HashSet<string> { "quote" } }, new OpenApiSchema { Required = new HashSet<string> { "pointer" } }];
+        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = description, Properties = properties, Required = needed, AnyOf = evidence };
     }
 
     private static IOpenApiSchema Field(ClaimField field) => field switch

@@ -210,7 +210,9 @@ public static class ClaimTypes
     private static void CheckAttribution(AppendClaimRequest r, Errors errors)
     {
         errors.Require("sourceId", r.SourceId);
-        errors.Require("quote", r.Quote);
+        // A claim from a structured source cites a record pointer instead; which one the source needs is checked against it.
+        if (string.IsNullOrWhiteSpace(r.Pointer)) errors.Require("quote", r.Quote);
+        else if (!r.Pointer.StartsWith('/') || r.Pointer.Length > MaxFieldLength) errors.Add("pointer", "pointer must be a JSON Pointer into the source, like /memberships/12");
         errors.Require("recordedBy", r.RecordedBy);
         if (r.Claimant is null) errors.Add("claimant", "claimant is required: who said it (name, role, affiliation) or anonymous: true");
         else if (!r.Claimant.Anonymous && string.IsNullOrWhiteSpace(r.Claimant.Name)) errors.Add("claimant.name", "claimant.name is required unless the claimant is anonymous");
@@ -235,7 +237,7 @@ public static class ClaimTypes
         var claimant = c.Anonymous && string.IsNullOrWhiteSpace(c.Name)
             ? new Claimant("anonymous source", Trim(c.Role), Trim(c.Affiliation), true, Trim(c.PersonId))
             : new Claimant(c.Name!.Trim(), Trim(c.Role), Trim(c.Affiliation), c.Anonymous, Trim(c.PersonId));
-        var attribution = new Attribution(source, claimant, r.Quote!, r.RecordedBy!.Trim());
+        var attribution = new Attribution(source, claimant, r.Quote!, r.RecordedBy!.Trim(), Trim(r.Pointer));
         if (Find(r.Type) is not { } kind) return new ClaimRetracted(claimId, target!.Id, target.Proposition, r.Reason!.Trim(), attribution);
 
         var details = target is not null

@@ -18,6 +18,7 @@ public sealed record ReportedBy(DateOnly? Day, DateTimeOffset? Instant)
         IClaimEvent claim => Includes(claim.Claim.Attribution.Source.PublishedAt),
         ClaimRetracted retraction => Includes(retraction.Attribution.Source.PublishedAt),
         ClaimRuled ruling => Includes(ruling.RuledAt),
+        ClaimNoLongerStated notice => Includes(notice.NewerPublishedAt),
         _ => true,
     };
 
@@ -28,6 +29,7 @@ public sealed record ReportedBy(DateOnly? Day, DateTimeOffset? Instant)
         var copy = claim.Copy();
         if (copy.Retraction is { } r && !Includes(r.Attribution.Source.PublishedAt)) copy.Retraction = null;
         copy.Rulings = [.. copy.Rulings.Where(x => Includes(x.RuledAt))];
+        if (copy.NoLongerStated is { } n && !Includes(n.NewerPublishedAt)) copy.NoLongerStated = null;
         return copy;
     }
 }

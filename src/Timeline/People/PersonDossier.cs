@@ -102,7 +102,8 @@ public sealed class PersonDossier
     /// registration leaves its sequence in exactly one claim, so a consistent read has it equal to the header's.
     /// </summary>
     public static long LastSequenceOf(Person person, IEnumerable<ClaimRecord> claims) =>
-        claims.Select(c => Math.Max(Math.Max(c.Sequence, c.Retraction?.Sequence ?? 0), c.Rulings.Count == 0 ? 0 : c.Rulings.Max(r => r.Sequence)))
+        claims.Select(c => Math.Max(Math.Max(Math.Max(c.Sequence, c.Retraction?.Sequence ?? 0), c.Rulings.Count == 0 ? 0 : c.Rulings.Max(r => r.Sequence)),
+                c.NoLongerStated?.Sequence ?? 0))
             .Append(person.RegisteredSequence)
             .Max();
 

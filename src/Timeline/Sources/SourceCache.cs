@@ -4,9 +4,12 @@ using Marten;
 
 namespace Timeline.Sources;
 
-/// <summary>A registered source with its text folded once, for the quote check every claim makes.</summary>
+/// <summary>A registered source with its text folded once (or, structured, parsed once), for the check every claim makes.</summary>
 public sealed record CachedSource(SourceDocument Document, string FoldedText)
 {
+    /// <summary>The parsed document of a structured source; null for free text.</summary>
+    public StructuredDocument? Structured { get; init; }
+
     public bool Contains(string quote) => FoldedText.Contains(SourceDocument.FoldWhiteSpace(quote), StringComparison.Ordinal);
 }
 
@@ -29,8 +32,13 @@ public static class SourceCache
         if (await query.LoadAsync<SourceDocument>(id, ct) is not { } document) return null;
         // Crude but bounded: past the limit start again rather than track recency on every hit.
         if (entries.Count >= MaxEntries) entries.Clear();
-        return entries.GetOrAdd(id, new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text)));
+        return entries.GetOrAdd(id, Prepare(document));
     }
+
+    private static CachedSource Prepare(SourceDocument document) =>
+        document.Format == SourceFormats.Text
+            ? new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text))
+            : new CachedSource(document, "") { Structured = StructuredDocument.Parse(document.Format, document.Text) };
 
     /// <summary>For a registration: whatever was kept under this id (from before a reset of the data) is dropped.</summary>
     public static void Forget(IDocumentStore store, string id)

@@ -6,6 +6,12 @@ using Timeline.Claims;
 
 namespace Timeline.Sources;
 
+public static class SourceFormats
+{
+    public const string Text = "text";
+    public const string Popolo = "popolo";
+}
+
 /// <summary>A registered source document, stored once and never edited; claims quote from its text.</summary>
 public sealed partial class SourceDocument
 {
@@ -19,6 +25,12 @@ public sealed partial class SourceDocument
     public string TextHash { get; set; } = "";
     public DateTimeOffset RegisteredAt { get; set; }
     public string? RegisteredBy { get; set; }
+
+    /// <summary><see cref="SourceFormats.Text"/>: claims quote <c>Text</c>; <see cref="SourceFormats.Popolo"/>: <c>Text</c> is a JSON document and claims cite record pointers.</summary>
+    public string Format { get; set; } = SourceFormats.Text;
+
+    /// <summary>For a structured source, the identity its versions share (the file's URL); each version is a source of its own.</summary>
+    public string? Series { get; set; }
 
     public SourceRef ToRef() => new(Id, Url, Publisher, Title, PublishedAt);
 

@@ -147,8 +147,10 @@ public sealed class SecondPassApiTests(AppFixture app) : RecordApiTest(app)
         }
 
         request.GetProperty("oneOf").GetArrayLength().ShouldBe(mapping.EnumerateObject().Count());
-        Required(schemas, "OfficeLeftBody").ShouldBe(["cause", "claimant", "office", "quote", "sourceId", "type", "validTime"]);
-        Required(schemas, "PartyJoinedBody").ShouldBe(["claimant", "party", "quote", "sourceId", "type"]);
+        Required(schemas, "OfficeLeftBody").ShouldBe(["cause", "claimant", "office", "sourceId", "type", "validTime"]);
+        Required(schemas, "PartyJoinedBody").ShouldBe(["claimant", "party", "sourceId", "type"]);
+        // Either a quote (free-text source) or a record pointer (structured source).
+        schemas.GetProperty("PartyJoinedBody").GetProperty("anyOf").EnumerateArray().Select(a => a.GetProperty("required")[0].GetString()).ShouldBe(["quote", "pointer"]);
         schemas.GetProperty("OfficeTakenBody").GetProperty("properties").TryGetProperty("scheduledEnd", out _).ShouldBeTrue();
         schemas.GetProperty("PartyJoinedBody").GetProperty("properties").TryGetProperty("office", out _).ShouldBeFalse();
     }

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using Timeline.Hosting;
+using Timeline.Imports;
+
+namespace Timeline.Bench;
+
+/// <summary>
+/// The bulk path and the Popolo import, driven as a user drives them: the import command (a process of its own) on a
+/// generated file of 100,000 memberships for 1,000 people, and POST /api/imports/popolo on the running service with
+/// 1,000 generated people. Each beside a baseline from the same run: the same events inserted straight through Npgsql.
+/// </summary>
+internal static partial class ImportBench
+{
+    public const int People = 1_000;
+    public const int ClaimsPerPerson = 100;
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static async Task<List<Row>> RunAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-import-{Environment.ProcessId}");
+        Directory.CreateDirectory(directory);
+        var postgres = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(Path.Combine(directory, "pg")));
+        try
+        {
+            var rows = new List<Row>();
+            await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+            using var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString);
+
+            // The Popolo import first: after the bulk run the service's async daemon is still feeding 100,000 events into the changes feed.
+            var popolo = JsonSerializer.SerializeToUtf8Bytes(Generate("popolo", People, 1, withParty: true), PopoloJson.Options);
+            Console.Error.WriteLine($"POST /api/imports/popolo with {People:N0} people ({popolo.Length:N0} bytes)");
+            using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            var clock = Stopwatch.StartNew();
+            using var content = new ByteArrayContent(popolo);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync("/api/imports/popolo?source=https%3A%2F%2Fbench.example%2Fpopolo.json", content);
+            var elapsed = clock.Elapsed;
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the import answered {(int)response.StatusCode}: {body}");
+            var report = JsonSerializer.Deserialize<ImportReport>(body, Web)!;
+            var rawPopolo = await RawInsertAsync(dataSource, People, report.ClaimsAppended / People + 1, "raw_popolo");
+            service.Process.Refresh();
+            rows.Add(Row.Latency($"POST /api/imports/popolo, {People:N0} generated people ({report.PeopleRegistered:N0} registered, {report.ClaimsAppended:N0} claims)",
+                elapsed.TotalMilliseconds, "the same number of events inserted raw (as above)", rawPopolo.TotalMilliseconds, service.Process.PeakWorkingSet64,
+                "< 5 s", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F2} s")));
+            var bulkFile = Path.Combine(directory, "bulk.json");
+            await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
+            Console.Error.WriteLine($"bulk: import command on {People * ClaimsPerPerson:N0} memberships for {People:N0} people");
+            var (claims, seconds, peak, output) = await RunImportCommandAsync(postgres.ConnectionString, bulkFile);
+            if (claims != People * ClaimsPerPerson) throw new InvalidOperationException($"the bulk import appended {claims:N0} claims, not {People * ClaimsPerPerson:N0}:\n{output}");
+            var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson);
+            rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
+                "the same events inserted raw (Npgsql binary COPY, 1,000 per transaction, stream versions bumped)", People * ClaimsPerPerson / raw.TotalSeconds, peak,
+                "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
+
+            return rows;
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>A Popolo file: one chamber, five parties, one term per membership slot, each person a seat in every term.</summary>
+    private static PopoloDocument Generate(string prefix, int people, int terms, bool withParty)
+    {
+        var persons = Enumerable.Range(0, people).Select(i => new PopoloPerson($"{prefix}-p{i}", $"{Capital(prefix)} Person {i:D4}",
+            BirthDate: withParty ? $"{1940 + i % 50:D4}-0{1 + i % 9}-1{i % 9}" : null)).ToList();
+        var organizations = new List<PopoloOrganization> { new("chamber", "Bench Chamber", "legislature") };
+        organizations.AddRange(Enumerable.Range(0, 5).Select(p => new PopoloOrganization($"party/{p}", $"Party {p}", "party")));
+        var events = Enumerable.Range(1, terms).Select(t => new PopoloEvent($"term/{t}", $"Term {t}", "legislative period",
+            $"{1900 + t:D4}-01-01", $"{1900 + t:D4}-12-31")).ToList();
+        var memberships = (from p in Enumerable.Range(0, people)
+                           from t in Enumerable.Range(1, terms)
+                           select new PopoloMembership($"{prefix}-p{p}", "chamber", OnBehalfOfId: withParty ? $"party/{p % 5}" : null,
+                               LegislativePeriodId: $"term/{t}", Role: "member")).ToList();
+        return new PopoloDocument(persons, organizations, memberships, events);
+    }
+
+    private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static async Task<(int Claims, double Seconds, long Peak, string Output)> RunImportCommandAsync(string connectionString, string file)
+    {
+        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var assembly = Path.Combine(ServiceUnderTest.RepositoryRoot(), "src", "Timeline", "bin", framework.Parent!.Name, framework.Name, "Timeline.dll");
+        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { assembly, "import", "popolo", file, "--source", "https://bench.example/bulk.json" }) start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__Timeline"] = connectionString;
+        start.Environment["Timeline__SeedOnStart"] = "false";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.WaitForExit(200))
+        {
+            process.Refresh();
+            peak = Math.Max(peak, process.PeakWorkingSet64);
+        }
+
+        var output = await stdout + await stderr;
+        var match = ImportedLine().Match(output);
+        if (process.ExitCode != 0 || !match.Success) throw new InvalidOperationException($"the import command exited {process.ExitCode}:\n{output}");
+        var claims = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var seconds = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        return (claims, seconds, peak, match.Groups[3].Value.Trim());
+    }
+
+    /// <summary>The baseline: the same number of events per stream, inserted with binary COPY in transactions of 1,000 events.</summary>
+    private static async Task<TimeSpan> RawInsertAsync(NpgsqlDataSource dataSource, int streams, int perStream, string schema = "raw_bulk")
+    {
+        await using (var create = dataSource.CreateCommand($"""
+            drop schema if exists {schema} cascade;
+            create schema {schema};
+            create table {schema}.streams (id text primary key, version bigint not null, timestamp timestamptz not null default now());
+            create table {schema}.events (
+                seq_id bigserial primary key, id uuid not null, stream_id text not null references {schema}.streams(id),
+                version bigint not null, data jsonb not null, type text not null, timestamp timestamptz not null default now(),
+                unique (stream_id, version));
+            insert into {schema}.streams (id, version) select 'raw-' || i, 0 from generate_series(0, {streams - 1}) i;
+            """))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var sample = JsonSerializer.Serialize(new { claim = new { claimId = Guid.NewGuid(), proposition = new { subject = "raw-0", predicate = "held-office", @object = "Member, Bench Chamber, term 1" } }, office = "Member", organization = "Bench Chamber", term = 1 });
+        var clock = Stopwatch.StartNew();
+        const int perTransaction = 1_000;
+        var total = streams * perStream;
+        for (var offset = 0; offset < total; offset += perTransaction)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var rows = Enumerable.Range(offset, Math.Min(perTransaction, total - offset)).Select(n => (Stream: $"raw-{n % streams}", Version: n / streams + 1)).ToList();
+            await using (var copy = await connection.BeginBinaryImportAsync($"copy {schema}.events (id, stream_id, version, data, type) from stdin (format binary)"))
+            {
+                foreach (var (stream, version) in rows)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(stream, NpgsqlDbType.Text);
+                    await copy.WriteAsync((long)version, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(sample, NpgsqlDbType.Jsonb);
+                    await copy.WriteAsync("office_taken", NpgsqlDbType.Text);
+                }
+
+                await copy.CompleteAsync();
+            }
+
+            await using (var bump = new NpgsqlCommand($"update {schema}.streams s set version = v.version, timestamp = now() from (select stream_id, max(version) as version from unnest($1::text[], $2::bigint[]) as x(stream_id, version) group by stream_id) v where s.id = v.stream_id", connection, transaction))
+            {
+                bump.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Stream).ToArray() });
+                bump.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (long)r.Version).ToArray() });
+                await bump.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        return clock.Elapsed;
+    }
+
+    [GeneratedRegex(@"Imported ([0-9]+) claims in ([0-9.]+) s \([0-9]+/s\)\. (Bulk path: [^\n]*)")]
+    private static partial Regex ImportedLine();
+}

@@ -1,0 +1,236 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Claims;
+using Timeline.Hosting;
+using Timeline.People;
+using Timeline.Sources;
+
+namespace Timeline.Imports;
+
+/// <summary>One claim for the bulk path: whom it is about and the same request body the API takes.</summary>
+public sealed record BulkClaim(string PersonId, AppendClaimRequest Request);
+
+/// <summary>A claim the bulk path refused, with the problem the single-claim path would have answered.</summary>
+public sealed record BulkRefusal(int Index, string PersonId, Guid? ClaimId, int Status, string Problem);
+
+/// <param name="Checking">Time spent checking and deciding (shape, evidence, the batch's one read).</param>
+/// <param name="Committing">Time spent in the commits (Marten's inline projections, the inserts, the commit).</param>
+public sealed record BulkResult(int Appended, int AlreadyThere, IReadOnlyList<BulkRefusal> Refused, TimeSpan Checking = default, TimeSpan Committing = default);
+
+public sealed record BulkRegistration(int Registered, int AlreadyThere, IReadOnlyList<BulkRefusal> Refused);
+
+/// <summary>
+/// Appends many claims for many people in large transactions, each claim checked exactly as the single-claim path
+/// checks it (<see cref="ClaimTypes.Check"/>, <see cref="Evidence.Check"/>, <see cref="AppendClaimEndpoint.Decide"/>):
+/// per batch, one round trip reads the people, the ids already taken and the claims holding them; one commit appends
+/// every person's events with their version check and reserves every new id. A claim id already on record with the
+/// same content appends nothing, so a run that stopped half-way is simply run again.
+/// </summary>
+public static class BulkAppend
+{
+    // Large enough to share round trips and WAL flushes, small enough to keep one commit's memory bounded.
+    public const int BatchSize = 1_000;
+
+    // A batch loses only to a concurrent writer on one of its people; deciding again on fresh state settles it.
+    private const int MaxAttempts = 5;
+
+    public static async Task<BulkResult> AppendAsync(
+        IDocumentStore store, IReadOnlyList<BulkClaim> claims, string recordedBy, TimeProvider time, Action<int>? progress, CancellationToken ct)
+    {
+        int appended = 0, already = 0;
+        TimeSpan checking = default, committing = default;
+        var refused = new List<BulkRefusal>();
+        for (var offset = 0; offset < claims.Count; offset += BatchSize)
+        {
+            var count = Math.Min(BatchSize, claims.Count - offset);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var batch = await AppendBatchAsync(store, claims, offset, count, recordedBy, time, ct);
+                    appended += batch.Appended;
+                    already += batch.AlreadyThere;
+                    refused.AddRange(batch.Refused);
+                    checking += batch.Checking;
+                    committing += batch.Committing;
+                    break;
+                }
+                catch (Exception ex) when (LostRaces.IsLostRace(ex) && attempt < MaxAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt), ct);
+                }
+            }
+
+            progress?.Invoke(offset + count);
+        }
+
+        return new BulkResult(appended, already, refused, checking, committing);
+    }
+
+    private sealed record Ready(int Index, string PersonId, AppendClaimRequest Request, Guid ClaimId, ValidTime? ValidTime, SourceDocument Source);
+
+    private static async Task<BulkResult> AppendBatchAsync(
+        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int offset, int count, string recordedBy, TimeProvider time, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = new List<BulkRefusal>();
+        var ready = new List<Ready>(count);
+        for (var i = offset; i < offset + count; i++)
+        {
+            var (personId, request) = claims[i];
+            request = request with { RecordedBy = recordedBy };
+            if (PersonStream.RefuseIfBadSlug(personId) is { } badSlug)
+            {
+                refused.Add(Refusal(i, personId, request.ClaimId, badSlug));
+                continue;
+            }
+
+            var errors = ClaimTypes.Check(request, out var validTime);
+            if (errors.Any)
+            {
+                refused.Add(Refusal(i, personId, request.ClaimId, errors.ToProblem()));
+                continue;
+            }
+
+            if (await SourceCache.LoadAsync(store, request.SourceId!, ct) is not { } cached)
+            {
+                refused.Add(Refusal(i, personId, request.ClaimId,
+                    Problems.Invalid("sourceId", $"'{request.SourceId}' is not a registered source: register it with POST /api/sources first")));
+                continue;
+            }
+
+            if (Evidence.Check(cached, personId, request, out request) is { } unsupported)
+            {
+                refused.Add(Refusal(i, personId, request.ClaimId, unsupported));
+                continue;
+            }
+
+            ready.Add(new Ready(i, personId, request, request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow()), validTime, cached.Document));
+        }
+
+        await using var session = store.LightweightSession();
+        // Marten reserves the events' sequence numbers before its inline projections run; reserved inside an open
+        // transaction, the async daemon sees a live writer and waits for the commit instead of skipping the numbers
+        // as abandoned when a large batch takes more than its stale-gap threshold (3 s) to commit.
+        await session.BeginTransactionAsync(ct);
+        // One round trip for everything the batch's decisions read.
+        var personIds = ready.Select(r => r.PersonId).Concat(ready.Select(r => r.Request.Claimant?.PersonId?.Trim()).OfType<string>()).Distinct().ToArray();
+        var claimIds = ready.Select(r => r.ClaimId).Concat(ready.Select(r => r.Request.TargetClaimId).OfType<Guid>()).Distinct().ToArray();
+        var query = session.CreateBatchQuery();
+        var peopleTask = query.LoadMany<Person>().ById(personIds);
+        var takenTask = query.LoadMany<EntryId>().ById(claimIds);
+        var recordsTask = query.LoadMany<ClaimRecord>().ById(claimIds);
+        await query.Execute(ct);
+        var people = (await peopleTask).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var taken = (await takenTask).ToDictionary(e => e.Id);
+        var records = (await recordsTask).ToDictionary(c => c.Id);
+
+        var decided = new Dictionary<Guid, (string PersonId, object Event)>();
+        var streams = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var already = 0;
+        foreach (var r in ready)
+        {
+            if (!people.TryGetValue(r.PersonId, out var person))
+            {
+                refused.Add(Refusal(r.Index, r.PersonId, r.ClaimId, Problems.NotFound($"No person '{r.PersonId}' is registered.")));
+                continue;
+            }
+
+            if (r.Request.Claimant?.PersonId is { } claimantId && !people.ContainsKey(claimantId.Trim()))
+            {
+                refused.Add(Refusal(r.Index, r.PersonId, r.ClaimId,
+                    Problems.Invalid("claimant.personId", $"'{claimantId}' is not a registered person: register the claimant with POST /api/people first")));
+                continue;
+            }
+
+            var owner = taken.GetValueOrDefault(r.ClaimId)?.PersonId;
+            var existing = owner is null ? null : records.GetValueOrDefault(r.ClaimId);
+            var target = ClaimTypes.NeedsTarget(r.Request.Type!) ? records.GetValueOrDefault(r.Request.TargetClaimId!.Value) : null;
+            var decision = AppendClaimEndpoint.Decide(person.Id, r.Request, r.ClaimId, r.ValidTime, r.Source, existing, target, owner);
+            if (decision.Refusal is { } refusal)
+            {
+                refused.Add(Refusal(r.Index, r.PersonId, r.ClaimId, refusal));
+                continue;
+            }
+
+            if (decision.Events.Count == 0)
+            {
+                already++;
+                continue;
+            }
+
+            // The same id twice in one batch: a repeat of the same claim appends once; anything else is the conflict it would be later.
+            if (decided.TryGetValue(decision.ResultId, out var earlier))
+            {
+                if (earlier.PersonId == r.PersonId && Equals(earlier.Event, decision.Events[0])) already++;
+                else refused.Add(Refusal(r.Index, r.PersonId, r.ClaimId, Problems.Conflict($"Id {decision.ResultId} is given to two different claims in this batch.")));
+                continue;
+            }
+
+            decided[decision.ResultId] = (r.PersonId, decision.Events[0]);
+            if (!streams.TryGetValue(person.Id, out var events)) streams[person.Id] = events = [];
+            events.AddRange(decision.Events);
+            session.Insert(new EntryId { Id = decision.ResultId, PersonId = person.Id });
+        }
+
+        foreach (var (personId, events) in streams)
+        {
+            // The version after the append: the commit fails if another writer moved the stream since it was read.
+            session.Events.Append(personId, people[personId].Version + events.Count, events.ToArray());
+        }
+
+        var checking = clock.Elapsed;
+        if (streams.Count > 0) await session.SaveChangesAsync(ct);
+        return new BulkResult(decided.Count, already, refused, checking, clock.Elapsed - checking);
+    }
+
+    /// <summary>Opens the streams of the people not yet registered; people already on record are left as they are.</summary>
+    public static async Task<BulkRegistration> RegisterAsync(IDocumentStore store, IReadOnlyList<RegisterPerson> people, string recordedBy, CancellationToken ct)
+    {
+        int registered = 0, already = 0;
+        var refused = new List<BulkRefusal>();
+        for (var offset = 0; offset < people.Count; offset += BatchSize)
+        {
+            var batch = new List<(int Index, RegisterPerson Person)>();
+            for (var i = offset; i < Math.Min(people.Count, offset + BatchSize); i++)
+            {
+                if (RegisterPersonEndpoint.Check(people[i]) is { } problem) refused.Add(Refusal(i, people[i].Id ?? "", null, problem));
+                else batch.Add((i, people[i]));
+            }
+
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var session = store.LightweightSession();
+                    await session.BeginTransactionAsync(ct);
+                    var onRecord = (await session.LoadManyAsync<Person>(ct, batch.Select(p => p.Person.Id!).Distinct())).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+                    var added = 0;
+                    foreach (var (_, p) in batch)
+                    {
+                        if (!onRecord.Add(p.Id!)) continue;
+                        var aliases = p.Aliases?.Select(a => a.Trim()).Where(a => a != p.Name!.Trim()).Distinct().ToList() ?? [];
+                        session.Events.StartStream<Person>(p.Id!, new PersonRegistered(p.Id!, p.Name!.Trim(), aliases, recordedBy));
+                        added++;
+                    }
+
+                    if (added > 0) await session.SaveChangesAsync(ct);
+                    registered += added;
+                    already += batch.Count - added;
+                    break;
+                }
+                catch (Exception ex) when (LostRaces.IsLostRace(ex) && attempt < MaxAttempts)
+                {
+                    // Someone registered one of them meanwhile: look again.
+                }
+            }
+        }
+
+        return new BulkRegistration(registered, already, refused);
+    }
+
+    private static BulkRefusal Refusal(int index, string personId, Guid? claimId, IResult problem) =>
+        problem is ProblemHttpResult p
+            ? new BulkRefusal(index, personId, claimId, p.StatusCode, p.ProblemDetails.Detail ?? p.ProblemDetails.Title ?? "refused")
+            : new BulkRefusal(index, personId, claimId, StatusCodes.Status422UnprocessableEntity, "refused");
+}

@@ -1,0 +1,50 @@
+using Timeline.Commands;
+using System.Text.Json;
+using JasperFx.CommandLine;
+using Marten;
+using Spectre.Console;
+
+namespace Timeline.Imports;
+
+public sealed class ExportInput : NetCoreInput
+{
+    [Description("The format to write: popolo")]
+    public string Format { get; set; } = "";
+
+    [Description("Write to this file instead of standard output")]
+    public string? OutFlag { get; set; }
+}
+
+[Description("Exports the record as a Popolo document (people, organizations, memberships); exit 0 done, 2 refused")]
+public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
+{
+    public ExportCommand() => Usage("Export the record").Arguments(x => x.Format);
+
+    public override async Task<bool> Execute(ExportInput input)
+    {
+        if (!string.Equals(input.Format, "popolo", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"Refused: '{input.Format}' is not a format this exports: use popolo");
+            return ExitCodes.Exit(ExitCodes.Refused);
+        }
+
+        using var host = input.BuildHost();
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var document = await PopoloExport.BuildAsync(session, null, null, CancellationToken.None);
+        if (input.OutFlag is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await JsonSerializer.SerializeAsync(stdout, document, PopoloJson.Options);
+            return true;
+        }
+
+        await using (var file = File.Create(input.OutFlag)) await JsonSerializer.SerializeAsync(file, document, PopoloJson.Options);
+        var summary = new Table().AddColumns("written", "count");
+        summary.AddRow("persons", document.Persons.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        summary.AddRow("organizations", document.Organizations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        summary.AddRow("memberships", document.Memberships.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(summary);
+        AnsiConsole.WriteLine($"to {input.OutFlag}");
+        return true;
+    }
+}

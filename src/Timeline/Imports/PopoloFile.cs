@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Timeline.Claims;
+
+namespace Timeline.Imports;
+
+/// <summary>A record of the file that breaks the spec, by its JSON Pointer; it is skipped and the rest imports.</summary>
+public sealed record RejectedRecord(string Pointer, string Reason);
+
+/// <summary>A claim the file states: whom it is about and the request the append path checks like any other.</summary>
+public sealed record StatedClaim(string PersonId, AppendClaimRequest Request);
+
+public sealed record AcceptedPerson(int Index, PopoloPerson Record, string Slug, PartialDate? Birth, PartialDate? Death);
+
+/// <summary>A membership that passed the checks, with the dates it takes (its own, else its term's; a death ends it).</summary>
+public sealed record AcceptedMembership(
+    int Index, PopoloMembership Record, AcceptedPerson Person, PopoloOrganization Organization, PopoloOrganization? OnBehalfOf, PopoloPost? Post,
+    int? Term, string ValidTime);
+
+/// <summary>
+/// A Popolo file read record by record: what it states about whom, with person ids derived from the file alone (the
+/// name's slug; names shared by several persons get a suffix from the Popolo id), so one Popolo person across terms is
+/// one person and a re-import finds the same people.
+/// </summary>
+public sealed partial class PopoloFile
+{
+    public const string WikidataScheme = "wikidata";
+    public const string BornPredicate = "born";
+    public const string DiedPredicate = "died";
+    public const string IdentifierPredicate = "has-identifier";
+
+    private readonly List<RejectedRecord> _rejected = [];
+    private readonly Lazy<Dictionary<int, AcceptedPerson>> _personsByIndex;
+
+    private PopoloFile() => _personsByIndex = new(() => Persons.Values.ToDictionary(p => p.Index));
+
+    public Dictionary<string, AcceptedPerson> Persons { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PopoloOrganization> Organizations { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PopoloPost> Posts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PopoloEvent> Events { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PopoloArea> Areas { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<int, AcceptedMembership> Memberships { get; } = [];
+    public Dictionary<string, int> Counts { get; } = [];
+    public IReadOnlyList<RejectedRecord> Rejected => _rejected;
+
+    public static string? WhyRefused(JsonElement root) =>
+        root.ValueKind != JsonValueKind.Object ? "a Popolo document is a JSON object"
+        : !root.TryGetProperty("persons", out var persons) || persons.ValueKind != JsonValueKind.Array ? "a Popolo document has a persons array"
+        : null;
+
+    public static PopoloFile Read(JsonElement root)
+    {
+        var file = new PopoloFile();
+        if (WhyRefused(root) is not null) return file;
+
+        foreach (var (i, org) in file.ReadArray<PopoloOrganization>(root, "organizations"))
+        {
+            if (file.Require($"/organizations/{i}", org.Id, "id") && file.Require($"/organizations/{i}", org.Name, "name"))
+            {
+                file.Unique($"/organizations/{i}", file.Organizations.TryAdd(org.Id!, org with { Name = org.Name!.Trim() }), org.Id!);
+            }
+        }
+
+        foreach (var (i, post) in file.ReadArray<PopoloPost>(root, "posts"))
+        {
+            if (file.Require($"/posts/{i}", post.Id, "id")) file.Unique($"/posts/{i}", file.Posts.TryAdd(post.Id!, post), post.Id!);
+        }
+
+        foreach (var (i, area) in file.ReadArray<PopoloArea>(root, "areas"))
+        {
+            if (file.Require($"/areas/{i}", area.Id, "id")) file.Unique($"/areas/{i}", file.Areas.TryAdd(area.Id!, area), area.Id!);
+        }
+
+        foreach (var (i, e) in file.ReadArray<PopoloEvent>(root, "events"))
+        {
+            var at = $"/events/{i}";
+            if (file.Require(at, e.Id, "id") && file.Date(at, e.StartDate, "start_date", out _) && file.Date(at, e.EndDate, "end_date", out _))
+            {
+                file.Unique(at, file.Events.TryAdd(e.Id!, e), e.Id!);
+            }
+        }
+
+        file.ReadPersons(root);
+        file.ReadMemberships(root);
+        return file;
+    }
+
+    private void ReadPersons(JsonElement root)
+    {
+        var persons = new List<(int Index, PopoloPerson Record, PartialDate? Birth, PartialDate? Death)>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (i, p) in ReadArray<PopoloPerson>(root, "persons"))
+        {
+            var at = $"/persons/{i}";
+            if (!Require(at, p.Id, "id") || !Require(at, p.Name, "name") || !Date(at, p.BirthDate, "birth_date", out var birth)
+                || !Date(at, p.DeathDate, "death_date", out var death) || !Unique(at, ids.Add(p.Id!), p.Id!)) continue;
+            if (birth is { } b && death is { } d && d < b)
+            {
+                Reject(at, "death_date is before birth_date");
+                continue;
+            }
+
+            persons.Add((i, p, birth, death));
+        }
+
+        var bases = persons.Select(p => BaseSlug(p.Record.Name!)).GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        foreach (var (i, p, birth, death) in persons)
+        {
+            var slug = BaseSlug(p.Name!);
+            if (bases.Contains(slug)) slug = $"{Cut(slug, Slugs.MaxLength - 7)}-{Hash(p.Id!)[..6]}";
+            Persons[p.Id!] = new AcceptedPerson(i, p, slug, birth, death);
+        }
+    }
+
+    private void ReadMemberships(JsonElement root)
+    {
+        foreach (var (i, m) in ReadArray<PopoloMembership>(root, "memberships"))
+        {
+            var at = $"/memberships/{i}";
+            if (!Require(at, m.PersonId, "person_id")) continue;
+            if (!Persons.TryGetValue(m.PersonId!, out var person))
+            {
+                Reject(at, $"person_id '{m.PersonId}' is not an accepted person of the file");
+                continue;
+            }
+
+            PopoloPost? post = null;
+            if (m.PostId is { } postId && !Posts.TryGetValue(postId, out post))
+            {
+                Reject(at, $"post_id '{postId}' is not a post of the file");
+                continue;
+            }
+
+            var organizationId = m.OrganizationId ?? post?.OrganizationId;
+            if (organizationId is null || !Organizations.TryGetValue(organizationId, out var organization))
+            {
+                Reject(at, organizationId is null ? "organization_id is required" : $"organization_id '{organizationId}' is not an organization of the file");
+                continue;
+            }
+
+            PopoloOrganization? onBehalfOf = null;
+            if (m.OnBehalfOfId is { } partyId && !Organizations.TryGetValue(partyId, out onBehalfOf))
+            {
+                Reject(at, $"on_behalf_of_id '{partyId}' is not an organization of the file");
+                continue;
+            }
+
+            PopoloEvent? term = null;
+            if (m.LegislativePeriodId is { } periodId && !Events.TryGetValue(periodId, out term))
+            {
+                Reject(at, $"legislative_period_id '{periodId}' is not an event of the file");
+                continue;
+            }
+
+            if (m.AreaId is { } areaId && !Areas.ContainsKey(areaId))
+            {
+                Reject(at, $"area_id '{areaId}' is not an area of the file");
+                continue;
+            }
+
+            if (!Date(at, m.StartDate, "start_date", out var ownStart) || !Date(at, m.EndDate, "end_date", out var ownEnd)) continue;
+            // Blank dates take the term's; a death ends what is still open.
+            var start = ownStart ?? (term?.StartDate is { } ts ? PartialDate.Parse(ts) : null);
+            var end = ownEnd ?? (term?.EndDate is { } te ? PartialDate.Parse(te) : null);
+            if (end is null && person.Death is { } death && (start is null || start <= death)) end = death;
+            if (start is null)
+            {
+                Reject(at, "the membership has no start_date and no legislative period with one");
+                continue;
+            }
+
+            if (end is { } e && e.End < start.Value.Start)
+            {
+                Reject(at, "end_date is before start_date");
+                continue;
+            }
+
+            Memberships[i] = new AcceptedMembership(i, m, person, organization, onBehalfOf, post, TermNumber(term), $"{start}/{end?.ToString() ?? ""}");
+        }
+    }
+
+    /// <summary>The claims the file states, each with an id derived from the series and the claim's content.</summary>
+    public IEnumerable<StatedClaim> Claims(string sourceId, string series, string claimant)
+    {
+        var by = new ClaimantInput(claimant);
+        foreach (var person in Persons.Values.OrderBy(p => p.Index))
+        {
+            var at = $"/persons/{person.Index}";
+            if (person.Birth is { } birth)
+            {
+                yield return Stated(series, person.Slug, new AppendClaimRequest("StatementMade", ValidTime: birth.ToString(), SourceId: sourceId, Claimant: by,
+                    Predicate: BornPredicate, Object: "birth", Value: birth.ToString(), Statement: $"Born {birth}", Pointer: at));
+            }
+
+            if (person.Death is { } death)
+            {
+                yield return Stated(series, person.Slug, new AppendClaimRequest("StatementMade", ValidTime: death.ToString(), SourceId: sourceId, Claimant: by,
+                    Predicate: DiedPredicate, Object: "death", Value: death.ToString(), Statement: $"Died {death}", Pointer: at));
+            }
+
+            foreach (var q in WikidataIds(person.Record))
+            {
+                yield return Stated(series, person.Slug, new AppendClaimRequest("StatementMade", SourceId: sourceId, Claimant: by,
+                    Predicate: IdentifierPredicate, Object: $"{WikidataScheme}:{q}", Statement: $"Wikidata {q}", Pointer: at));
+            }
+        }
+
+        foreach (var m in Memberships.Values)
+        {
+            var at = $"/memberships/{m.Index}";
+            if (IsParty(m.Organization))
+            {
+                yield return Stated(series, m.Person.Slug, new AppendClaimRequest("PartyJoined", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
+                    Party: m.Organization.Name, Pointer: at));
+                continue;
+            }
+
+            yield return Stated(series, m.Person.Slug, new AppendClaimRequest("OfficeTaken", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
+                Office: OfficeOf(m), Organization: m.Organization.Name, Term: m.Term, Pointer: at));
+            if (m.OnBehalfOf is { } party)
+            {
+                yield return Stated(series, m.Person.Slug, new AppendClaimRequest("PartyJoined", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
+                    Party: party.Name, Pointer: at));
+            }
+        }
+    }
+
+    /// <summary>Why the record at <paramref name="pointer"/> does not support the claim; null when it does.</summary>
+    public string? WhyNotSupported(string pointer, string personId, AppendClaimRequest r)
+    {
+        if (RecordPointer().Match(pointer) is not { Success: true } match) return $"{pointer} is not a person or membership record";
+        var index = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (match.Groups[1].Value == "persons")
+        {
+            if (!_personsByIndex.Value.TryGetValue(index, out var person)) return $"the person at {pointer} was rejected as breaking the Popolo spec";
+            if (person.Slug != personId) return $"the person at {pointer} is '{person.Slug}', not '{personId}'";
+            return r.Predicate switch
+            {
+                BornPredicate when r.Value == person.Birth?.ToString() => null,
+                DiedPredicate when r.Value == person.Death?.ToString() => null,
+                IdentifierPredicate when WikidataIds(person.Record).Any(q => r.Object == $"{WikidataScheme}:{q}") => null,
+                _ => $"the person at {pointer} does not state {r.Predicate} {r.Object} {r.Value}".TrimEnd(),
+            };
+        }
+
+        if (!Memberships.TryGetValue(index, out var m)) return $"the membership at {pointer} was rejected as breaking the Popolo spec";
+        if (m.Person.Slug != personId) return $"the membership at {pointer} is of '{m.Person.Slug}', not '{personId}'";
+        return r.Type switch
+        {
+            "OfficeTaken" when !IsParty(m.Organization) && Same(r.Organization, m.Organization.Name) && Same(r.Office, OfficeOf(m)) => null,
+            "PartyJoined" when Same(r.Party, IsParty(m.Organization) ? m.Organization.Name : m.OnBehalfOf?.Name) => null,
+            "OfficeTaken" or "PartyJoined" => $"the membership at {pointer} is in {m.Organization.Name}{(m.OnBehalfOf is { } p ? $" for {p.Name}" : "")}, which does not say this",
+            _ => $"a membership supports OfficeTaken or PartyJoined, not {r.Type}",
+        };
+    }
+
+    public static bool IsParty(PopoloOrganization organization) => string.Equals(organization.Classification, "party", StringComparison.OrdinalIgnoreCase);
+
+    public static string OfficeOf(AcceptedMembership m) => m.Post?.Label?.Trim() is { Length: > 0 } label ? label : Capitalised(m.Record.Role ?? "member");
+
+    private static IEnumerable<string> WikidataIds(PopoloPerson p) =>
+        (p.Identifiers ?? []).Where(i => string.Equals(i?.Scheme, WikidataScheme, StringComparison.OrdinalIgnoreCase) && i?.Identifier is { Length: > 0 })
+            .Select(i => i!.Identifier!.Trim()).Distinct();
+
+    private static StatedClaim Stated(string series, string personId, AppendClaimRequest request)
+    {
+        // The same statement in any version of the series gets the same id: a re-import finds it on record.
+        var content = JsonSerializer.Serialize(request with { SourceId = null, Pointer = null }, PopoloJson.Options);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{series}\n{personId}\n{content}"));
+        return new StatedClaim(personId, request with { ClaimId = new Guid(hash.AsSpan(0, 16)) });
+    }
+
+    private static int? TermNumber(PopoloEvent? term) =>
+        term?.Id is { } id && TrailingNumber().Match(id) is { Success: true } m && int.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+
+    private static bool Same(string? a, string? b) => a is not null && b is not null && Slugs.Normalize(a) == Slugs.Normalize(b);
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string BaseSlug(string name)
+    {
+        var slug = Cut(Slugs.Normalize(name), Slugs.MaxLength);
+        return slug.Length == 0 ? "person" : slug;
+    }
+
+    private static string Cut(string slug, int length) => slug.Length <= length ? slug : slug[..length].TrimEnd('-');
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private IEnumerable<(int Index, T Record)> ReadArray<T>(JsonElement root, string name) where T : class
+    {
+        Counts[name] = 0;
+        if (!root.TryGetProperty(name, out var array)) yield break;
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            Reject($"/{name}", $"{name} must be an array");
+            yield break;
+        }
+
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            Counts[name] = i + 1;
+            T? record = null;
+            string? error = null;
+            try
+            {
+                record = element.ValueKind == JsonValueKind.Object ? element.Deserialize<T>(PopoloJson.Options) : null;
+                if (record is null) error = "a record must be a JSON object";
+            }
+            catch (JsonException ex)
+            {
+                error = $"a field has the wrong type ({ex.Path})";
+            }
+
+            if (error is not null) Reject($"/{name}/{i}", error);
+            else yield return (i, record!);
+            i++;
+        }
+    }
+
+    private bool Require(string at, string? value, string field)
+    {
+        if (!string.IsNullOrWhiteSpace(value)) return true;
+        Reject(at, $"{field} is required");
+        return false;
+    }
+
+    private bool Unique(string at, bool added, string id)
+    {
+        if (!added) Reject(at, $"id '{id}' is used by an earlier record");
+        return added;
+    }
+
+    private bool Date(string at, string? text, string field, out PartialDate? date)
+    {
+        date = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (PartialDate.TryParse(text, out var parsed, out var error))
+        {
+            date = parsed;
+            return true;
+        }
+
+        Reject(at, $"{field}: {error}");
+        return false;
+    }
+
+    private void Reject(string pointer, string reason) => _rejected.Add(new RejectedRecord(pointer, reason));
+
+    [GeneratedRegex(@"^/(persons|memberships)/(0|[1-9][0-9]*)$")]
+    private static partial Regex RecordPointer();
+
+    [GeneratedRegex(@"[0-9]+$")]
+    private static partial Regex TrailingNumber();
+}

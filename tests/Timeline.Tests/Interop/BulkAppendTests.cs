@@ -1,0 +1,89 @@
+using System.Net;
+using Shouldly;
+using Timeline.Claims;
+using Timeline.Imports;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Interop;
+
+public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
+{
+    private const string Other = "anis-qaimkhani";
+
+    private static AppendClaimRequest Tendered(string sourceId, Guid id, string quote = RecordApi.TenderedQuote) =>
+        new("ResignationTendered", id, "2013-11", sourceId, new ClaimantInput("Our Staff Reporter", "Reporter", "The Nation"), quote,
+            Office: "Senator", Organization: "Senate of Pakistan");
+
+    private Task<BulkResult> BulkAsync(IReadOnlyList<BulkClaim> claims) =>
+        BulkAppend.AppendAsync(App.Store, claims, "bulk-tests", TimeProvider.System, null, Ct);
+
+    /// <summary>The person's entries in the changes feed, read until <paramref name="expected"/> arrive or the feed stays short for 30 s.</summary>
+    private async Task<int> FeedCountAsync(string personId, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long after = 0;
+        var count = 0;
+        while (count < expected && DateTime.UtcNow < deadline)
+        {
+            using var response = await Get($"/api/changes?after={after}&limit=500&wait=1&person={personId}");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+            var page = await Body(response);
+            count += page.GetProperty("items").GetArrayLength();
+            after = page.GetProperty("next").GetInt64();
+        }
+
+        return count;
+    }
+
+    [Fact]
+    public async Task the_bulk_path_checks_every_claim_as_the_single_path_does_and_appends_the_rest()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        using (var other = await Post("/api/people", RecordApi.Person(Other, "Anis Qaimkhani"))) other.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var shared = Guid.NewGuid();
+        var good = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
+        var claims = new List<BulkClaim>
+        {
+            new(PersonId, Tendered(sourceId, good[0])),
+            new(PersonId, Tendered(sourceId, good[1])),
+            new(Other, Tendered(sourceId, good[2])),
+            new(PersonId, Tendered(sourceId, good[0])), // the same claim twice: appended once
+            new("nobody-here", Tendered(sourceId, Guid.NewGuid())), // unknown person: 404
+            new(PersonId, Tendered(sourceId, Guid.NewGuid(), quote: "words the article never printed")), // 422
+            new(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Office = null }), // a required field missing: 422
+            new(PersonId, Tendered(sourceId, shared)),
+            new(Other, Tendered(sourceId, shared)), // one id for two people: 409
+        };
+
+        var result = await BulkAsync(claims);
+
+        result.Appended.ShouldBe(4);
+        result.AlreadyThere.ShouldBe(1);
+        result.Refused.Select(r => (r.Index, r.Status)).OrderBy(r => r.Index).ShouldBe([(4, 404), (5, 422), (6, 422), (8, 409)]);
+        (await ClaimsAboutAsync(PersonId)).Select(c => c.GetProperty("id").GetGuid()).Order().ShouldBe(new[] { good[0], good[1], shared }.Order());
+        (await ClaimsAboutAsync(Other)).Select(c => c.GetProperty("id").GetGuid()).ShouldBe([good[2]]);
+        (await EventsAsync(PersonId)).Count(e => e.Type == "resignation_tendered").ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task running_the_same_bulk_again_appends_nothing()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        // Each about a body of its own, as an import's claims are: one proposition per claim.
+        var claims = Enumerable.Range(0, BulkAppend.BatchSize + 10)
+            .Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"Body {i}" })).ToList();
+        (await BulkAsync(claims)).Appended.ShouldBe(claims.Count);
+        var events = await AllEventsAsync();
+        events.ShouldBe(claims.Count + 1, "the registration and every claim");
+        (await FeedCountAsync(PersonId, claims.Count + 1)).ShouldBe(claims.Count + 1, "the changes feed lists every event of a bulk commit");
+
+        var again = await BulkAsync(claims);
+
+        again.Appended.ShouldBe(0);
+        again.AlreadyThere.ShouldBe(claims.Count);
+        (await AllEventsAsync()).ShouldBe(events);
+        (await ClaimsAboutAsync(PersonId)).Count.ShouldBe(Math.Min(claims.Count, 1000));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Interop;
+
+/// <summary>The import and export commands run as a user runs them: the built service with arguments, against the tests' PostgreSQL.</summary>
+public sealed class ImportCommandTests(AppFixture app) : RecordApiTest(app), IDisposable
+{
+    private readonly string _directory = TestDirectories.Create("import-cli");
+
+    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var assembly = Path.Combine(TestDirectories.RepositoryRoot, "src", "Timeline", "bin", framework.Parent!.Name, framework.Name, "Timeline.dll");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = _directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Timeline__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["ConnectionStrings__Timeline"] = App.ConnectionString;
+        start.Environment["Timeline__SeedOnStart"] = "false";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, $"stdout:\n{await stdout}\nstderr:\n{await stderr}");
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task the_import_command_imports_a_file_and_exits_0_then_appends_nothing_the_second_time()
+    {
+        var file = PopoloOracle.Nauru();
+        var path = Write("nauru.json", file.ToJsonString());
+
+        var (code, output) = await RunAsync("import", "popolo", path, "--source", PopoloImportTests.Series);
+        code.ShouldBe(0, output);
+        output.ShouldContain("claims appended");
+        (await AllEventsAsync()).ShouldBe(PopoloOracle.Array(file, "persons").Count + PopoloOracle.Claims(file), output);
+
+        var events = await AllEventsAsync();
+        (code, output) = await RunAsync("import", "popolo", path, "--source", PopoloImportTests.Series);
+        code.ShouldBe(0, output);
+        (await AllEventsAsync()).ShouldBe(events);
+
+        var exported = Path.Combine(_directory, "out.json");
+        (code, output) = await RunAsync("export", "popolo", "--out", exported);
+        code.ShouldBe(0, output);
+        PopoloOracle.ExportedSeats((JsonObject)JsonNode.Parse(File.ReadAllText(exported))!).ShouldBe(PopoloOracle.Seats(file));
+    }
+
+    [Fact]
+    public async Task rejected_records_exit_1_and_a_refused_file_exits_2()
+    {
+        var broken = PopoloOracle.Nauru();
+        PopoloOracle.Array(broken, "memberships")[0]!["person_id"] = "no-such-person";
+        var (code, output) = await RunAsync("import", "popolo", Write("broken.json", broken.ToJsonString()));
+        code.ShouldBe(1, output);
+        output.ShouldContain("/memberships/0");
+
+        var events = await AllEventsAsync();
+        (code, output) = await RunAsync("import", "popolo", Write("not.json", "this is not json"));
+        code.ShouldBe(2, output);
+        (code, output) = await RunAsync("import", "popolo", Path.Combine(_directory, "missing.json"));
+        code.ShouldBe(2, output);
+        (await AllEventsAsync()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task the_commands_explain_themselves()
+    {
+        // JasperFx's help exits 1 whatever it shows; what matters is what it shows.
+        var (_, output) = await RunAsync("help", "import");
+        output.ShouldContain("import <format> <file>");
+        output.ShouldContain("--published-at");
+        output.ShouldContain("exit 0 done, 1 done with rejected records, 2 refused");
+        (_, output) = await RunAsync("help", "export");
+        output.ShouldContain("--out");
+    }
+
+    public void Dispose() => TestDirectories.Delete(_directory);
+}

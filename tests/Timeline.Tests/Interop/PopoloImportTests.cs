@@ -1,0 +1,226 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Interop;
+
+public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
+{
+    public const string Series = "https://everypolitician.example/nauru/parliament/ep-popolo-v1.0.json";
+    private const string FirstPublished = "2019-01-15T00:00:00Z";
+    private const string NewerPublished = "2019-06-01T00:00:00Z";
+
+    private async Task<JsonElement> ImportAsync(JsonObject file, string publishedAt = FirstPublished, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await ImportRawAsync(file.ToJsonString(), $"source={Uri.EscapeDataString(Series)}&publishedAt={Uri.EscapeDataString(publishedAt)}");
+        response.StatusCode.ShouldBe(expected, await TextAsync(response));
+        return await Body(response);
+    }
+
+    private Task<HttpResponseMessage> ImportRawAsync(string body, string query) =>
+        PostRaw($"/api/imports/popolo?{query}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private async Task<JsonObject> ExportAsync(string query = "")
+    {
+        using var response = await Get($"/api/exports/popolo{query}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+        return (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+    }
+
+    private static readonly string[] BrokenOnPurpose = ["/persons/3", "/memberships/5", "/memberships/6", "/memberships/7", "/organizations/0"];
+
+    private static int Count(JsonElement report, string field) => report.GetProperty(field).GetInt32();
+
+    private static List<string> RejectedPointers(JsonElement report) =>
+        [.. report.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("pointer").GetString()!)];
+
+    [Fact]
+    public async Task importing_the_nauru_file_registers_its_people_and_states_every_membership()
+    {
+        var file = PopoloOracle.Nauru();
+        var report = await ImportAsync(file);
+
+        RejectedPointers(report).ShouldBeEmpty();
+        Count(report, "peopleRegistered").ShouldBe(PopoloOracle.Array(file, "persons").Count);
+        Count(report, "claimsAppended").ShouldBe(PopoloOracle.Claims(file));
+        var kinds = report.GetProperty("records").EnumerateArray().ToDictionary(k => k.GetProperty("kind").GetString()!, k => k.GetProperty("read").GetInt32());
+        kinds["persons"].ShouldBe(PopoloOracle.Array(file, "persons").Count);
+        kinds["memberships"].ShouldBe(PopoloOracle.Array(file, "memberships").Count);
+        kinds["organizations"].ShouldBe(PopoloOracle.Array(file, "organizations").Count);
+
+        var export = await ExportAsync();
+        PopoloOracle.Array(export, "persons").Count.ShouldBe(PopoloOracle.Array(file, "persons").Count);
+        PopoloOracle.Array(export, "persons").Select(p => PopoloOracle.Text(p, "name")).Order(StringComparer.Ordinal)
+            .ShouldBe(PopoloOracle.Array(file, "persons").Select(p => PopoloOracle.Text(p, "name")).Order(StringComparer.Ordinal));
+        PopoloOracle.Array(export, "organizations").Count(o => PopoloOracle.Text(o, "classification") == "party").ShouldBe(PopoloOracle.Parties(file));
+        PopoloOracle.Array(export, "memberships").Count.ShouldBe(PopoloOracle.Array(file, "memberships").Count);
+    }
+
+    [Fact]
+    public async Task exporting_what_an_import_brought_in_gives_back_its_memberships()
+    {
+        var file = PopoloOracle.Nauru();
+        await ImportAsync(file);
+
+        PopoloOracle.ExportedSeats(await ExportAsync()).ShouldBe(PopoloOracle.Seats(file));
+
+        // Held on a day: only the seats whose dates cover it.
+        var day = "2014-01-01";
+        var held = PopoloOracle.Seats(file).Where(s => string.CompareOrdinal(s.Start, day) <= 0 && (s.End is null || string.CompareOrdinal(day, s.End) <= 0)).ToList();
+        held.ShouldNotBeEmpty();
+        PopoloOracle.ExportedSeats(await ExportAsync($"?validAt={day}")).ShouldBe(held);
+    }
+
+    [Fact]
+    public async Task the_same_person_across_terms_is_one_person_and_a_death_ends_open_memberships()
+    {
+        var file = PopoloOracle.Nauru();
+        await ImportAsync(file);
+        var export = await ExportAsync();
+
+        var names = PopoloOracle.Array(file, "persons").Select(p => PopoloOracle.Text(p, "name")!).ToList();
+        PopoloOracle.Array(export, "persons").Select(p => PopoloOracle.Text(p, "name")!).Distinct().Count().ShouldBe(names.Distinct().Count());
+        var dead = PopoloOracle.Array(file, "persons").Single(p => PopoloOracle.Text(p, "death_date") is not null);
+        var seats = PopoloOracle.ExportedSeats(export).Where(s => s.Person == PopoloOracle.Text(dead, "name")).ToList();
+        seats.Count.ShouldBeGreaterThan(1, "the file gives this person seats in several terms");
+        seats.ShouldAllBe(s => s.End != null, "a death date ends every open membership");
+        seats.Max(s => s.End).ShouldBe(PopoloOracle.Text(dead, "death_date"));
+    }
+
+    [Fact]
+    public async Task re_importing_the_same_file_appends_nothing()
+    {
+        var file = PopoloOracle.Nauru();
+        await ImportAsync(file);
+        var events = await AllEventsAsync();
+
+        var again = await ImportAsync(file);
+
+        Count(again, "claimsAppended").ShouldBe(0);
+        Count(again, "peopleRegistered").ShouldBe(0);
+        Count(again, "claimsAlreadyThere").ShouldBe(PopoloOracle.Claims(file));
+        (await AllEventsAsync()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task a_newer_version_appends_what_changed_and_marks_a_membership_it_no_longer_states()
+    {
+        var file = PopoloOracle.Nauru();
+        var first = await ImportAsync(file);
+        var events = await AllEventsAsync();
+
+        var newer = (JsonObject)file.DeepClone();
+        var memberships = PopoloOracle.Array(newer, "memberships");
+        var removed = PopoloOracle.Seats(file).ToList();
+        var dropped = (JsonObject)memberships[0]!;
+        memberships.RemoveAt(0);
+        var added = new JsonObject
+        {
+            ["person_id"] = PopoloOracle.Text(dropped, "person_id"),
+            ["organization_id"] = PopoloOracle.Text(dropped, "organization_id"),
+            ["on_behalf_of_id"] = "party/nauru_first",
+            ["role"] = "member",
+            ["start_date"] = "2019-08-27",
+        };
+        memberships.Add(added);
+        var report = await ImportAsync(newer, NewerPublished);
+
+        report.GetProperty("sourceId").GetString().ShouldNotBe(first.GetProperty("sourceId").GetString(), "a new content hash is a new version");
+        Count(report, "claimsAppended").ShouldBe(2, "the new seat and the party it is held for");
+        Count(report, "claimsNoLongerStated").ShouldBe(2, "the dropped seat and the party it was held for");
+        (await AllEventsAsync()).ShouldBe(events + 4);
+
+        var now = PopoloOracle.ExportedSeats(await ExportAsync());
+        now.ShouldBe(PopoloOracle.Seats(newer));
+        // As reported before the newer version was published, the record still shows the first version's seats.
+        PopoloOracle.ExportedSeats(await ExportAsync("?reportedAt=2019-03-01")).ShouldBe(PopoloOracle.Seats(file));
+
+        // The dropped claims stay on record, marked with when the source stated them.
+        var personName = PopoloOracle.Text(PopoloOracle.Array(file, "persons").Single(p => PopoloOracle.Text(p, "id") == PopoloOracle.Text(dropped, "person_id")), "name")!;
+        var personId = PopoloOracle.Array(await ExportAsync(), "persons").Select(p => p!).Single(p => PopoloOracle.Text(p, "name") == personName)["id"]!.GetValue<string>();
+        var marked = (await ClaimsAboutAsync(personId)).Where(c => c.TryGetProperty("noLongerStated", out var n) && n.ValueKind == JsonValueKind.Object).ToList();
+        marked.Count.ShouldBe(2);
+        foreach (var claim in marked)
+        {
+            var notice = claim.GetProperty("noLongerStated");
+            notice.GetProperty("firstSeen").GetDateTimeOffset().ShouldBe(DateTimeOffset.Parse(FirstPublished, System.Globalization.CultureInfo.InvariantCulture));
+            notice.GetProperty("lastSeen").GetDateTimeOffset().ShouldBe(DateTimeOffset.Parse(FirstPublished, System.Globalization.CultureInfo.InvariantCulture));
+            notice.GetProperty("newerSourceId").GetString().ShouldBe(report.GetProperty("sourceId").GetString());
+        }
+
+        // Running the newer version again changes nothing more.
+        var again = await ImportAsync(newer, NewerPublished);
+        Count(again, "claimsAppended").ShouldBe(0);
+        Count(again, "claimsNoLongerStated").ShouldBe(0);
+        (await AllEventsAsync()).ShouldBe(events + 4);
+        removed.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task records_that_break_the_spec_are_reported_by_pointer_and_the_rest_imports()
+    {
+        var file = PopoloOracle.Nauru();
+        var broken = (JsonObject)file.DeepClone();
+        var persons = PopoloOracle.Array(broken, "persons");
+        var memberships = PopoloOracle.Array(broken, "memberships");
+        ((JsonObject)persons[3]!).Remove("name");
+        memberships[5]!["person_id"] = "no-such-person";
+        memberships[6]!["start_date"] = "2013-13-45";
+        memberships[7] = "not a record";
+        ((JsonObject)PopoloOracle.Array(broken, "organizations")[0]!)["name"] = 42;
+
+        var report = await ImportAsync(broken);
+
+        var rejected = RejectedPointers(report);
+        rejected.ShouldContain("/persons/3");
+        rejected.ShouldContain("/memberships/5");
+        rejected.ShouldContain("/memberships/6");
+        rejected.ShouldContain("/memberships/7");
+        rejected.ShouldContain("/organizations/0");
+        // What hangs on a rejected record is rejected too: the memberships of the nameless person and in the broken party.
+        var brokenPerson = PopoloOracle.Text(PopoloOracle.Array(file, "persons")[3], "id");
+        var brokenParty = PopoloOracle.Text(PopoloOracle.Array(file, "organizations")[0], "id");
+        var hanging = memberships.Select((m, i) => (m, i))
+            .Where(x => x.i is not (5 or 6 or 7) && (PopoloOracle.Text(x.m, "person_id") == brokenPerson || PopoloOracle.Text(x.m, "on_behalf_of_id") == brokenParty))
+            .Select(x => $"/memberships/{x.i}").ToList();
+        rejected.Order(StringComparer.Ordinal).ShouldBe(BrokenOnPurpose.Concat(hanging).Order(StringComparer.Ordinal));
+
+        Count(report, "peopleRegistered").ShouldBe(PopoloOracle.Array(file, "persons").Count - 1);
+        var exported = PopoloOracle.Array(await ExportAsync(), "memberships").Count;
+        exported.ShouldBe(PopoloOracle.Array(file, "memberships").Count - 3 - hanging.Count);
+    }
+
+    [Fact]
+    public async Task the_openapi_document_describes_the_import_the_export_and_the_pointer()
+    {
+        using var response = await Get("/openapi/v1.json");
+        var document = await Body(response);
+        var paths = document.GetProperty("paths");
+        var import = paths.GetProperty("/api/imports/popolo").GetProperty("post");
+        import.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue(import.ToString());
+        import.GetProperty("responses").TryGetProperty("200", out _).ShouldBeTrue();
+        paths.GetProperty("/api/exports/popolo").GetProperty("get").GetProperty("responses").TryGetProperty("200", out _).ShouldBeTrue();
+        var officeTaken = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Single(s => s.Value.TryGetProperty("properties", out var p) && p.TryGetProperty("type", out var t) && t.TryGetProperty("enum", out var e) && e[0].GetString() == "OfficeTaken").Value;
+        officeTaken.GetProperty("properties").TryGetProperty("pointer", out _).ShouldBeTrue();
+        officeTaken.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("quote", "a structured source's claim gives a pointer instead");
+    }
+
+    [Fact]
+    public async Task a_file_that_is_not_popolo_is_refused_and_changes_nothing()
+    {
+        var events = await AllEventsAsync();
+        using var notJson = await ImportRawAsync("{\"persons\": [", $"source={Uri.EscapeDataString(Series)}");
+        (await ShouldBeProblemAsync(notJson, HttpStatusCode.BadRequest)).ToString().ShouldNotBeEmpty();
+        using var noPersons = await ImportRawAsync("{\"memberships\": []}", $"source={Uri.EscapeDataString(Series)}");
+        await ShouldBeProblemAsync(noPersons, HttpStatusCode.UnprocessableEntity);
+        using var noSource = await ImportRawAsync(PopoloOracle.Nauru().ToJsonString(), "publisher=x");
+        await ShouldBeProblemAsync(noSource, HttpStatusCode.UnprocessableEntity);
+        (await AllEventsAsync()).ShouldBe(events);
+    }
+}
