@@ -11,8 +11,6 @@ namespace Timeline.Tests.Interop;
 
 public sealed class RecordPointerTests(AppFixture app) : RecordApiTest(app)
 {
-    // The one place these tests send recordedBy; the server sets it once keys land.
-    private const string RecordedBy = "interop-tests";
 
     private string _sourceId = "";
     private string _personId = "";
@@ -45,7 +43,6 @@ public sealed class RecordPointerTests(AppFixture app) : RecordApiTest(app)
         ["sourceId"] = _sourceId,
         ["claimant"] = new JsonObject { ["name"] = "EveryPolitician" },
         ["pointer"] = pointer,
-        ["recordedBy"] = RecordedBy,
         ["office"] = "Member",
         ["organization"] = organization,
     };
@@ -95,7 +92,7 @@ public sealed class RecordPointerTests(AppFixture app) : RecordApiTest(app)
         await RefusedAsync(Seat("/memberships/0").Without("pointer").With("quote", "member"), _personId, "pointer-required");
 
         var textSource = await GivenSourceAsync();
-        var claim = RecordApi.Claim(textSource).Without("quote").With("pointer", "/memberships/0").With("recordedBy", RecordedBy);
+        var claim = RecordApi.Claim(textSource).Without("quote").With("pointer", "/memberships/0");
         await RefusedAsync(claim, _personId, "pointer-on-text-source");
     }
 }
