@@ -113,6 +113,9 @@ internal sealed class GroupCommit
     private async Task<IEvent[]> SaveAsync(IReadOnlyList<Job> jobs)
     {
         await using var session = _store.LightweightSession();
+        // Sequence numbers reserved inside an open transaction: the async daemon sees a live writer and waits for a slow
+        // commit instead of skipping its numbers as abandoned after the stale-gap threshold (see BulkAppend).
+        await session.BeginTransactionAsync(CancellationToken.None);
         var actions = new StreamAction[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
