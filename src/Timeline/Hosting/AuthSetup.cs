@@ -185,6 +185,17 @@ public sealed class BearerSecurityScheme : IOpenApiDocumentTransformer
             }
         }
 
+        // Request bodies still bind recordedBy only to refuse it: clients are not offered it. Responses keep it.
+        var bodies = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(o => o.RequestBody?.Content?.Values.AsEnumerable() ?? [])
+            .Select(c => c.Schema).OfType<OpenApiSchemaReference>().Select(r => r.Reference.Id).OfType<string>().ToHashSet();
+        foreach (var id in bodies)
+        {
+            if (document.Components.Schemas is null || !document.Components.Schemas.TryGetValue(id, out var found) || found is not OpenApiSchema body) continue;
+            body.Properties?.Remove("recordedBy");
+            body.Required?.Remove("recordedBy");
+        }
+
         return Task.CompletedTask;
     }
 }

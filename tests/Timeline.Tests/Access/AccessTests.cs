@@ -140,6 +140,12 @@ public sealed partial class AccessTests(AppFixture app) : RecordApiTest(app)
         var post = document.GetProperty("paths").GetProperty("/api/people").GetProperty("post");
         post.GetProperty("security").EnumerateArray().Count(r => r.TryGetProperty("Bearer", out var _)).ShouldBe(1);
         document.GetProperty("paths").GetProperty("/api/people/{id}").GetProperty("get").TryGetProperty("security", out _).ShouldBeFalse();
+
+        // The server sets recordedBy: no request body offers it, and the views still show it.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var body = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        schemas.GetProperty(body.Split('/')[^1]).GetProperty("properties").TryGetProperty("recordedBy", out _).ShouldBeFalse();
+        schemas.EnumerateObject().Count(s => s.Value.TryGetProperty("properties", out var p) && p.TryGetProperty("recordedBy", out _)).ShouldBeGreaterThan(0);
     }
 
     private static Task<HttpResponseMessage> Post(HttpClient client, string url, System.Text.Json.Nodes.JsonObject body) =>
