@@ -38,6 +38,17 @@ internal static partial class ImportBench
             var popolo = JsonSerializer.SerializeToUtf8Bytes(Generate("popolo", People, 1, withParty: true), PopoloJson.Options);
             Console.Error.WriteLine($"POST /api/imports/popolo with {People:N0} people ({popolo.Length:N0} bytes)");
             using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", service.Key);
+            // A first, small import compiles the endpoint's handler and warms the bulk path; the figure is the steady state.
+            var warm = Stopwatch.StartNew();
+            using (var warmContent = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(Generate("warm", 5, 1, withParty: true), PopoloJson.Options)))
+            {
+                warmContent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var warmResponse = await http.PostAsync("/api/imports/popolo?source=https%3A%2F%2Fbench.example%2Fwarm.json", warmContent);
+                if (!warmResponse.IsSuccessStatusCode) throw new InvalidOperationException($"the warm-up import answered {(int)warmResponse.StatusCode}");
+            }
+
+            var warmSeconds = warm.Elapsed.TotalSeconds;
             var clock = Stopwatch.StartNew();
             using var content = new ByteArrayContent(popolo);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -50,7 +61,7 @@ internal static partial class ImportBench
             service.Process.Refresh();
             rows.Add(Row.Latency($"POST /api/imports/popolo, {People:N0} generated people ({report.PeopleRegistered:N0} registered, {report.ClaimsAppended:N0} claims)",
                 elapsed.TotalMilliseconds, "the same number of events inserted raw (as above)", rawPopolo.TotalMilliseconds, service.Process.PeakWorkingSet64,
-                "< 5 s", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F2} s")));
+                "< 5 s", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F2} s, after a 5-person first import of {warmSeconds:F2} s")));
             var bulkFile = Path.Combine(directory, "bulk.json");
             await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
             Console.Error.WriteLine($"bulk: import command on {People * ClaimsPerPerson:N0} memberships for {People:N0} people");
