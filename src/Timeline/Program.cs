@@ -19,6 +19,8 @@ args = ExitCodes.WithHelpAsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.Host.ApplyJasperFxExtensions();
+// A command's own output is stdout (`keys create` prints the key on its last line); its logs go to stderr.
+if (args.Length > 0 && args[0] is not "run") builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
 builder.AddTimelineDatabase();
 builder.Services.AddTimelineStore().AddPeople().AddSources().AddClaims().AddContradictions();
