@@ -194,7 +194,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable, IDisposable
         }
         catch (IOException ex)
         {
-            throw new InvalidOperationException($"Another process is running the embedded PostgreSQL in {DataDirectory}; stop it or choose another Timeline:DataDirectory.", ex);
+            // Unavailable, not a crash: a command run beside the service gets this message and exit code, not a stack trace.
+            throw new PostgresUnavailableException(
+                $"Another process (a running Timeline service?) is running the embedded PostgreSQL in {DataDirectory}. Stop it first, " +
+                "choose another Timeline:DataDirectory, or give both ConnectionStrings__Timeline for a PostgreSQL server.", ex);
         }
     }
 

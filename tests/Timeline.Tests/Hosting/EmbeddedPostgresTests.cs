@@ -42,7 +42,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
     {
         await using var first = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(_directory) { Fast = true });
 
-        Should.Throw<InvalidOperationException>(() => EmbeddedPostgres.Start(new EmbeddedPostgresOptions(_directory) { Fast = true }))
+        Should.Throw<PostgresUnavailableException>(() => EmbeddedPostgres.Start(new EmbeddedPostgresOptions(_directory) { Fast = true }))
             .Message.ShouldContain("Another process");
         (await ScalarAsync(Unpooled(first.ConnectionString), "select 1")).ShouldBe(1);
     }
