@@ -4,6 +4,7 @@ using System.Text;
 using Marten;
 using Shouldly;
 using Timeline.Hosting;
+using Timeline.Tests.Commands;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
 using Xunit;
@@ -26,7 +27,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
     [Fact]
     public async Task a_created_key_writes_with_its_role_is_listed_without_its_secret_and_stops_working_once_revoked()
     {
-        var created = await CliProcess.RunAsync(App.ConnectionString, "keys", "create", "--role", "editor", "--name", "night-desk");
+        var created = await CommandLine.RunAsync(App.ConnectionString, "keys", "create", "--role", "editor", "--name", "night-desk");
         created.ExitCode.ShouldBe(0, created.ToString());
         var key = created.LastLine;
         key.ShouldStartWith("tl_");
@@ -53,7 +54,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
             rule.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         }
 
-        var listed = await CliProcess.RunAsync(App.ConnectionString, "keys", "list");
+        var listed = await CommandLine.RunAsync(App.ConnectionString, "keys", "list");
         listed.ExitCode.ShouldBe(0, listed.ToString());
         listed.StandardOutput.ShouldContain("night-desk");
         var row = listed.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -64,7 +65,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
         listed.StandardError.ShouldNotContain(key);
         created.StandardError.ShouldNotContain(key);
 
-        var revoked = await CliProcess.RunAsync(App.ConnectionString, "keys", "revoke", "night-desk");
+        var revoked = await CommandLine.RunAsync(App.ConnectionString, "keys", "revoke", "night-desk");
         revoked.ExitCode.ShouldBe(0, revoked.ToString());
         var clock = Stopwatch.StartNew();
         HttpStatusCode status;
@@ -82,7 +83,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
         // The fixture caches key lookups for one second.
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
 
-        var after = await CliProcess.RunAsync(App.ConnectionString, "keys", "list");
+        var after = await CommandLine.RunAsync(App.ConnectionString, "keys", "list");
         after.StandardOutput.Split('\n').Single(l => l.Contains("night-desk", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]
             .ShouldNotBe("-", "the key is listed as revoked");
     }
@@ -90,7 +91,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
     [Fact]
     public async Task create_refuses_an_unknown_role_and_stores_nothing()
     {
-        var refused = await CliProcess.RunAsync(App.ConnectionString, "keys", "create", "--role", "superuser", "--name", "bad-role");
+        var refused = await CommandLine.RunAsync(App.ConnectionString, "keys", "create", "--role", "superuser", "--name", "bad-role");
         refused.ExitCode.ShouldNotBe(0, refused.ToString());
         refused.StandardError.ShouldContain("editor, reviewer, admin");
         await using var session = App.Store.QuerySession();
@@ -100,7 +101,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
     [Fact]
     public async Task keys_help_describes_create_list_and_revoke()
     {
-        var help = await CliProcess.RunAsync(App.ConnectionString, "keys", "--help");
+        var help = await CommandLine.RunAsync(App.ConnectionString, "keys", "--help");
         var text = help.StandardOutput + help.StandardError;
         text.ShouldContain("create");
         text.ShouldContain("revoke");

@@ -10,9 +10,14 @@ namespace Timeline.Tests.Commands;
 public sealed record CommandRun(int ExitCode, string StandardOutput, string StandardError)
 {
     public string Output => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
+
+    /// <summary>The last line of stdout (where `keys create` prints the key).</summary>
+    public string LastLine => StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+
+    public override string ToString() => Output;
 }
 
-/// <summary>Runs the built service as a command-line process (`dotnet Timeline.dll seed ...`) against a database of its own.</summary>
+/// <summary>Runs the built service as a command-line process (`dotnet Timeline.dll seed ...`) against the database it is given.</summary>
 public static class CommandLine
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -22,7 +27,7 @@ public static class CommandLine
         var workingDirectory = TestDirectories.Create("cli");
         try
         {
-            var startInfo = new ProcessStartInfo("dotnet")
+            var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
             {
                 WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Shouldly;
+using Timeline.Tests.Commands;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
 using Xunit;
@@ -14,31 +14,8 @@ public sealed class ImportCommandTests(AppFixture app) : RecordApiTest(app), IDi
 
     private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
-        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var assembly = Path.Combine(TestDirectories.RepositoryRoot, "src", "Timeline", "bin", framework.Parent!.Name, framework.Name, "Timeline.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Timeline__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["ConnectionStrings__Timeline"] = App.ConnectionString;
-        start.Environment["Timeline__SeedOnStart"] = "false";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, $"stdout:\n{await stdout}\nstderr:\n{await stderr}");
+        var run = await CommandLine.RunAsync(App.ConnectionString, args);
+        return (run.ExitCode, run.Output);
     }
 
     private string Write(string name, string text)
