@@ -27,9 +27,13 @@ internal static partial class ImportBench
     {
         var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-import-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
-        var postgres = EmbeddedPostgres.Start(new EmbeddedPostgresOptions(Path.Combine(directory, "pg")));
+        var options = new EmbeddedPostgresOptions(Path.Combine(directory, "pg"));
+        var postgres = EmbeddedPostgres.Start(options);
         try
         {
+            await using (var first = NpgsqlDataSource.Create(postgres.ConnectionString)) await PostgresProfile.PreloadAsync(first);
+            await postgres.DisposeAsync();
+            postgres = EmbeddedPostgres.Start(options);
             var rows = new List<Row>();
             await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
             using var service = await ServiceUnderTest.StartAsync(postgres.ConnectionString);
@@ -65,7 +69,11 @@ internal static partial class ImportBench
             var bulkFile = Path.Combine(directory, "bulk.json");
             await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
             Console.Error.WriteLine($"bulk: import command on {People * ClaimsPerPerson:N0} memberships for {People:N0} people");
+            var profile = new PostgresProfile(dataSource);
+            await profile.ResetAsync();
             var (claims, seconds, peak, output) = await RunImportCommandAsync(postgres.ConnectionString, bulkFile);
+            // Where PostgreSQL's time went during the bulk command: the service's daemon also runs meanwhile.
+            Console.Error.WriteLine(await profile.ReportAsync("the bulk import", People * ClaimsPerPerson));
             if (claims != People * ClaimsPerPerson) throw new InvalidOperationException($"the bulk import appended {claims:N0} claims, not {People * ClaimsPerPerson:N0}:\n{output}");
             var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson);
             rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
@@ -114,8 +122,16 @@ internal static partial class ImportBench
             WorkingDirectory = Path.GetDirectoryName(assembly)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         foreach (var arg in new[] { assembly, "import", "popolo", file, "--source", "https://bench.example/bulk.json" }) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Timeline"] = connectionString;
+        start.Environment["ConnectionStrings__Timeline"] = connectionString + (Environment.GetEnvironmentVariable("BENCH_IMPORT_CS_EXTRA") ?? "");
         start.Environment["Timeline__SeedOnStart"] = "false";
+        // A CPU sample trace of the import command alone, for finding where its time goes.
+        if (Environment.GetEnvironmentVariable("BENCH_IMPORT_TRACE") is { Length: > 0 } trace)
+        {
+            start.Environment["DOTNET_EnableEventPipe"] = "1";
+            start.Environment["DOTNET_EventPipeOutputPath"] = trace;
+            start.Environment["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:4c14fccbd:5";
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
