@@ -153,19 +153,7 @@ internal static partial class ImportBench
     /// <summary>The baseline: the same number of events per stream, inserted with binary COPY in transactions of 1,000 events.</summary>
     private static async Task<TimeSpan> RawInsertAsync(NpgsqlDataSource dataSource, int streams, int perStream, string schema = "raw_bulk")
     {
-        await using (var create = dataSource.CreateCommand($"""
-            drop schema if exists {schema} cascade;
-            create schema {schema};
-            create table {schema}.streams (id text primary key, version bigint not null, timestamp timestamptz not null default now());
-            create table {schema}.events (
-                seq_id bigserial primary key, id uuid not null, stream_id text not null references {schema}.streams(id),
-                version bigint not null, data jsonb not null, type text not null, timestamp timestamptz not null default now(),
-                unique (stream_id, version));
-            insert into {schema}.streams (id, version) select 'raw-' || i, 0 from generate_series(0, {streams - 1}) i;
-            """))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
+        await RawBaselines.CreateTablesAsync(dataSource, schema, streams, initialVersion: 0);
 
         var sample = JsonSerializer.Serialize(new { claim = new { claimId = Guid.NewGuid(), proposition = new { subject = "raw-0", predicate = "held-office", @object = "Member, Bench Chamber, term 1" } }, office = "Member", organization = "Bench Chamber", term = 1 });
         var clock = Stopwatch.StartNew();

@@ -13,16 +13,23 @@ internal sealed class RawBaselines(NpgsqlDataSource dataSource)
 
     public async Task CreateAsync(int streams)
     {
+        await CreateTablesAsync(dataSource, Schema, streams, initialVersion: 1);
+        await using var docs = dataSource.CreateCommand($"create table {Schema}.docs (id text primary key, data jsonb not null)");
+        await docs.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The raw event store every baseline writes: a streams table with versions and an events table, as Marten's in miniature.</summary>
+    public static async Task CreateTablesAsync(NpgsqlDataSource dataSource, string schema, int streams, int initialVersion)
+    {
         await using var command = dataSource.CreateCommand($"""
-            drop schema if exists {Schema} cascade;
-            create schema {Schema};
-            create table {Schema}.streams (id text primary key, version bigint not null, timestamp timestamptz not null default now());
-            create table {Schema}.events (
-                seq_id bigserial primary key, id uuid not null, stream_id text not null references {Schema}.streams(id),
+            drop schema if exists {schema} cascade;
+            create schema {schema};
+            create table {schema}.streams (id text primary key, version bigint not null, timestamp timestamptz not null default now());
+            create table {schema}.events (
+                seq_id bigserial primary key, id uuid not null, stream_id text not null references {schema}.streams(id),
                 version bigint not null, data jsonb not null, type text not null, timestamp timestamptz not null default now(),
                 unique (stream_id, version));
-            create table {Schema}.docs (id text primary key, data jsonb not null);
-            insert into {Schema}.streams (id, version) select 'raw-' || i, 1 from generate_series(0, {streams - 1}) i;
+            insert into {schema}.streams (id, version) select 'raw-' || i, {initialVersion} from generate_series(0, {streams - 1}) i;
             """);
         await command.ExecuteNonQueryAsync();
     }
