@@ -12,9 +12,10 @@ switch (command)
         Scenarios.AppendsOnly = command == "appends";
         var seconds = Option(rest, "--seconds", 5);
         if (rest.IndexOf("--trace") is var t and >= 0 && t + 1 < rest.Count) Scenarios.TraceFile = rest[t + 1];
+        Scenarios.ServiceWarmUp = TimeSpan.FromSeconds(Option(rest, "--warmup", 30));
         var sizes = Micro.ParseSizes(rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(rest, a)));
         var (rows, profile) = await Scenarios.RunAllAsync(TimeSpan.FromSeconds(Math.Max(1, seconds / 5.0)), TimeSpan.FromSeconds(seconds), sizes);
-        rows.AddRange(await ImportBench.RunAsync());
+        if (!Scenarios.AppendsOnly) rows.AddRange(await ImportBench.RunAsync());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Timeline bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {seconds} s per figure"));
         Console.WriteLine();
         Row.Print(rows, Console.Out);
@@ -28,7 +29,7 @@ switch (command)
         Row.Print(await Micro.RunAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Timeline"), Micro.ParseSizes(rest)), Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [--trace FILE.nettrace] [sizes...] | appends [--seconds N] [--trace FILE.nettrace] | micro [sizes...] | import]");
+        Console.Error.WriteLine("usage: Timeline.Bench [all [--seconds N] [--warmup S] [--trace FILE.nettrace] [sizes...] | appends [--seconds N] [--warmup S] [--trace FILE.nettrace] | micro [sizes...] | import]");
         return 2;
 }
 

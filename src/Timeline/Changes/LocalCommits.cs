@@ -18,4 +18,10 @@ public sealed class LocalCommits(StreamVersions versions) : DocumentSessionListe
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The same for a commit made without a Marten session (<see cref="People.EventWriter"/>).</summary>
+    public void Committed(string stream, long version) => versions.Committed(stream, version);
+
+    /// <summary>The stream's version as this node last heard it committed, while that can be trusted.</summary>
+    public bool TryGetVersion(string stream, out long version) => versions.TryGet(stream, out version);
 }

@@ -67,7 +67,7 @@ public static class AppendClaimEndpoint
                 var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadAsync<ClaimRecord>(request.TargetClaimId!.Value, ct) : null;
                 return Decide(person.Id, request, claimId, validTime, source, existing, target, taken?.PersonId);
             },
-            time, ct);
+            time, ct, newIdIsFresh: request.ClaimId is null);
     }
 
     /// <summary>

@@ -12,6 +12,14 @@ public sealed class ClaimIndexProjection : MultiStreamProjection<ClaimRecord, Gu
         Identity<IClaimAmendment>(e => e.ClaimId);
     }
 
+    /// <summary>The claim document an event changes, as the identities above route it; null for none.</summary>
+    public static Guid? ClaimIdOf(object data) => data switch
+    {
+        IClaimEvent e => e.Claim.ClaimId,
+        IClaimAmendment a => a.ClaimId,
+        _ => null,
+    };
+
     public override ClaimRecord Evolve(ClaimRecord? snapshot, Guid id, IEvent e)
     {
         switch (e.Data)

@@ -66,7 +66,7 @@ public static class RuleOnClaimEndpoint
                     rulingId, claimId, target.Proposition, ParseVerdict(command.Verdict)!.Value, command.Rationale!.Trim(),
                     command.Reviewer!.Trim(), command.ReviewUrl, now));
             },
-            time, ct);
+            time, ct, newIdIsFresh: command.RulingId is null);
     }
 
     private static Verdict? ParseVerdict(string? text) =>

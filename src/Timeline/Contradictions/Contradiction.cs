@@ -49,6 +49,14 @@ public sealed class ContradictionProjection : MultiStreamProjection<Contradictio
         Identity<IClaimAmendment>(e => e.Proposition.Key);
     }
 
+    /// <summary>The proposition document an event changes, as the identities above route it; null for none.</summary>
+    public static string? KeyOf(object data) => data switch
+    {
+        IClaimEvent e => e.Claim.Proposition.Key,
+        IClaimAmendment a => a.Proposition.Key,
+        _ => null,
+    };
+
     public override Contradiction Evolve(Contradiction? snapshot, string id, IEvent e)
     {
         var proposition = e.Data switch

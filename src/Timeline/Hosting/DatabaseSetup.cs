@@ -71,7 +71,7 @@ public static class DatabaseSetup
 
     internal static string WithErrorDetail(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString).WithOutageTimeouts();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString).WithServiceDefaults();
         if (!builder.ContainsKey("Include Error Detail")) builder.IncludeErrorDetail = true;
         return builder.ConnectionString;
     }
@@ -128,7 +128,7 @@ internal sealed class TimelineDatabase : IAsyncDisposable
         var connectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = _port, Username = EmbeddedPostgres.UserName, Database = _embedded!.Database, IncludeErrorDetail = true,
-        }.WithOutageTimeouts().ConnectionString;
+        }.WithServiceDefaults().ConnectionString;
         return new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(_loggerFactory)
             .UsePasswordProvider(_ => Password(), (_, _) => ValueTask.FromResult(Password()))

@@ -14,7 +14,7 @@ public sealed record BulkClaim(string PersonId, AppendClaimRequest Request);
 public sealed record BulkRefusal(int Index, string PersonId, Guid? ClaimId, int Status, string Problem);
 
 /// <param name="Checking">Time spent checking and deciding (shape, evidence, the batch's one read).</param>
-/// <param name="Committing">Time spent in the commits (Marten's inline projections, the inserts, the commit).</param>
+/// <param name="Committing">Time spent in the commits (the projected documents, the inserts, the commit).</param>
 public sealed record BulkResult(int Appended, int AlreadyThere, IReadOnlyList<BulkRefusal> Refused, TimeSpan Checking = default, TimeSpan Committing = default);
 
 public sealed record BulkRegistration(int Registered, int AlreadyThere, IReadOnlyList<BulkRefusal> Refused);
@@ -108,11 +108,7 @@ public static class BulkAppend
             ready.Add(new Ready(i, personId, request, request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow()), validTime, cached.Document));
         }
 
-        await using var session = store.LightweightSession();
-        // Marten reserves the events' sequence numbers before its inline projections run; reserved inside an open
-        // transaction, the async daemon sees a live writer and waits for the commit instead of skipping the numbers
-        // as abandoned when a large batch takes more than its stale-gap threshold (3 s) to commit.
-        await session.BeginTransactionAsync(ct);
+        await using var session = store.QuerySession();
         // One round trip for everything the batch's decisions read.
         var personIds = ready.Select(r => r.PersonId).Concat(ready.Select(r => r.Request.Claimant?.PersonId?.Trim()).OfType<string>()).Distinct().ToArray();
         var claimIds = ready.Select(r => r.ClaimId).Concat(ready.Select(r => r.Request.TargetClaimId).OfType<Guid>()).Distinct().ToArray();
@@ -126,7 +122,7 @@ public static class BulkAppend
         var records = (await recordsTask).ToDictionary(c => c.Id);
 
         var decided = new Dictionary<Guid, (string PersonId, object Event)>();
-        var streams = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var streams = new Dictionary<string, (List<object> Events, List<EntryId> Entries)>(StringComparer.Ordinal);
         var already = 0;
         foreach (var r in ready)
         {
@@ -168,19 +164,15 @@ public static class BulkAppend
             }
 
             decided[decision.ResultId] = (r.PersonId, decision.Events[0]);
-            if (!streams.TryGetValue(person.Id, out var events)) streams[person.Id] = events = [];
-            events.AddRange(decision.Events);
-            session.Insert(new EntryId { Id = decision.ResultId, PersonId = person.Id });
-        }
-
-        foreach (var (personId, events) in streams)
-        {
-            // The version after the append: the commit fails if another writer moved the stream since it was read.
-            session.Events.Append(personId, people[personId].Version + events.Count, events.ToArray());
+            if (!streams.TryGetValue(person.Id, out var stream)) streams[person.Id] = stream = ([], []);
+            stream.Events.AddRange(decision.Events);
+            stream.Entries.Add(new EntryId { Id = decision.ResultId, PersonId = person.Id });
         }
 
         var checking = clock.Elapsed;
-        if (streams.Count > 0) await session.SaveChangesAsync(ct);
+        // The commit fails as a lost race if another writer moved one of the streams since it was read.
+        var writes = streams.Select(s => new StreamWrite(s.Key, people[s.Key].Version, s.Value.Events, recordedBy, s.Value.Entries, null)).ToArray();
+        if (writes.Length > 0) await EventWriter.For(store).WriteAsync(writes, ct);
         return new BulkResult(decided.Count, already, refused, checking, clock.Elapsed - checking);
     }
 

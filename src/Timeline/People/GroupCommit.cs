@@ -25,11 +25,11 @@ internal sealed class GroupCommit
 
     private static readonly ConditionalWeakTable<IDocumentStore, GroupCommit> PerStore = [];
 
-    private readonly IDocumentStore _store;
+    private readonly EventWriter _writer;
     private readonly ConcurrentQueue<Job> _queue = new();
     private int _committers;
 
-    private GroupCommit(IDocumentStore store) => _store = store;
+    private GroupCommit(IDocumentStore store) => _writer = EventWriter.For(store);
 
     public static GroupCommit For(IDocumentStore store) => PerStore.GetValue(store, s => new GroupCommit(s));
 
@@ -112,24 +112,11 @@ internal sealed class GroupCommit
 
     private async Task<IEvent[]> SaveAsync(IReadOnlyList<Job> jobs)
     {
-        await using var session = _store.LightweightSession();
-        // Sequence numbers reserved inside an open transaction: the async daemon sees a live writer and waits for a slow
-        // commit instead of skipping its numbers as abandoned after the stale-gap threshold (see BulkAppend).
-        await session.BeginTransactionAsync(CancellationToken.None);
-        var actions = new StreamAction[jobs.Count];
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            var append = jobs[i].Append;
-            // The version after the append: the commit fails if the stream moved on since the decision.
-            actions[i] = session.Events.Append(append.PersonId, append.DecidedOnVersion + append.Events.Count, append.Events.ToArray());
-            // Per event, not the session's name: one commit carries appends of different principals.
-            foreach (var e in actions[i].Events) e.UserName = append.RecordedBy;
-            session.Insert(append.Entry);
-            if (append.Idempotency is { } remembered) session.Insert(remembered);
-        }
-
-        await session.SaveChangesAsync(CancellationToken.None);
-        return actions.Select(a => a.Events[^1]).ToArray();
+        var writes = jobs.Select(j => j.Append)
+            .Select(a => new StreamWrite(a.PersonId, a.DecidedOnVersion, a.Events, a.RecordedBy, [a.Entry], a.Idempotency))
+            .ToArray();
+        var stored = await _writer.WriteAsync(writes, CancellationToken.None);
+        return stored.Select(events => events[^1]).ToArray();
     }
 
     private sealed class Job(PendingAppend append)

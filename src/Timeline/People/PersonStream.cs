@@ -49,14 +49,25 @@ public static class PersonStream
     public delegate Task<Decision> Decide(IQuerySession session, Person person, EntryId? idTaken);
 
     /// <param name="newId">The id the append would create (claim, retraction, ruling); looked up with the header.</param>
+    /// <param name="newIdIsFresh">The id was minted here for this append, so nobody can hold it yet.</param>
     public static async Task<IResult> AppendAsync(
-        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct,
+        bool newIdIsFresh = false)
     {
         using var held = await StreamLocks.AcquireAsync(personId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                // A plain append (no key to look up, no If-Match to answer, an id nobody holds) needs nothing read but the
+                // stream's version, and this node hears every commit's: the writer checks it under lock, and a version
+                // that moved meanwhile is a lost race, decided again from the database below.
+                if (attempt == 1 && newIdIsFresh && request.IdempotencyKey is null && expectedVersion is null
+                    && EventWriter.For(store).KnownVersion(personId) is { } known)
+                {
+                    return await TryAppendKnownAsync(store, personId, known, request, decide, time, ct);
+                }
+
                 return await TryAppendAsync(store, personId, newId, expectedVersion, request, decide, time, ct);
             }
             catch (Exception ex) when (LostRaces.IsLostRace(ex))
@@ -78,7 +89,7 @@ public static class PersonStream
         CancellationToken ct)
     {
         PendingAppend pending;
-        (Guid ResultId, Guid ClaimId) decisionIds;
+        Decision decided;
         await using (var query = store.QuerySession())
         {
             // One round trip for everything every append reads.
@@ -99,13 +110,38 @@ public static class PersonStream
 
             pending = new PendingAppend(personId, person.Version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
                 request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()), request.Principal);
-            decisionIds = (decision.ResultId, decision.ClaimId);
+            decided = decision;
         }
 
-        // Rich appends give the event its version, sequence and time in the commit: no read back needed.
+        return await CommitAsync(store, pending, decided);
+    }
+
+    private static async Task<IResult> TryAppendKnownAsync(
+        IDocumentStore store, string personId, long version, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+    {
+        Decision decision;
+        await using (var query = store.QuerySession())
+        {
+            decision = await decide(query, new Person { Id = personId, Version = version }, null);
+        }
+
+        if (decision.Refusal is { } refusal) return refusal;
+        if (decision.Events.Count == 0)
+        {
+            await using var query = store.QuerySession();
+            return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
+        }
+
+        return await CommitAsync(store, new PendingAppend(personId, version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
+            null, request.Principal), decision);
+    }
+
+    private static async Task<IResult> CommitAsync(IDocumentStore store, PendingAppend pending, Decision decision)
+    {
+        // The writer gives the event its version, sequence and time in the commit: no read back needed.
         var appended = await GroupCommit.For(store).CommitAsync(pending);
         return Created(new AppendedEntry(
-            decisionIds.ResultId, decisionIds.ClaimId, personId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
+            decision.ResultId, decision.ClaimId, pending.PersonId, appended.Data.GetType().Name, appended.Version, appended.Sequence, appended.RecordedAt()));
     }
 
     /// <summary>The answer a lost race already settles: the same idempotency key landed first, or If-Match no longer holds.</summary>

@@ -1,0 +1,302 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+using Npgsql;
+using NpgsqlTypes;
+using Timeline.Changes;
+using Timeline.Claims;
+using Timeline.Contradictions;
+using Timeline.Hosting;
+
+namespace Timeline.People;
+
+/// <summary>Events for one person's stream, decided on <see cref="ExpectedVersion"/>, with the rows that commit with them.</summary>
+/// <param name="RecordedBy">The principal every event is recorded under (Marten's user_name).</param>
+internal sealed record StreamWrite(
+    string PersonId, long ExpectedVersion, IReadOnlyList<object> Events, string RecordedBy, IReadOnlyList<EntryId> Entries, IdempotencyRecord? Idempotency);
+
+/// <summary>The stream moved on between the decision and the commit: decide again on fresh state.</summary>
+public sealed class StreamMovedException(string personId, long expected, long? actual)
+    : Exception($"'{personId}' is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {expected}");
+
+/// <summary>
+/// The write path of every claim, retraction and ruling: the events, the stream versions, the ids and idempotency
+/// keys they reserve, and the documents the inline projections keep (person header, claim index, contradictions),
+/// all in one transaction of two round trips for any number of streams. The first locks the streams, checks each
+/// version against the decision, takes the sequence numbers and reads the documents the events touch; the second
+/// writes each table with one statement. The documents are folded by the projections' own code
+/// (<see cref="Person.Fold"/>, <see cref="ClaimIndexProjection"/>, <see cref="ContradictionProjection"/>), so they
+/// are what Marten's inline projections (still registered, for rebuilds and the other writers) would store.
+/// </summary>
+internal sealed class EventWriter
+{
+    private const string Tenant = "*DEFAULT*";
+    private static readonly ClaimIndexProjection ClaimIndex = new();
+    private static readonly ContradictionProjection Contradictions = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, EventWriter> PerStore = [];
+
+    private readonly IDocumentStore _store;
+    private readonly EventGraph _events;
+    private readonly ISerializer _serializer;
+    private readonly LocalCommits? _localCommits;
+    private readonly Sql _sql;
+
+    public static EventWriter For(IDocumentStore store) => PerStore.GetValue(store, s => new EventWriter(s));
+
+    private EventWriter(IDocumentStore store)
+    {
+        _store = store;
+        _events = ((DocumentStore)store).Events;
+        _serializer = store.Options.Serializer();
+        _localCommits = ((StoreOptions)store.Options).Listeners.OfType<LocalCommits>().FirstOrDefault();
+        _sql = new Sql(store.Options.DatabaseSchemaName);
+    }
+
+    /// <summary>The person's stream version as this node last heard it committed (by anyone), or null when unknown.</summary>
+    public long? KnownVersion(string personId) => _localCommits is { } local && local.TryGetVersion(personId, out var version) ? version : null;
+
+    /// <summary>Commits every write or none; returns each write's events as stored, in order.</summary>
+    /// <exception cref="StreamMovedException">A stream is no longer at the version its write was decided on.</exception>
+    public async Task<IReadOnlyList<IEvent[]>> WriteAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct)
+    {
+        var eventCount = writes.Sum(w => w.Events.Count);
+        var claimIds = new HashSet<Guid>();
+        var propositions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var data in writes.SelectMany(w => w.Events))
+        {
+            if (ClaimIndexProjection.ClaimIdOf(data) is { } claimId) claimIds.Add(claimId);
+            if (ContradictionProjection.KeyOf(data) is { } key) propositions.Add(key);
+        }
+
+        var personIds = writes.Select(w => w.PersonId).ToArray();
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        // Sequence numbers are taken inside the open transaction: the async daemon sees a live writer and waits for
+        // this commit instead of skipping its numbers as abandoned (its stale-gap threshold is 3 s).
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var sequences = new List<long>(eventCount);
+        DateTimeOffset now;
+        var people = new Dictionary<string, Person>(StringComparer.Ordinal);
+        var claims = new Dictionary<Guid, ClaimRecord>();
+        var contradictions = new Dictionary<string, Contradiction>(StringComparer.Ordinal);
+        await using (var read = new NpgsqlBatch(connection, transaction))
+        {
+            read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
+            read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
+            read.BatchCommands.Add(Command("select transaction_timestamp()"));
+            read.BatchCommands.Add(Command(_sql.LoadPeople, Text(personIds)));
+            read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
+            read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) sequences.Add(reader.GetInt64(0));
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            now = reader.GetFieldValue<DateTimeOffset>(0);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) people[reader.GetString(0)] = _serializer.FromJson<Person>(reader, 1);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) claims[reader.GetGuid(0)] = _serializer.FromJson<ClaimRecord>(reader, 1);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) contradictions[reader.GetString(0)] = _serializer.FromJson<Contradiction>(reader, 1);
+        }
+
+        foreach (var write in writes)
+        {
+            var actual = versions.TryGetValue(write.PersonId, out var v) ? v : (long?)null;
+            if (actual != write.ExpectedVersion) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
+        }
+
+        sequences.Sort();
+        var rows = new Rows(eventCount);
+        var touchedClaims = new HashSet<Guid>();
+        var touchedPropositions = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new IEvent[writes.Count][];
+        var next = 0;
+        for (var w = 0; w < writes.Count; w++)
+        {
+            var write = writes[w];
+            var person = people.GetValueOrDefault(write.PersonId);
+            stored[w] = new IEvent[write.Events.Count];
+            for (var i = 0; i < write.Events.Count; i++)
+            {
+                var e = _events.BuildEvent(write.Events[i]);
+                e.Id = Guid.CreateVersion7(now);
+                e.Sequence = sequences[next++];
+                e.Version = write.ExpectedVersion + i + 1;
+                e.Timestamp = now;
+                e.StreamKey = write.PersonId;
+                e.TenantId = Tenant;
+                e.UserName = write.RecordedBy;
+                stored[w][i] = e;
+                rows.Add(e, _serializer.ToJson(e.Data));
+
+                person = Person.Fold(person, e);
+                if (ClaimIndexProjection.ClaimIdOf(e.Data) is { } claimId
+                    && ClaimIndex.Evolve(claims.GetValueOrDefault(claimId), claimId, e) is { } record)
+                {
+                    claims[claimId] = record;
+                    touchedClaims.Add(claimId);
+                }
+
+                if (ContradictionProjection.KeyOf(e.Data) is { } key
+                    && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
+                {
+                    contradictions[key] = contradiction;
+                    touchedPropositions.Add(key);
+                }
+            }
+
+            if (person is not null) people[write.PersonId] = person;
+        }
+
+        await using (var commit = new NpgsqlBatch(connection, transaction))
+        {
+            commit.BatchCommands.Add(Command(_sql.InsertEvents,
+                new NpgsqlParameter<long[]> { TypedValue = [.. rows.Sequences] },
+                new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Ids] },
+                Text([.. rows.Streams]),
+                new NpgsqlParameter<long[]> { TypedValue = [.. rows.Versions] },
+                Json([.. rows.Data]),
+                Text([.. rows.Types]),
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+                Text([.. rows.DotNetTypes]),
+                Text([.. rows.UserNames])));
+            commit.BatchCommands.Add(Command(_sql.BumpStreams, Text(personIds),
+                new NpgsqlParameter<long[]> { TypedValue = writes.Select(w => w.ExpectedVersion + w.Events.Count).ToArray() },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now }));
+
+            var entries = writes.SelectMany(w => w.Entries).ToArray();
+            if (entries.Length > 0)
+            {
+                commit.BatchCommands.Add(Command(_sql.InsertEntries,
+                    new NpgsqlParameter<Guid[]> { TypedValue = entries.Select(e => e.Id).ToArray() },
+                    Json(entries.Select(e => _serializer.ToJson(e)).ToArray()), Type<EntryId>()));
+            }
+
+            var remembered = writes.Select(w => w.Idempotency).OfType<IdempotencyRecord>().ToArray();
+            if (remembered.Length > 0)
+            {
+                commit.BatchCommands.Add(Command(_sql.InsertIdempotency,
+                    Text(remembered.Select(r => r.Id).ToArray()), Json(remembered.Select(r => _serializer.ToJson(r)).ToArray()), Type<IdempotencyRecord>()));
+            }
+
+            var headers = writes.Select(w => people.GetValueOrDefault(w.PersonId)).OfType<Person>().ToArray();
+            commit.BatchCommands.Add(Command(_sql.UpsertPeople,
+                Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => _serializer.ToJson(p)).ToArray()),
+                new NpgsqlParameter<long[]> { TypedValue = headers.Select(p => p.Version).ToArray() }, Type<Person>()));
+            if (touchedClaims.Count > 0)
+            {
+                commit.BatchCommands.Add(Command(_sql.UpsertClaims,
+                    new NpgsqlParameter<Guid[]> { TypedValue = [.. touchedClaims] },
+                    Json(touchedClaims.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
+            }
+
+            if (touchedPropositions.Count > 0)
+            {
+                commit.BatchCommands.Add(Command(_sql.UpsertContradictions,
+                    Text([.. touchedPropositions]),
+                    Json(touchedPropositions.Select(key => _serializer.ToJson(contradictions[key])).ToArray()), Type<Contradiction>()));
+            }
+
+            await commit.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        foreach (var write in writes) _localCommits?.Committed(write.PersonId, write.ExpectedVersion + write.Events.Count);
+        return stored;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Text(string[] values) => new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar };
+
+    private static NpgsqlParameter Json(string[] values) => new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+
+    private static NpgsqlParameter Type<T>() => new NpgsqlParameter<string> { TypedValue = typeof(T).FullName!, NpgsqlDbType = NpgsqlDbType.Varchar };
+
+    private sealed class Rows(int capacity)
+    {
+        public List<long> Sequences { get; } = new(capacity);
+        public List<Guid> Ids { get; } = new(capacity);
+        public List<string> Streams { get; } = new(capacity);
+        public List<long> Versions { get; } = new(capacity);
+        public List<string> Data { get; } = new(capacity);
+        public List<string> Types { get; } = new(capacity);
+        public List<string> DotNetTypes { get; } = new(capacity);
+        public List<string> UserNames { get; } = new(capacity);
+
+        public void Add(IEvent e, string json)
+        {
+            Sequences.Add(e.Sequence);
+            Ids.Add(e.Id);
+            Streams.Add(e.StreamKey!);
+            Versions.Add(e.Version);
+            Data.Add(json);
+            Types.Add(e.EventTypeName);
+            DotNetTypes.Add(e.DotNetTypeName);
+            UserNames.Add(e.UserName!);
+        }
+    }
+
+    /// <summary>The statements, written against the tables Marten creates (its column layout for events, streams and documents).</summary>
+    private sealed class Sql(string schema)
+    {
+        public string LockStreams { get; } = $"select id, version from {schema}.mt_streams where id = any($1) for update";
+
+        public string NextSequences { get; } = $"select nextval('{schema}.mt_events_sequence') from generate_series(1, $1)";
+
+        public string LoadPeople { get; } = $"select id, data from {schema}.{Table<Person>()} where id = any($1)";
+
+        public string LoadClaims { get; } = $"select id, data from {schema}.{Table<ClaimRecord>()} where id = any($1)";
+
+        public string LoadContradictions { get; } = $"select id, data from {schema}.{Table<Contradiction>()} where id = any($1)";
+
+        public string InsertEvents { get; } = $"""
+            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, user_name, is_archived)
+            select s, i, st, v, d, t, $7, '{Tenant}', dt, u, false from unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::bigint[], $5::jsonb[], $6::varchar[], $8::varchar[], $9::varchar[]) as e(s, i, st, v, d, t, dt, u)
+            """;
+
+        public string BumpStreams { get; } = $"""
+            update {schema}.mt_streams as s set version = n.version, timestamp = $3
+            from unnest($1::varchar[], $2::bigint[]) as n(id, version) where s.id = n.id
+            """;
+
+        public string InsertEntries { get; } = Insert<EntryId>(schema, "uuid");
+
+        public string InsertIdempotency { get; } = Insert<IdempotencyRecord>(schema, "varchar");
+
+        public string UpsertPeople { get; } = $"""
+            insert into {schema}.{Table<Person>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            select id, data, version, $4, transaction_timestamp() from unnest($1::varchar[], $2::jsonb[], $3::bigint[]) as p(id, data, version)
+            on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
+            """;
+
+        public string UpsertClaims { get; } = Upsert<ClaimRecord>(schema, "uuid");
+
+        public string UpsertContradictions { get; } = Upsert<Contradiction>(schema, "varchar");
+
+        // A plain insert: an id or key another write already holds fails the commit as a lost race (23505).
+        private static string Insert<T>(string schema, string idType) => $"""
+            insert into {schema}.{Table<T>()} (id, data, mt_dotnet_type, mt_last_modified)
+            select id, data, $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
+            """;
+
+        // Projected documents keep Marten's numeric revision: 1 when created, one more on each change.
+        private static string Upsert<T>(string schema, string idType) => $"""
+            insert into {schema}.{Table<T>()} as d (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            select id, data, 1, $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
+            on conflict (id) do update set data = excluded.data, mt_version = d.mt_version + 1, mt_last_modified = excluded.mt_last_modified
+            """;
+
+        private static string Table<T>() => $"mt_doc_{typeof(T).Name.ToLowerInvariant()}";
+    }
+}
