@@ -8,13 +8,24 @@ namespace Timeline.Changes;
 /// </summary>
 public sealed class DaemonWakeup : IDaemonWakeup, IDisposable
 {
+    /// <summary>
+    /// The least time between two passes while commits keep coming: each pass costs the daemon a high-water query, a
+    /// page read and a progress write, so one pass per commit spends them per event; one per few milliseconds takes
+    /// whatever arrived meanwhile in one page. An isolated commit is still followed at once.
+    /// </summary>
+    public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
+
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private long _lastPass;
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken token)
     {
         try
         {
             await _signal.WaitAsync(timeout, token);
+            var since = System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPass));
+            if (since < Gather) await Task.Delay(Gather - since, token);
+            Interlocked.Exchange(ref _lastPass, System.Diagnostics.Stopwatch.GetTimestamp());
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

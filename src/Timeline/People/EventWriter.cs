@@ -35,7 +35,12 @@ internal sealed class EventWriter
     private static readonly ContradictionProjection Contradictions = new();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, EventWriter> PerStore = [];
 
+    // Bounds the documents kept between commits: people, and documents per person.
+    private const int MaxKeptPeople = 5_000;
+    private const int MaxKeptDocuments = 256;
+
     private readonly IDocumentStore _store;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
     private readonly EventGraph _events;
     private readonly ISerializer _serializer;
     private readonly LocalCommits? _localCommits;
@@ -56,24 +61,61 @@ internal sealed class EventWriter
     public long? KnownVersion(string personId) => _localCommits is { } local && local.TryGetVersion(personId, out var version) ? version : null;
 
     /// <summary>Commits every write or none; returns each write's events as stored, in order.</summary>
+    /// <param name="keep">
+    /// Keep the people's documents after the commit, so the next write to one of them reads none back while its stream
+    /// is still where this commit left it. For appends one by one; a bulk load would only fill memory.
+    /// </param>
     /// <exception cref="StreamMovedException">A stream is no longer at the version its write was decided on.</exception>
-    public async Task<IReadOnlyList<IEvent[]>> WriteAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct)
+    public async Task<IReadOnlyList<IEvent[]>> WriteAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct, bool keep = false)
     {
-        var eventCount = writes.Sum(w => w.Events.Count);
-        var claimIds = new HashSet<Guid>();
-        var propositions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var data in writes.SelectMany(w => w.Events))
+        // Taken out while in use, so two writers never share one; put back only after a commit.
+        var kept = new Kept?[writes.Count];
+        for (var w = 0; w < writes.Count; w++)
         {
-            if (ClaimIndexProjection.ClaimIdOf(data) is { } claimId) claimIds.Add(claimId);
-            if (ContradictionProjection.KeyOf(data) is { } key) propositions.Add(key);
+            if (keep && _kept.TryRemove(writes[w].PersonId, out var k) && k.Person.Version == writes[w].ExpectedVersion) kept[w] = k;
         }
 
-        var personIds = writes.Select(w => w.PersonId).ToArray();
+        var claimIds = new HashSet<Guid>();
+        var propositions = new HashSet<string>(StringComparer.Ordinal);
+        for (var w = 0; w < writes.Count; w++)
+        {
+            foreach (var data in writes[w].Events)
+            {
+                if (ClaimIndexProjection.ClaimIdOf(data) is { } claimId && kept[w]?.Claims.ContainsKey(claimId) != true) claimIds.Add(claimId);
+                if (ContradictionProjection.KeyOf(data) is { } key && kept[w]?.Contradictions.ContainsKey(key) != true) propositions.Add(key);
+            }
+        }
+
         await using var connection = _store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
+        IEvent[][] stored;
+        try
+        {
+            stored = await WriteAsync(connection, writes, kept, claimIds, propositions, ct);
+        }
+        catch when (connection.State == System.Data.ConnectionState.Open)
+        {
+            await RollBackAsync(connection);
+            throw;
+        }
+
+        for (var w = 0; w < writes.Count; w++)
+        {
+            _localCommits?.Committed(writes[w].PersonId, writes[w].ExpectedVersion + writes[w].Events.Count);
+            if (keep && kept[w] is { } k && k.Size <= MaxKeptDocuments && _kept.Count < MaxKeptPeople) _kept[writes[w].PersonId] = k;
+        }
+
+        return stored;
+    }
+
+    private async Task<IEvent[][]> WriteAsync(
+        NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, Kept?[] kept, HashSet<Guid> claimIds, HashSet<string> propositions, CancellationToken ct)
+    {
+        var eventCount = writes.Sum(w => w.Events.Count);
+        var personIds = writes.Select(w => w.PersonId).ToArray();
+        // BEGIN and COMMIT travel in the batches (an NpgsqlTransaction would spend a round trip of its own on COMMIT).
         // Sequence numbers are taken inside the open transaction: the async daemon sees a live writer and waits for
         // this commit instead of skipping its numbers as abandoned (its stale-gap threshold is 3 s).
-        await using var transaction = await connection.BeginTransactionAsync(ct);
 
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         var sequences = new List<long>(eventCount);
@@ -81,14 +123,16 @@ internal sealed class EventWriter
         var people = new Dictionary<string, Person>(StringComparer.Ordinal);
         var claims = new Dictionary<Guid, ClaimRecord>();
         var contradictions = new Dictionary<string, Contradiction>(StringComparer.Ordinal);
-        await using (var read = new NpgsqlBatch(connection, transaction))
+        await using (var read = new NpgsqlBatch(connection))
         {
+            read.BatchCommands.Add(Command("begin"));
             read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
             read.BatchCommands.Add(Command("select transaction_timestamp()"));
             read.BatchCommands.Add(Command(_sql.LoadPeople, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
             read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
+            // The reader starts at the first statement that returns rows: BEGIN returns none.
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
             await reader.NextResultAsync(ct);
@@ -104,10 +148,17 @@ internal sealed class EventWriter
             while (await reader.ReadAsync(ct)) contradictions[reader.GetString(0)] = _serializer.FromJson<Contradiction>(reader, 1);
         }
 
-        foreach (var write in writes)
+        for (var w = 0; w < writes.Count; w++)
         {
+            var write = writes[w];
             var actual = versions.TryGetValue(write.PersonId, out var v) ? v : (long?)null;
             if (actual != write.ExpectedVersion) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
+            // The same version but another history (the events were reset and written again): the kept documents are
+            // not this stream's. Nothing was read for them, so the write goes again, as after a lost race, without them.
+            if (kept[w] is { } k && !k.Describes(people.GetValueOrDefault(write.PersonId))) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
+            kept[w] ??= new Kept();
+            foreach (var (id, record) in kept[w]!.Claims) claims[id] = record;
+            foreach (var (key, contradiction) in kept[w]!.Contradictions) contradictions[key] = contradiction;
         }
 
         sequences.Sort();
@@ -138,22 +189,22 @@ internal sealed class EventWriter
                 if (ClaimIndexProjection.ClaimIdOf(e.Data) is { } claimId
                     && ClaimIndex.Evolve(claims.GetValueOrDefault(claimId), claimId, e) is { } record)
                 {
-                    claims[claimId] = record;
+                    claims[claimId] = kept[w]!.Claims[claimId] = record;
                     touchedClaims.Add(claimId);
                 }
 
                 if (ContradictionProjection.KeyOf(e.Data) is { } key
                     && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
                 {
-                    contradictions[key] = contradiction;
+                    contradictions[key] = kept[w]!.Contradictions[key] = contradiction;
                     touchedPropositions.Add(key);
                 }
             }
 
-            if (person is not null) people[write.PersonId] = person;
+            if (person is not null) people[write.PersonId] = kept[w]!.Person = person;
         }
 
-        await using (var commit = new NpgsqlBatch(connection, transaction))
+        await using (var commit = new NpgsqlBatch(connection))
         {
             commit.BatchCommands.Add(Command(_sql.InsertEvents,
                 new NpgsqlParameter<long[]> { TypedValue = [.. rows.Sequences] },
@@ -202,12 +253,24 @@ internal sealed class EventWriter
                     Json(touchedPropositions.Select(key => _serializer.ToJson(contradictions[key])).ToArray()), Type<Contradiction>()));
             }
 
+            commit.BatchCommands.Add(Command("commit"));
             await commit.ExecuteNonQueryAsync(ct);
         }
 
-        await transaction.CommitAsync(ct);
-        foreach (var write in writes) _localCommits?.Committed(write.PersonId, write.ExpectedVersion + write.Events.Count);
         return stored;
+    }
+
+    private static async Task RollBackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("rollback", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
+        {
+            // The connection broke: the server ends the transaction with it.
+        }
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
@@ -222,6 +285,19 @@ internal sealed class EventWriter
     private static NpgsqlParameter Json(string[] values) => new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
 
     private static NpgsqlParameter Type<T>() => new NpgsqlParameter<string> { TypedValue = typeof(T).FullName!, NpgsqlDbType = NpgsqlDbType.Varchar };
+
+    /// <summary>A person's header and the documents of theirs this node last wrote, as of the header's state of the stream.</summary>
+    private sealed class Kept
+    {
+        public Person Person { get; set; } = new();
+        public Dictionary<Guid, ClaimRecord> Claims { get; } = [];
+        public Dictionary<string, Contradiction> Contradictions { get; } = new(StringComparer.Ordinal);
+        public int Size => Claims.Count + Contradictions.Count;
+
+        /// <summary>The stored header is at the state these documents were kept at: same version, same last event.</summary>
+        public bool Describes(Person? stored) =>
+            stored is not null && stored.Version == Person.Version && stored.LastSequence == Person.LastSequence && stored.LastRecordedAt == Person.LastRecordedAt;
+    }
 
     private sealed class Rows(int capacity)
     {

@@ -115,7 +115,7 @@ internal sealed class GroupCommit
         var writes = jobs.Select(j => j.Append)
             .Select(a => new StreamWrite(a.PersonId, a.DecidedOnVersion, a.Events, a.RecordedBy, [a.Entry], a.Idempotency))
             .ToArray();
-        var stored = await _writer.WriteAsync(writes, CancellationToken.None);
+        var stored = await _writer.WriteAsync(writes, CancellationToken.None, keep: true);
         return stored.Select(events => events[^1]).ToArray();
     }
 

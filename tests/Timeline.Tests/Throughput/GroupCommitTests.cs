@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Timeline.Changes;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
@@ -55,5 +57,29 @@ public sealed class GroupCommitTests(AppFixture app) : RecordApiTest(app)
         }
 
         (await ClaimsAboutAsync(winner)).Count(c => c.GetProperty("id").GetGuid() == shared).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// A plain append decides on the version this node last heard committed, without reading the header. Here the node
+    /// is made to believe a version the stream never had (as a node that heard late would believe an old one): the
+    /// writer's check must catch it, and the append must still land once, at the version the stream really reached.
+    /// </summary>
+    [Fact]
+    public async Task an_append_decided_on_a_version_the_stream_is_not_at_lands_once_at_the_right_version()
+    {
+        var sourceId = await GivenSourceAsync();
+        using (var registered = await Post("/api/people", RecordApi.Person(PersonId))) registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+        using (var first = await AppendAsync(RecordApi.Claim(sourceId))) first.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(first));
+
+        App.Host.Services.GetRequiredService<StreamVersions>().Committed(PersonId, 7);
+        using var second = await AppendAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"));
+
+        second.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(second));
+        var answer = await Body(second);
+        answer.GetProperty("version").GetInt64().ShouldBe(3);
+        var stream = await EventsAsync(PersonId);
+        stream.Select(e => e.Version).ShouldBe([1L, 2L, 3L]);
+        stream[^1].EntryId.ShouldBe(answer.GetProperty("id").GetGuid());
+        (await ClaimsAboutAsync(PersonId)).Count.ShouldBe(2);
     }
 }
