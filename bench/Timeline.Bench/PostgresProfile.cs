@@ -13,10 +13,20 @@ internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    private long _sessionsAtReset;
+
     public async Task ResetAsync()
     {
         await using var command = dataSource.CreateCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset();");
         await command.ExecuteNonQueryAsync();
+        _sessionsAtReset = await SessionsAsync();
+    }
+
+    /// <summary>Connections ever opened to the service's database: each is a new server process, not cheap.</summary>
+    private async Task<long> SessionsAsync()
+    {
+        await using var command = dataSource.CreateCommand("select sessions from pg_stat_database where datname = 'timeline'");
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
 
     /// <summary>The statements that took the most time, per operation of the scenario.</summary>
@@ -35,9 +45,10 @@ internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
         }
 
         var total = rows.Sum(r => r.Ms);
+        var sessions = await SessionsAsync() - _sessionsAtReset;
         var text = new System.Text.StringBuilder();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"PostgreSQL during {scenario}: {rows.Sum(r => r.Calls) / (double)operations:F1} statements and {total / operations:F2} ms of execution per append"));
+            $"PostgreSQL during {scenario}: {rows.Sum(r => r.Calls) / (double)operations:F1} statements and {total / operations:F2} ms of execution per append; {sessions} connections opened"));
         text.AppendLine();
         text.AppendLine("| statement | calls per append | ms per append | share |");
         text.AppendLine("| --- | --- | --- | --- |");

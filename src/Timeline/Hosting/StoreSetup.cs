@@ -38,6 +38,8 @@ public static class StoreSetup
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold);
+        // After Marten's own start-up, which creates the tables.
+        services.AddHostedService<StorageTuning>();
         return services;
     }
 }
