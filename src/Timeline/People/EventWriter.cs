@@ -54,7 +54,7 @@ internal sealed class EventWriter
         _events = ((DocumentStore)store).Events;
         _serializer = store.Options.Serializer();
         _localCommits = ((StoreOptions)store.Options).Listeners.OfType<LocalCommits>().FirstOrDefault();
-        _sql = new Sql(store.Options.DatabaseSchemaName);
+        _sql = new Sql(store.Options.DatabaseSchemaName, ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled);
     }
 
     /// <summary>The person's stream version as this node last heard it committed (by anyone), or null when unknown.</summary>
@@ -324,7 +324,8 @@ internal sealed class EventWriter
     }
 
     /// <summary>The statements, written against the tables Marten creates (its column layout for events, streams and documents).</summary>
-    private sealed class Sql(string schema)
+    /// <param name="userNames">Whether the store keeps each event's user_name (the service does; a bare store may not).</param>
+    private sealed class Sql(string schema, bool userNames)
     {
         public string LockStreams { get; } = $"select id, version from {schema}.mt_streams where id = any($1) for update";
 
@@ -337,8 +338,8 @@ internal sealed class EventWriter
         public string LoadContradictions { get; } = $"select id, data from {schema}.{Table<Contradiction>()} where id = any($1)";
 
         public string InsertEvents { get; } = $"""
-            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, user_name, is_archived)
-            select s, i, st, v, d, t, $7, '{Tenant}', dt, u, false from unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::bigint[], $5::jsonb[], $6::varchar[], $8::varchar[], $9::varchar[]) as e(s, i, st, v, d, t, dt, u)
+            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, {(userNames ? "user_name, " : "")}is_archived)
+            select s, i, st, v, d, t, $7, '{Tenant}', dt, {(userNames ? "u, " : "")}false from unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::bigint[], $5::jsonb[], $6::varchar[], $8::varchar[], $9::varchar[]) as e(s, i, st, v, d, t, dt, u)
             """;
 
         public string BumpStreams { get; } = $"""

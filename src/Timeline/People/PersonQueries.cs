@@ -86,25 +86,34 @@ public static class PersonQueries
             return then is null ? NotOnRecord(id, at) : HttpCaching.Json(context, build(then));
         }
 
-        // A poll that finds nothing new is answered from the version the database last announced: no round trip.
+        // A poll that finds nothing new is answered from the version the database last announced: no round trip. So is
+        // a full read of that version once this node has rendered it: within one epoch of the announcements, a version
+        // names one state of the stream.
         var versions = context.RequestServices.GetRequiredService<StreamVersions>();
-        if (versions.TryGet(id, out var known) && HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
+        var rendered = context.RequestServices.GetRequiredService<RenderedViews>();
+        var epoch = versions.BeginFill();
+        if (versions.TryGet(id, out var known))
+        {
+            if (HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
+            if (rendered.TryGet(Announced(epoch, known), out var current)) return HttpCaching.Bytes(context, current, Tag(known));
+        }
 
-        var fill = versions.BeginFill();
         var person = await session.LoadAsync<Person>(id, ct);
         if (person is null) return NotOnRecord(id, null);
-        versions.Fill(fill, id, person.Version);
+        versions.Fill(epoch, id, person.Version);
         if (HttpCaching.NotModified(context, Tag(person.Version)) is { } notModified) return notModified;
 
         // A full read of an unchanged person serves the view rendered for that exact state of its stream.
-        var rendered = context.RequestServices.GetRequiredService<RenderedViews>();
         if (rendered.TryGet(Key(person), out var kept)) return HttpCaching.Bytes(context, kept, Tag(person.Version));
 
         var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
         var body = HttpCaching.Render(context, build(dossier));
         rendered.Set(Key(dossier.Person), body);
+        // Under the epoch taken before the reads: after a reset or a broken listener the key is never asked for again.
+        if (epoch >= 0) rendered.Set(Announced(epoch, dossier.Person.Version), body);
         return HttpCaching.Bytes(context, body, Tag(dossier.Person.Version));
 
+        string Announced(long at, long version) => $"{at}|{id}|{Text(version)}";
         string Text(long version) => $"{view}|{version}|{context.Request.QueryString}|{BuildId}";
         string Tag(long version) => HttpCaching.Tag(Text(version));
         // The last event's sequence and time tell one state of a stream from another even if its events were ever reset.
