@@ -128,24 +128,36 @@ internal sealed class EventWriter
             read.BatchCommands.Add(Command("begin"));
             read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
-            read.BatchCommands.Add(Command("select transaction_timestamp()"));
-            read.BatchCommands.Add(Command(_sql.LoadPeople, Text(personIds)));
-            read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
-            read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
+            // Documents kept from the last commit are not asked for; often nothing is.
+            if (claimIds.Count > 0) read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
+            if (propositions.Count > 0) read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
             // The reader starts at the first statement that returns rows: BEGIN returns none.
             await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+            while (await reader.ReadAsync(ct))
+            {
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+                if (!await reader.IsDBNullAsync(2, ct)) people[reader.GetString(0)] = _serializer.FromJson<Person>(reader, 2);
+            }
+
             await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) sequences.Add(reader.GetInt64(0));
-            await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            now = reader.GetFieldValue<DateTimeOffset>(0);
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) people[reader.GetString(0)] = _serializer.FromJson<Person>(reader, 1);
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) claims[reader.GetGuid(0)] = _serializer.FromJson<ClaimRecord>(reader, 1);
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) contradictions[reader.GetString(0)] = _serializer.FromJson<Contradiction>(reader, 1);
+            now = default;
+            while (await reader.ReadAsync(ct))
+            {
+                sequences.Add(reader.GetInt64(0));
+                now = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            if (claimIds.Count > 0)
+            {
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) claims[reader.GetGuid(0)] = _serializer.FromJson<ClaimRecord>(reader, 1);
+            }
+
+            if (propositions.Count > 0)
+            {
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) contradictions[reader.GetString(0)] = _serializer.FromJson<Contradiction>(reader, 1);
+            }
         }
 
         for (var w = 0; w < writes.Count; w++)
@@ -327,11 +339,11 @@ internal sealed class EventWriter
     /// <param name="userNames">Whether the store keeps each event's user_name (the service does; a bare store may not).</param>
     private sealed class Sql(string schema, bool userNames)
     {
-        public string LockStreams { get; } = $"select id, version from {schema}.mt_streams where id = any($1) for update";
+        // Each stream with its header, the stream's row locked until the commit.
+        public string LockStreams { get; } =
+            $"select s.id, s.version, p.data from {schema}.mt_streams as s left join {schema}.{Table<Person>()} as p on p.id = s.id where s.id = any($1) for update of s";
 
-        public string NextSequences { get; } = $"select nextval('{schema}.mt_events_sequence') from generate_series(1, $1)";
-
-        public string LoadPeople { get; } = $"select id, data from {schema}.{Table<Person>()} where id = any($1)";
+        public string NextSequences { get; } = $"select nextval('{schema}.mt_events_sequence'), transaction_timestamp() from generate_series(1, $1)";
 
         public string LoadClaims { get; } = $"select id, data from {schema}.{Table<ClaimRecord>()} where id = any($1)";
 
