@@ -35,12 +35,13 @@ internal sealed class EventWriter
     private static readonly ContradictionProjection Contradictions = new();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, EventWriter> PerStore = [];
 
-    // Bounds the documents kept between commits: people, and documents per person.
-    private const int MaxKeptPeople = 5_000;
-    private const int MaxKeptDocuments = 256;
+    // Bounds the contradiction documents kept between commits: per person, and in all (a few kB each).
+    private const int MaxKeptPerPerson = 64;
+    private const int MaxKeptInAll = 20_000;
 
     private readonly IDocumentStore _store;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+    private int _keptInAll;
     private readonly EventGraph _events;
     private readonly ISerializer _serializer;
     private readonly LocalCommits? _localCommits;
@@ -62,8 +63,8 @@ internal sealed class EventWriter
 
     /// <summary>Commits every write or none; returns each write's events as stored, in order.</summary>
     /// <param name="keep">
-    /// Keep the people's documents after the commit, so the next write to one of them reads none back while its stream
-    /// is still where this commit left it. For appends one by one; a bulk load would only fill memory.
+    /// Keep the people's contradiction documents after the commit, so the next write to one of them reads none back while
+    /// its stream is still where this commit left it. For appends one by one; a bulk load would only fill memory.
     /// </param>
     /// <exception cref="StreamMovedException">A stream is no longer at the version its write was decided on.</exception>
     public async Task<IReadOnlyList<IEvent[]>> WriteAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct, bool keep = false)
@@ -72,7 +73,9 @@ internal sealed class EventWriter
         var kept = new Kept?[writes.Count];
         for (var w = 0; w < writes.Count; w++)
         {
-            if (keep && _kept.TryRemove(writes[w].PersonId, out var k) && k.Person.Version == writes[w].ExpectedVersion) kept[w] = k;
+            if (!keep || !_kept.TryRemove(writes[w].PersonId, out var k)) continue;
+            Interlocked.Add(ref _keptInAll, -k.Size);
+            if (k.Person.Version == writes[w].ExpectedVersion) kept[w] = k;
         }
 
         var claimIds = new HashSet<Guid>();
@@ -81,7 +84,8 @@ internal sealed class EventWriter
         {
             foreach (var data in writes[w].Events)
             {
-                if (ClaimIndexProjection.ClaimIdOf(data) is { } claimId && kept[w]?.Claims.ContainsKey(claimId) != true) claimIds.Add(claimId);
+                // A new claim's document cannot exist yet (its id is reserved in this commit); an amendment's target is read.
+                if (data is IClaimAmendment && ClaimIndexProjection.ClaimIdOf(data) is { } claimId) claimIds.Add(claimId);
                 if (ContradictionProjection.KeyOf(data) is { } key && kept[w]?.Contradictions.ContainsKey(key) != true) propositions.Add(key);
             }
         }
@@ -102,10 +106,16 @@ internal sealed class EventWriter
         for (var w = 0; w < writes.Count; w++)
         {
             _localCommits?.Committed(writes[w].PersonId, writes[w].ExpectedVersion + writes[w].Events.Count);
-            if (keep && kept[w] is { } k && k.Size <= MaxKeptDocuments && _kept.Count < MaxKeptPeople) _kept[writes[w].PersonId] = k;
+            if (keep && kept[w] is { } k) Keep(writes[w].PersonId, k);
         }
 
         return stored;
+    }
+
+    private void Keep(string personId, Kept kept)
+    {
+        if (kept.Size > MaxKeptPerPerson) return;
+        if (Interlocked.Add(ref _keptInAll, kept.Size) > MaxKeptInAll || !_kept.TryAdd(personId, kept)) Interlocked.Add(ref _keptInAll, -kept.Size);
     }
 
     private async Task<IEvent[][]> WriteAsync(
@@ -169,7 +179,6 @@ internal sealed class EventWriter
             // not this stream's. Nothing was read for them, so the write goes again, as after a lost race, without them.
             if (kept[w] is { } k && !k.Describes(people.GetValueOrDefault(write.PersonId))) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
             kept[w] ??= new Kept();
-            foreach (var (id, record) in kept[w]!.Claims) claims[id] = record;
             foreach (var (key, contradiction) in kept[w]!.Contradictions) contradictions[key] = contradiction;
         }
 
@@ -201,7 +210,7 @@ internal sealed class EventWriter
                 if (ClaimIndexProjection.ClaimIdOf(e.Data) is { } claimId
                     && ClaimIndex.Evolve(claims.GetValueOrDefault(claimId), claimId, e) is { } record)
                 {
-                    claims[claimId] = kept[w]!.Claims[claimId] = record;
+                    claims[claimId] = record;
                     touchedClaims.Add(claimId);
                 }
 
@@ -298,13 +307,16 @@ internal sealed class EventWriter
 
     private static NpgsqlParameter Type<T>() => new NpgsqlParameter<string> { TypedValue = typeof(T).FullName!, NpgsqlDbType = NpgsqlDbType.Varchar };
 
-    /// <summary>A person's header and the documents of theirs this node last wrote, as of the header's state of the stream.</summary>
+    /// <summary>
+    /// A person's header and the contradiction documents of theirs this node last wrote, as of the header's state of the
+    /// stream: every append rewrites its proposition's document, so those are worth keeping; a claim document is read
+    /// again only when an amendment changes it.
+    /// </summary>
     private sealed class Kept
     {
         public Person Person { get; set; } = new();
-        public Dictionary<Guid, ClaimRecord> Claims { get; } = [];
         public Dictionary<string, Contradiction> Contradictions { get; } = new(StringComparer.Ordinal);
-        public int Size => Claims.Count + Contradictions.Count;
+        public int Size => Contradictions.Count;
 
         /// <summary>The stored header is at the state these documents were kept at: same version, same last event.</summary>
         public bool Describes(Person? stored) =>
