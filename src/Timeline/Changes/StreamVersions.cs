@@ -30,12 +30,6 @@ public sealed class StreamVersions(TimeProvider time)
         return Trusted && _versions.TryGetValue(stream, out version);
     }
 
-    /// <summary>
-    /// Changes whenever the versions known so far stop holding (the listener broke, the events were reset): within one
-    /// epoch, a stream's version names exactly one state of its record.
-    /// </summary>
-    public long Epoch => Interlocked.Read(ref _epoch);
-
     /// <summary>Taken before reading a version from the database; hand it back to <see cref="Fill"/>.</summary>
     public long BeginFill() => Trusted ? Interlocked.Read(ref _epoch) : -1;
 

@@ -95,7 +95,7 @@ internal sealed class EventWriter
         IEvent[][] stored;
         try
         {
-            stored = await WriteAsync(connection, writes, kept, claimIds, propositions, ct);
+            stored = await WriteAsync(connection, writes, keep, kept, claimIds, propositions, ct);
         }
         catch when (connection.State == System.Data.ConnectionState.Open)
         {
@@ -119,20 +119,20 @@ internal sealed class EventWriter
     }
 
     private async Task<IEvent[][]> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, Kept?[] kept, HashSet<Guid> claimIds, HashSet<string> propositions, CancellationToken ct)
+        NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, bool keep, Kept?[] kept, HashSet<Guid> claimIds, HashSet<string> propositions,
+        CancellationToken ct)
     {
         var eventCount = writes.Sum(w => w.Events.Count);
         var personIds = writes.Select(w => w.PersonId).ToArray();
-        // BEGIN and COMMIT travel in the batches (an NpgsqlTransaction would spend a round trip of its own on COMMIT).
-        // Sequence numbers are taken inside the open transaction: the async daemon sees a live writer and waits for
-        // this commit instead of skipping its numbers as abandoned (its stale-gap threshold is 3 s).
-
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         var sequences = new List<long>(eventCount);
         DateTimeOffset now;
         var people = new Dictionary<string, Person>(StringComparer.Ordinal);
         var claims = new Dictionary<Guid, ClaimRecord>();
         var contradictions = new Dictionary<string, Contradiction>(StringComparer.Ordinal);
+        // BEGIN and COMMIT travel in the batches (an NpgsqlTransaction would spend a round trip of its own on COMMIT).
+        // Sequence numbers are taken inside the open transaction: the async daemon sees a live writer and waits for
+        // this commit instead of skipping its numbers as abandoned (its stale-gap threshold is 3 s).
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(Command("begin"));
@@ -178,8 +178,8 @@ internal sealed class EventWriter
             // The same version but another history (the events were reset and written again): the kept documents are
             // not this stream's. Nothing was read for them, so the write goes again, as after a lost race, without them.
             if (kept[w] is { } k && !k.Describes(people.GetValueOrDefault(write.PersonId))) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
-            kept[w] ??= new Kept();
-            foreach (var (key, contradiction) in kept[w]!.Contradictions) contradictions[key] = contradiction;
+            if (keep) kept[w] ??= new Kept();
+            foreach (var (key, contradiction) in kept[w]?.Contradictions ?? []) contradictions[key] = contradiction;
         }
 
         sequences.Sort();
@@ -217,12 +217,15 @@ internal sealed class EventWriter
                 if (ContradictionProjection.KeyOf(e.Data) is { } key
                     && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
                 {
-                    contradictions[key] = kept[w]!.Contradictions[key] = contradiction;
+                    contradictions[key] = contradiction;
+                    if (kept[w] is { } k) k.Contradictions[key] = contradiction;
                     touchedPropositions.Add(key);
                 }
             }
 
-            if (person is not null) people[write.PersonId] = kept[w]!.Person = person;
+            if (person is null) continue;
+            people[write.PersonId] = person;
+            if (kept[w] is { } keptNow) keptNow.Person = person;
         }
 
         await using (var commit = new NpgsqlBatch(connection))

@@ -6,11 +6,6 @@ using Timeline.Hosting;
 
 namespace Timeline.People;
 
-/// <summary>An append decided and ready to commit: the events for one person at the version they were decided on.</summary>
-/// <param name="RecordedBy">The principal the events are recorded under (each event's user_name).</param>
-internal sealed record PendingAppend(
-    string PersonId, long DecidedOnVersion, IReadOnlyList<object> Events, EntryId Entry, IdempotencyRecord? Idempotency, string RecordedBy);
-
 /// <summary>
 /// Group commit: appends to different people that are ready at the same time share one transaction, so they share
 /// its round trips and its WAL flush. Each append keeps its own version check; nobody is answered before the commit.
@@ -35,7 +30,7 @@ internal sealed class GroupCommit
     public static GroupCommit For(IDocumentStore store) => PerStore.GetValue(store, s => new GroupCommit(s));
 
     /// <summary>Commits the append, alone or with others; returns its last event as committed.</summary>
-    public Task<IEvent> CommitAsync(PendingAppend append)
+    public Task<IEvent> CommitAsync(StreamWrite append)
     {
         var job = new Job(append);
         _queue.Enqueue(job);
@@ -113,16 +108,13 @@ internal sealed class GroupCommit
 
     private async Task<IEvent[]> SaveAsync(IReadOnlyList<Job> jobs)
     {
-        var writes = jobs.Select(j => j.Append)
-            .Select(a => new StreamWrite(a.PersonId, a.DecidedOnVersion, a.Events, a.RecordedBy, [a.Entry], a.Idempotency))
-            .ToArray();
-        var stored = await _writer.WriteAsync(writes, CancellationToken.None, keep: true);
+        var stored = await _writer.WriteAsync(jobs.Select(j => j.Append).ToArray(), CancellationToken.None, keep: true);
         return stored.Select(events => events[^1]).ToArray();
     }
 
-    private sealed class Job(PendingAppend append)
+    private sealed class Job(StreamWrite append)
     {
-        public PendingAppend Append { get; } = append;
+        public StreamWrite Append { get; } = append;
         public TaskCompletionSource<IEvent> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -95,7 +95,8 @@ public static class PersonQueries
         if (versions.TryGet(id, out var known))
         {
             if (HttpCaching.NotModified(context, Tag(known)) is { } unchanged) return unchanged;
-            if (rendered.TryGet(Announced(epoch, known), out var current)) return HttpCaching.Bytes(context, current, Tag(known));
+            // Only if no reset or break fell between taking the epoch and reading the version: both name one state.
+            if (versions.BeginFill() == epoch && rendered.TryGet(Announced(epoch, known), out var current)) return HttpCaching.Bytes(context, current, Tag(known));
         }
 
         var person = await session.LoadAsync<Person>(id, ct);

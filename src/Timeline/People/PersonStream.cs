@@ -65,7 +65,7 @@ public static class PersonStream
                 if (attempt == 1 && newIdIsFresh && request.IdempotencyKey is null && expectedVersion is null
                     && EventWriter.For(store).KnownVersion(personId) is { } known)
                 {
-                    return await TryAppendKnownAsync(store, personId, known, request, decide, time, ct);
+                    return await TryAppendKnownAsync(store, personId, known, request, decide, ct);
                 }
 
                 return await TryAppendAsync(store, personId, newId, expectedVersion, request, decide, time, ct);
@@ -88,7 +88,7 @@ public static class PersonStream
         IDocumentStore store, string personId, Guid newId, long? expectedVersion, WriteRequest request, Decide decide, TimeProvider time,
         CancellationToken ct)
     {
-        PendingAppend pending;
+        StreamWrite pending;
         Decision decided;
         await using (var query = store.QuerySession())
         {
@@ -108,8 +108,8 @@ public static class PersonStream
             if (decision.Refusal is { } refusal) return refusal;
             if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
 
-            pending = new PendingAppend(personId, person.Version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
-                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()), request.Principal);
+            pending = Pending(personId, person.Version, decision, request,
+                request.IdempotencyKey is null ? null : request.Remember(decision.ResultId.ToString(), decision.ClaimId, time.GetUtcNow()));
             decided = decision;
         }
 
@@ -117,26 +117,24 @@ public static class PersonStream
     }
 
     private static async Task<IResult> TryAppendKnownAsync(
-        IDocumentStore store, string personId, long version, WriteRequest request, Decide decide, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string personId, long version, WriteRequest request, Decide decide, CancellationToken ct)
     {
         Decision decision;
         await using (var query = store.QuerySession())
         {
             decision = await decide(query, new Person { Id = personId, Version = version }, null);
+            if (decision.Refusal is { } refusal) return refusal;
+            if (decision.Events.Count == 0) return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
         }
 
-        if (decision.Refusal is { } refusal) return refusal;
-        if (decision.Events.Count == 0)
-        {
-            await using var query = store.QuerySession();
-            return await RespondAsync(query, decision.ResultId, decision.ClaimId, ct);
-        }
-
-        return await CommitAsync(store, new PendingAppend(personId, version, decision.Events, new EntryId { Id = decision.ResultId, PersonId = personId },
-            null, request.Principal), decision);
+        return await CommitAsync(store, Pending(personId, version, decision, request, null), decision);
     }
 
-    private static async Task<IResult> CommitAsync(IDocumentStore store, PendingAppend pending, Decision decision)
+    /// <summary>The decided events at the version they were decided on, with the id they reserve and the key they answer.</summary>
+    private static StreamWrite Pending(string personId, long version, Decision decision, WriteRequest request, IdempotencyRecord? remembered) =>
+        new(personId, version, decision.Events, request.Principal, [new EntryId { Id = decision.ResultId, PersonId = personId }], remembered);
+
+    private static async Task<IResult> CommitAsync(IDocumentStore store, StreamWrite pending, Decision decision)
     {
         // The writer gives the event its version, sequence and time in the commit: no read back needed.
         var appended = await GroupCommit.For(store).CommitAsync(pending);
