@@ -52,7 +52,7 @@ internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
         text.AppendLine();
         text.AppendLine("| statement | calls per append | ms per append | share |");
         text.AppendLine("| --- | --- | --- | --- |");
-        foreach (var (calls, ms, query) in rows.Take(12))
+        foreach (var (calls, ms, query) in rows.Take(int.TryParse(Environment.GetEnvironmentVariable("BENCH_PROFILE_ROWS"), out var shown) ? shown : 12))
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| `{query.Replace("|", "\\|", StringComparison.Ordinal)}` | {calls / (double)operations:F2} | {ms / operations:F3} | {ms / total:P0} |"));

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Marten.Events.Projections;
 using Timeline.Claims;
@@ -6,7 +7,9 @@ namespace Timeline.Contradictions;
 
 /// <summary>
 /// One proposition and every claim about it, across sources. Listed as a contradiction while its claims conflict;
-/// id is the proposition key (person/predicate/object).
+/// id is the proposition key (person/predicate/object). Stored only once its claims have ever conflicted
+/// (<see cref="EverContested"/>): most propositions are stated once, or agreed on, and their claims are in the claim
+/// index already.
 /// </summary>
 public sealed class Contradiction
 {
@@ -21,6 +24,25 @@ public sealed class Contradiction
     /// <summary>When the claims last came to conflict; orders the list newest first.</summary>
     public DateTimeOffset? ContestedSince { get; set; }
 
+    /// <summary>
+    /// Some of the claims, retracted ones included, conflict. Only then can the proposition be contested, now or as the
+    /// sources stood on any earlier day (a cut of the claims), and once true it stays true: such propositions are stored.
+    /// </summary>
+    [JsonIgnore]
+    public bool EverContested => PropositionLedger.ConflictKind(Claims) != ContestKind.None;
+
+    /// <summary>The writer's note that this document is stored (so every change to it must be), not part of it.</summary>
+    [JsonIgnore]
+    internal bool Stored { get; set; }
+
+    /// <summary>A proposition as its claims (the claim index's documents) leave it.</summary>
+    public static Contradiction FromClaims(string id, IEnumerable<ClaimRecord> claims)
+    {
+        var ordered = claims.OrderBy(c => c.Sequence).ToList();
+        var contradiction = new Contradiction { Id = id, PersonId = ordered[0].PersonId, Proposition = ordered[0].Proposition, Claims = ordered };
+        contradiction.Evaluate();
+        return contradiction;
+    }
 
     public void Record(IEvent e)
     {
@@ -34,6 +56,11 @@ public sealed class Contradiction
                 break;
         }
 
+        Evaluate();
+    }
+
+    private void Evaluate()
+    {
         Standing = PropositionLedger.Evaluate(Claims);
         State = Standing.State;
         Kind = Standing.Kind;
@@ -41,6 +68,12 @@ public sealed class Contradiction
     }
 }
 
+/// <summary>
+/// The contradiction documents as Marten folds them: for <c>projections rebuild</c>, and for amendments appended through a
+/// Marten session. It stores every proposition it folds, contested or not; the writer (<c>EventWriter</c>) stores only
+/// those ever contested. Both are sound: a stored document always holds every claim, and an unstored one is rebuilt
+/// from the claim index when needed.
+/// </summary>
 public sealed class ContradictionProjection : MultiStreamProjection<Contradiction, string>
 {
     public ContradictionProjection()
@@ -57,16 +90,13 @@ public sealed class ContradictionProjection : MultiStreamProjection<Contradictio
         _ => null,
     };
 
-    public override Contradiction Evolve(Contradiction? snapshot, string id, IEvent e)
+    public override Contradiction? Evolve(Contradiction? snapshot, string id, IEvent e)
     {
-        var proposition = e.Data switch
-        {
-            IClaimEvent c => c.Claim.Proposition,
-            IClaimAmendment a => a.Proposition,
-            _ => null,
-        };
-
-        snapshot ??= new Contradiction { Id = id, PersonId = proposition?.Subject ?? "", Proposition = proposition! };
+        IClaimEvent? claim = e.Data as IClaimEvent;
+        // An amendment cannot make claims conflict (stance and value are the claim's): with no document, the proposition
+        // has never been contested and still is not, so it stays unstored.
+        if (snapshot is null && claim is null) return null;
+        snapshot ??= new Contradiction { Id = id, PersonId = claim!.Claim.Proposition.Subject, Proposition = claim.Claim.Proposition };
         snapshot.Record(e);
         return snapshot;
     }

@@ -140,7 +140,11 @@ internal sealed class EventWriter
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
             // Documents kept from the last commit are not asked for; often nothing is.
             if (claimIds.Count > 0) read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
-            if (propositions.Count > 0) read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
+            if (propositions.Count > 0)
+            {
+                read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
+                read.BatchCommands.Add(Command(_sql.LoadPropositionClaims, Text([.. propositions])));
+            }
             // The reader starts at the first statement that returns rows: BEGIN returns none.
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -166,7 +170,24 @@ internal sealed class EventWriter
             if (propositions.Count > 0)
             {
                 await reader.NextResultAsync(ct);
-                while (await reader.ReadAsync(ct)) contradictions[reader.GetString(0)] = _serializer.FromJson<Contradiction>(reader, 1);
+                while (await reader.ReadAsync(ct))
+                {
+                    var document = _serializer.FromJson<Contradiction>(reader, 1);
+                    document.Stored = true;
+                    contradictions[reader.GetString(0)] = document;
+                }
+
+                // A proposition never contested has no document: its claims are in the claim index.
+                await reader.NextResultAsync(ct);
+                var unstored = new Dictionary<string, List<ClaimRecord>>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(ct))
+                {
+                    var claim = _serializer.FromJson<ClaimRecord>(reader, 0);
+                    if (!unstored.TryGetValue(claim.Proposition.Key, out var list)) unstored[claim.Proposition.Key] = list = [];
+                    list.Add(claim);
+                }
+
+                foreach (var (key, list) in unstored) contradictions[key] = Contradiction.FromClaims(key, list);
             }
         }
 
@@ -270,11 +291,13 @@ internal sealed class EventWriter
                     Json(touchedClaims.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
             }
 
-            if (touchedPropositions.Count > 0)
+            // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
+            var toStore = touchedPropositions.Select(key => contradictions[key]).Where(c => c.Stored || c.EverContested).ToArray();
+            if (toStore.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertContradictions,
-                    Text([.. touchedPropositions]),
-                    Json(touchedPropositions.Select(key => _serializer.ToJson(contradictions[key])).ToArray()), Type<Contradiction>()));
+                    Text(toStore.Select(c => c.Id).ToArray()), Json(toStore.Select(c => _serializer.ToJson(c)).ToArray()), Type<Contradiction>()));
+                foreach (var c in toStore) c.Stored = true;
             }
 
             commit.BatchCommands.Add(Command("commit"));
@@ -363,6 +386,14 @@ internal sealed class EventWriter
         public string LoadClaims { get; } = $"select id, data from {schema}.{Table<ClaimRecord>()} where id = any($1)";
 
         public string LoadContradictions { get; } = $"select id, data from {schema}.{Table<Contradiction>()} where id = any($1)";
+
+        // The expression is the claim index's own (ClaimsSetup), so its index serves the lookup.
+        public string LoadPropositionClaims { get; } = $"""
+            select r.data from {schema}.{Table<ClaimRecord>()} as r
+            where {PropositionKey} = any($1) and not exists (select 1 from {schema}.{Table<Contradiction>()} as c where c.id = {PropositionKey})
+            """;
+
+        private const string PropositionKey = "(r.data -> 'proposition' ->> 'key')";
 
         public string InsertEvents { get; } = $"""
             insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, {(userNames ? "user_name, " : "")}is_archived)

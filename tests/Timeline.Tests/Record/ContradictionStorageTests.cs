@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Xunit;
+
+namespace Timeline.Tests.Record;
+
+/// <summary>
+/// A proposition's document is stored only once its claims conflict; until then its claims live in the claim index.
+/// What a fact-checker sees must not depend on that: the first conflicting claim brings every earlier claim with it,
+/// on any node, and the sources as they stood on an earlier day still show a conflict a later retraction removed.
+/// </summary>
+public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(app)
+{
+    private const string ResignationKey = $"{PersonId}/resigned-from/senate-of-pakistan";
+
+    private async Task<long> StoredContradictionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(App.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var count = new NpgsqlCommand("select count(*) from timeline.mt_doc_contradiction where data ->> 'personId' = $1", connection);
+        count.Parameters.Add(new NpgsqlParameter { Value = PersonId });
+        return (long)(await count.ExecuteScalarAsync(Ct))!;
+    }
+
+    private static List<string> ClaimIds(JsonElement side) => [.. side.GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+
+    [Fact]
+    public async Task agreeing_claims_store_no_document_and_a_denial_on_another_node_shows_them_all_side_by_side()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var tendered = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetString()!;
+        var confirmed = (await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.ConfirmedQuote).With("type", "ResignationConfirmed")))
+            .GetProperty("id").GetString()!;
+
+        (await StoredContradictionsAsync()).ShouldBe(0, "two agreeing claims are not a contradiction and need no document");
+        (await Body(await Get($"/api/contradictions?person={PersonId}&state=all"))).GetProperty("count").GetInt32().ShouldBe(0);
+
+        // Another node has kept nothing of this person: it must find the earlier claims in the claim index.
+        await using var other = await AppFixture.StartHostAsync(App.ConnectionString);
+        using var otherClient = AppFixture.ClientFor(other);
+        using var denial = await AppendAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"), client: otherClient);
+        denial.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(denial));
+        var denied = (await Body(denial)).GetProperty("id").GetString()!;
+
+        (await StoredContradictionsAsync()).ShouldBe(1);
+        var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        contradiction.GetProperty("id").GetString().ShouldBe(ResignationKey);
+        contradiction.GetProperty("state").GetString().ShouldBe("open");
+        var sides = contradiction.GetProperty("sides").EnumerateArray().ToList();
+        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "asserts")).ShouldBe([tendered, confirmed], ignoreOrder: true);
+        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "denies")).ShouldBe([denied]);
+
+        // The first node appends to the same proposition again: it must take the stored document, not its own memory.
+        await GivenClaimAsync(RecordApi.Claim(sourceId).With("claimant", new System.Text.Json.Nodes.JsonObject { ["name"] = "Agencies" }));
+        var again = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        again.GetProperty("sides").EnumerateArray().Sum(s => s.GetProperty("claims").GetArrayLength()).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task a_conflict_a_retraction_removed_is_still_stored_for_the_day_the_sources_showed_it()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var laterSource = RecordApi.Source("https://example.org/2013/12/05/correction", RecordApi.ArticleText).With("publishedAt", "2013-12-05T10:00:00+05:00");
+        using var later = await Post("/api/sources", laterSource);
+        later.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(later));
+        var laterId = (await Body(later)).GetProperty("id").GetString()!;
+
+        // The denial is recorded and retracted (the retraction published on the 5th) before the assertion is recorded:
+        // at no moment of recording do two live claims conflict, but the sources of the 1st to the 4th did.
+        var denied = (await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"))).GetProperty("id").GetString()!;
+        await GivenClaimAsync(RecordApi.Claim(laterId).With("type", "ClaimRetracted").With("targetClaimId", denied).With("reason", "The party withdrew the statement."));
+        await GivenClaimAsync(RecordApi.Claim(sourceId));
+
+        (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("count").GetInt32().ShouldBe(0, "the denial is retracted now");
+        var then = await Body(await Get($"/api/contradictions?person={PersonId}&reportedAt=2013-12-02"));
+        then.GetProperty("count").GetInt32().ShouldBe(1, "on the 2nd the denial stood against the assertion");
+        then.GetProperty("items")[0].GetProperty("id").GetString().ShouldBe(ResignationKey);
+    }
+}
