@@ -126,8 +126,11 @@ public static class PropositionLedger
     /// </summary>
     public static DateTimeOffset? ContestedSince(IEnumerable<ClaimRecord> claims)
     {
+        var live = claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence).ToList();
+        // A conflict among some claims is one among all of them: when all agree, no earlier set conflicted either.
+        if (ConflictKind(live) == ContestKind.None) return null;
         var seen = new List<ClaimRecord>();
-        foreach (var claim in claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence))
+        foreach (var claim in live)
         {
             seen.Add(claim);
             if (ConflictKind(seen) != ContestKind.None) return claim.RecordedAt;
