@@ -72,6 +72,8 @@ public static class PropositionLedger
 
     public static ContestKind ConflictKind(IReadOnlyCollection<ClaimRecord> live)
     {
+        // Every conflict takes two claims; most propositions have one.
+        if (live.Count < 2) return ContestKind.None;
         var asserting = live.Where(c => c.Stance == Stance.Asserts).ToList();
         if (asserting.Count > 0 && live.Any(c => c.Stance == Stance.Denies))
         {

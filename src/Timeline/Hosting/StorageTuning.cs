@@ -4,8 +4,8 @@ using Npgsql;
 namespace Timeline.Hosting;
 
 /// <summary>
-/// Storage settings Marten's migrations leave alone, for the two documents every append writes: lz4 instead of pglz
-/// for their JSON (several times cheaper to compress), and contradiction rows kept inline up to a full page instead of
+/// Storage settings Marten's migrations leave alone: lz4 instead of pglz (several times cheaper to compress) for the JSON
+/// of the documents appends write and of sources (an imported file is stored whole), and contradiction rows kept inline up to a full page instead of
 /// compressed into a side table from 2 kB. Applied once per database, only where missing, and with a short lock
 /// timeout: an ALTER queued behind a long transaction would otherwise hold up every append behind it.
 /// </summary>
@@ -34,8 +34,8 @@ internal sealed class StorageTuning(IDocumentStore store, NpgsqlDataSource dataS
         declare
           t text;
         begin
-          foreach t in array array['mt_doc_contradiction', 'mt_doc_claimrecord'] loop
-            if exists (select 1 from pg_attribute where attrelid = ('{{schema}}.' || t)::regclass and attname = 'data' and attcompression <> 'l') then
+          foreach t in array array['mt_doc_contradiction', 'mt_doc_claimrecord', 'mt_doc_sourcedocument'] loop
+            if exists (select 1 from pg_attribute where attrelid = to_regclass('{{schema}}.' || t) and attname = 'data' and attcompression <> 'l') then
               begin
                 execute format('alter table %I.%I alter column data set compression lz4', '{{schema}}', t);
               exception when feature_not_supported or invalid_parameter_value then
