@@ -27,7 +27,10 @@ public static class StoreSetup
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
                 // Rich appends give inline projections each event's version, sequence and timestamp.
                 opts.Events.AppendMode = EventAppendMode.Rich;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // The JSON goes into jsonb, never into a page: escaping quotes and non-ASCII (the default encoder's
+                // \u0022) only makes it larger and slower to write, most of all an imported file kept as a source's text.
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+                    o => o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
                 opts.Schema.For<IdempotencyRecord>();
                 // HotCold: every node races for one advisory lock; its holder runs all async shards (the feed), the
                 // others poll for the lock this often and take over when the holder's session ends (a crash included).
