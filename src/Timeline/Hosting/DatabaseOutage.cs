@@ -50,20 +50,4 @@ public static class DatabaseOutage
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Problem().ExecuteAsync(context);
     }
-
-    /// <summary>
-    /// Short timeouts, so requests fail fast while the database is away, and statements prepared once per connection
-    /// (the pool's reset keeps them), unless the connection string sets its own. A setting still at Npgsql's default
-    /// counts as unset (the builder's ContainsKey is true for every keyword it knows).
-    /// </summary>
-    internal static NpgsqlConnectionStringBuilder WithServiceDefaults(this NpgsqlConnectionStringBuilder builder)
-    {
-        var defaults = new NpgsqlConnectionStringBuilder();
-        if (builder.Timeout == defaults.Timeout) builder.Timeout = ConnectTimeoutSeconds;
-        if (builder.CommandTimeout == defaults.CommandTimeout) builder.CommandTimeout = CommandTimeoutSeconds;
-        // The write path's statements are few and fixed: prepared, PostgreSQL parses and plans each once per connection.
-        if (builder.MaxAutoPrepare == defaults.MaxAutoPrepare) builder.MaxAutoPrepare = 100;
-        if (builder.AutoPrepareMinUsages == defaults.AutoPrepareMinUsages) builder.AutoPrepareMinUsages = 2;
-        return builder;
-    }
 }

@@ -16,8 +16,9 @@ internal sealed record StreamWrite(
     string PersonId, long ExpectedVersion, IReadOnlyList<object> Events, string RecordedBy, IReadOnlyList<EntryId> Entries, IdempotencyRecord? Idempotency);
 
 /// <summary>The stream moved on between the decision and the commit: decide again on fresh state.</summary>
-public sealed class StreamMovedException(string personId, long expected, long? actual)
-    : Exception($"'{personId}' is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {expected}");
+/// <param name="reason">Why, when not a version that moved (the same version with another history).</param>
+public sealed class StreamMovedException(string personId, long expected, long? actual, string? reason = null)
+    : Exception(reason ?? $"'{personId}' is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {expected}");
 
 /// <summary>
 /// The write path of every claim, retraction and ruling: the events, the stream versions, the ids and idempotency
@@ -198,7 +199,11 @@ internal sealed class EventWriter
             if (actual != write.ExpectedVersion) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
             // The same version but another history (the events were reset and written again): the kept documents are
             // not this stream's. Nothing was read for them, so the write goes again, as after a lost race, without them.
-            if (kept[w] is { } k && !k.Describes(people.GetValueOrDefault(write.PersonId))) throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual);
+            if (kept[w] is { } k && !k.Describes(people.GetValueOrDefault(write.PersonId)))
+            {
+                throw new StreamMovedException(write.PersonId, write.ExpectedVersion, actual,
+                    $"'{write.PersonId}' is at version {actual} with another history than the one this node kept (its events were reset and written again)");
+            }
             if (keep) kept[w] ??= new Kept();
             foreach (var (key, contradiction) in kept[w]?.Contradictions ?? []) contradictions[key] = contradiction;
         }
