@@ -31,7 +31,7 @@ public sealed class Contradiction
     [JsonIgnore]
     public bool EverContested => PropositionLedger.ConflictKind(Claims) != ContestKind.None;
 
-    /// <summary>The writer's note that this document is stored (so every change to it must be), not part of it.</summary>
+    /// <summary>The writer's note that this document is stored (to be dropped if never contested), not part of it.</summary>
     [JsonIgnore]
     internal bool Stored { get; set; }
 
@@ -71,8 +71,8 @@ public sealed class Contradiction
 /// <summary>
 /// The contradiction documents as Marten folds them: for <c>projections rebuild</c>, and for amendments appended through a
 /// Marten session. It stores every proposition it folds, contested or not; the writer (<c>EventWriter</c>) stores only
-/// those ever contested. Both are sound: a stored document always holds every claim, and an unstored one is rebuilt
-/// from the claim index when needed.
+/// those ever contested, and drops the others' documents as it next appends to them. Both are sound: a stored document
+/// always holds every claim, and an unstored one is rebuilt from the claim index when needed.
 /// </summary>
 public sealed class ContradictionProjection : MultiStreamProjection<Contradiction, string>
 {

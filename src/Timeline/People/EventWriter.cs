@@ -297,13 +297,18 @@ internal sealed class EventWriter
             }
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
-            var toStore = touchedPropositions.Select(key => contradictions[key]).Where(c => c.Stored || c.EverContested).ToArray();
+            // A document of one never contested (from a rebuild, or an older version) goes when it is next touched.
+            var touched = touchedPropositions.Select(key => contradictions[key]).ToList();
+            var toStore = touched.Where(c => c.EverContested).ToArray();
+            var toDrop = touched.Where(c => c.Stored && !c.EverContested).ToArray();
             if (toStore.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertContradictions,
                     Text(toStore.Select(c => c.Id).ToArray()), Json(toStore.Select(c => _serializer.ToJson(c)).ToArray()), Type<Contradiction>()));
-                foreach (var c in toStore) c.Stored = true;
             }
+
+            if (toDrop.Length > 0) commit.BatchCommands.Add(Command(_sql.DeleteContradictions, Text(toDrop.Select(c => c.Id).ToArray())));
+            foreach (var c in touched) c.Stored = c.EverContested;
 
             commit.BatchCommands.Add(Command("commit"));
             await commit.ExecuteNonQueryAsync(ct);
@@ -423,6 +428,8 @@ internal sealed class EventWriter
         public string UpsertClaims { get; } = Upsert<ClaimRecord>(schema, "uuid");
 
         public string UpsertContradictions { get; } = Upsert<Contradiction>(schema, "varchar");
+
+        public string DeleteContradictions { get; } = $"delete from {schema}.{Table<Contradiction>()} where id = any($1)";
 
         // A plain insert: an id or key another write already holds fails the commit as a lost race (23505).
         private static string Insert<T>(string schema, string idType) => $"""

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
@@ -54,7 +57,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "denies")).ShouldBe([denied]);
 
         // The first node appends to the same proposition again: it must take the stored document, not its own memory.
-        await GivenClaimAsync(RecordApi.Claim(sourceId).With("claimant", new System.Text.Json.Nodes.JsonObject { ["name"] = "Agencies" }));
+        await GivenClaimAsync(RecordApi.Claim(sourceId).With("claimant", new JsonObject { ["name"] = "Agencies" }));
         var again = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         again.GetProperty("sides").EnumerateArray().Sum(s => s.GetProperty("claims").GetArrayLength()).ShouldBe(4);
     }
@@ -78,5 +81,39 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         var then = await Body(await Get($"/api/contradictions?person={PersonId}&reportedAt=2013-12-02"));
         then.GetProperty("count").GetInt32().ShouldBe(1, "on the 2nd the denial stood against the assertion");
         then.GetProperty("items")[0].GetProperty("id").GetString().ShouldBe(ResignationKey);
+    }
+
+    [Fact]
+    public async Task a_document_of_a_proposition_never_contested_as_a_rebuild_leaves_it_is_dropped_when_next_appended_to_and_nothing_is_lost()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var tendered = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetGuid();
+        var confirmed = (await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.ConfirmedQuote).With("type", "ResignationConfirmed")))
+            .GetProperty("id").GetGuid();
+
+        // What `projections rebuild` (or the version before this rule) leaves: a document for an agreed proposition.
+        var store = App.Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var records = await session.LoadManyAsync<Timeline.Claims.ClaimRecord>(Ct, tendered, confirmed);
+            session.Store(Timeline.Contradictions.Contradiction.FromClaims(ResignationKey, records));
+            await session.SaveChangesAsync(Ct);
+        }
+
+        (await StoredContradictionsAsync()).ShouldBe(1);
+
+        // A node that starts after it (nothing kept) appends another agreeing claim: the document goes.
+        await using var other = await AppFixture.StartHostAsync(App.ConnectionString);
+        using var otherClient = AppFixture.ClientFor(other);
+        using var agreeing = await AppendAsync(RecordApi.Claim(sourceId).With("claimant", new JsonObject { ["name"] = "Agencies" }), client: otherClient);
+        agreeing.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(agreeing));
+        (await StoredContradictionsAsync()).ShouldBe(0);
+
+        // A denial then finds all three claims in the claim index.
+        var denied = (await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"))).GetProperty("id").GetString()!;
+        var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        var sides = contradiction.GetProperty("sides").EnumerateArray().ToList();
+        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "asserts")).Count.ShouldBe(3);
+        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "denies")).ShouldBe([denied]);
     }
 }
