@@ -61,7 +61,7 @@ internal static partial class ImportBench
             var body = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the import answered {(int)response.StatusCode}: {body}");
             var report = JsonSerializer.Deserialize<ImportReport>(body, Web)!;
-            var rawPopolo = await RawInsertAsync(dataSource, People, report.ClaimsAppended / People + 1, "raw_popolo");
+            var rawPopolo = await RawInsertAsync(dataSource, People, report.ClaimsAppended / People + 1, await StoredClaimEventAsync(dataSource), "raw_popolo");
             service.Process.Refresh();
             rows.Add(Row.Latency($"POST /api/imports/popolo, {People:N0} generated people ({report.PeopleRegistered:N0} registered, {report.ClaimsAppended:N0} claims)",
                 elapsed.TotalMilliseconds, "the same number of events inserted raw (as above)", rawPopolo.TotalMilliseconds, service.Process.PeakWorkingSet64,
@@ -75,7 +75,7 @@ internal static partial class ImportBench
             // Where PostgreSQL's time went during the bulk command: the service's daemon also runs meanwhile.
             Console.Error.WriteLine(await profile.ReportAsync("the bulk import", People * ClaimsPerPerson));
             if (claims != People * ClaimsPerPerson) throw new InvalidOperationException($"the bulk import appended {claims:N0} claims, not {People * ClaimsPerPerson:N0}:\n{output}");
-            var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson);
+            var raw = await RawInsertAsync(dataSource, People, ClaimsPerPerson, await StoredClaimEventAsync(dataSource));
             rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
                 "the same events inserted raw (Npgsql binary COPY, 1,000 per transaction, stream versions bumped)", People * ClaimsPerPerson / raw.TotalSeconds, peak,
                 "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
@@ -150,12 +150,18 @@ internal static partial class ImportBench
         return (claims, seconds, peak, match.Groups[3].Value.Trim());
     }
 
+    /// <summary>The JSON of a claim event the import just stored, so the baseline writes events of the same size.</summary>
+    private static async Task<string> StoredClaimEventAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("select data::text from timeline.mt_events where data ? 'claim' order by seq_id desc limit 1");
+        return (string?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException("the import stored no claim event");
+    }
+
     /// <summary>The baseline: the same number of events per stream, inserted with binary COPY in transactions of 1,000 events.</summary>
-    private static async Task<TimeSpan> RawInsertAsync(NpgsqlDataSource dataSource, int streams, int perStream, string schema = "raw_bulk")
+    private static async Task<TimeSpan> RawInsertAsync(NpgsqlDataSource dataSource, int streams, int perStream, string sample, string schema = "raw_bulk")
     {
         await RawBaselines.CreateTablesAsync(dataSource, schema, streams, initialVersion: 0);
 
-        var sample = JsonSerializer.Serialize(new { claim = new { claimId = Guid.NewGuid(), proposition = new { subject = "raw-0", predicate = "held-office", @object = "Member, Bench Chamber, term 1" } }, office = "Member", organization = "Bench Chamber", term = 1 });
         var clock = Stopwatch.StartNew();
         const int perTransaction = 1_000;
         var total = streams * perStream;
