@@ -6,8 +6,9 @@ namespace Timeline.Hosting;
 /// <summary>
 /// Storage settings Marten's migrations leave alone: lz4 instead of pglz (several times cheaper to compress) for the
 /// JSON of the documents appends write and of sources (an imported file is stored whole), and contradiction rows kept
-/// inline up to a full page instead of compressed into a side table from 2 kB. Applied once per database, only where missing, and with a short lock
-/// timeout: an ALTER queued behind a long transaction would otherwise hold up every append behind it.
+/// inline up to a full page instead of compressed into a side table from 2 kB. Applied once per database, only where
+/// missing, and with a short lock timeout: an ALTER queued behind a long transaction would otherwise hold up every
+/// append behind it.
 /// </summary>
 internal sealed class StorageTuning(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<StorageTuning> logger) : IHostedService
 {

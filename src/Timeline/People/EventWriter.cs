@@ -298,9 +298,9 @@ internal sealed class EventWriter
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
             // A document of one never contested (from a rebuild, or an older version) goes when it is next touched.
-            var touched = touchedPropositions.Select(key => contradictions[key]).ToList();
-            var toStore = touched.Where(c => c.EverContested).ToArray();
-            var toDrop = touched.Where(c => c.Stored && !c.EverContested).ToArray();
+            var touched = touchedPropositions.Select(key => (Document: contradictions[key], Contested: contradictions[key].EverContested)).ToList();
+            var toStore = touched.Where(t => t.Contested).Select(t => t.Document).ToArray();
+            var toDrop = touched.Where(t => t.Document.Stored && !t.Contested).Select(t => t.Document).ToArray();
             if (toStore.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertContradictions,
@@ -308,7 +308,7 @@ internal sealed class EventWriter
             }
 
             if (toDrop.Length > 0) commit.BatchCommands.Add(Command(_sql.DeleteContradictions, Text(toDrop.Select(c => c.Id).ToArray())));
-            foreach (var c in touched) c.Stored = c.EverContested;
+            foreach (var (document, contested) in touched) document.Stored = contested;
 
             commit.BatchCommands.Add(Command("commit"));
             await commit.ExecuteNonQueryAsync(ct);

@@ -28,7 +28,10 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         return (long)(await count.ExecuteScalarAsync(Ct))!;
     }
 
-    private static List<string> ClaimIds(JsonElement side) => [.. side.GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+    /// <summary>The ids of the claims on one side (asserts or denies) of a listed contradiction.</summary>
+    private static List<string> ClaimIds(JsonElement contradiction, string stance) =>
+        [.. contradiction.GetProperty("sides").EnumerateArray().Single(s => s.GetProperty("stance").GetString() == stance)
+            .GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
 
     [Fact]
     public async Task agreeing_claims_store_no_document_and_a_denial_on_another_node_shows_them_all_side_by_side()
@@ -52,9 +55,8 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         contradiction.GetProperty("id").GetString().ShouldBe(ResignationKey);
         contradiction.GetProperty("state").GetString().ShouldBe("open");
-        var sides = contradiction.GetProperty("sides").EnumerateArray().ToList();
-        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "asserts")).ShouldBe([tendered, confirmed], ignoreOrder: true);
-        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "denies")).ShouldBe([denied]);
+        ClaimIds(contradiction, "asserts").ShouldBe([tendered, confirmed], ignoreOrder: true);
+        ClaimIds(contradiction, "denies").ShouldBe([denied]);
 
         // The first node appends to the same proposition again: it must take the stored document, not its own memory.
         await GivenClaimAsync(RecordApi.Claim(sourceId).With("claimant", new JsonObject { ["name"] = "Agencies" }));
@@ -112,8 +114,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         // A denial then finds all three claims in the claim index.
         var denied = (await GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"))).GetProperty("id").GetString()!;
         var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
-        var sides = contradiction.GetProperty("sides").EnumerateArray().ToList();
-        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "asserts")).Count.ShouldBe(3);
-        ClaimIds(sides.Single(s => s.GetProperty("stance").GetString() == "denies")).ShouldBe([denied]);
+        ClaimIds(contradiction, "asserts").Count.ShouldBe(3);
+        ClaimIds(contradiction, "denies").ShouldBe([denied]);
     }
 }
