@@ -6,11 +6,34 @@ namespace Timeline.Bench;
 /// <summary>Where PostgreSQL's time goes during one scenario, from pg_stat_statements.</summary>
 internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
 {
-    /// <summary>Loads pg_stat_statements: a setting only a restart applies.</summary>
+    // The sizing settings of the configuration deploy/ ships; connections, logging and the listener stay the bench's own.
+    private static readonly string[] DeploySettings =
+    [
+        "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem", "wal_compression", "max_wal_size", "min_wal_size",
+        "checkpoint_completion_target", "random_page_cost", "effective_io_concurrency",
+    ];
+
+    /// <summary>
+    /// Loads pg_stat_statements and applies the sizing of deploy/postgresql.conf, the server a deployment runs (the
+    /// defaults' 128 MB of shared buffers is not one): settings only a restart applies. The baselines run on it too.
+    /// </summary>
     public static async Task PreloadAsync(NpgsqlDataSource dataSource)
     {
-        await using var command = dataSource.CreateCommand("alter system set shared_preload_libraries = 'pg_stat_statements'");
-        await command.ExecuteNonQueryAsync();
+        var statements = new List<string> { "alter system set shared_preload_libraries = 'pg_stat_statements'" };
+        foreach (var line in File.ReadLines(Path.Combine(ServiceUnderTest.RepositoryRoot(), "deploy", "postgresql.conf")))
+        {
+            var setting = line.Split('#', 2)[0].Split('=', 2);
+            if (setting.Length == 2 && DeploySettings.Contains(setting[0].Trim()))
+            {
+                statements.Add($"alter system set {setting[0].Trim()} = '{setting[1].Trim().Trim('\'')}'");
+            }
+        }
+
+        foreach (var statement in statements)
+        {
+            await using var command = dataSource.CreateCommand(statement);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     private long _sessionsAtReset;

@@ -77,6 +77,7 @@ try
     // Started before the command runner, which would print a missing PostgreSQL as a stack trace.
     await app.StartTimelineDatabaseAsync(args);
     if (await ProjectionNames.RefuseAsync(app, args) is { } refused) return refused;
+    if (await ProjectionNames.RebuildAsync(app, args, () => app.RunJasperFxCommands(args)) is { } rebuilt) return ExitCodes.Resolve(args, rebuilt);
     return ExitCodes.Resolve(args, await app.RunJasperFxCommands(args));
 }
 catch (Exception ex) when (DatabaseSetup.ReportStartupFailure(ex) is var exitCode && exitCode > 0)

@@ -119,7 +119,7 @@ public sealed class ChangeNotifications(
         }
     }
 
-    private static readonly string FeedShard = $"{ChangeFeedProjection.ProjectionName}:All";
+    private static readonly string FeedShard = $"{ChangeFeedSubscription.ProjectionName}:All";
 
     private long _feedHead;
 

@@ -13,7 +13,7 @@ public static class ChangesSetup
         {
             opts.Projections.Wakeup = services.GetRequiredService<DaemonWakeup>();
             opts.Listeners.Add(new LocalCommits(services.GetRequiredService<StreamVersions>()));
-            opts.Projections.Add<ChangeFeedProjection>(ProjectionLifecycle.Async);
+            opts.Events.Subscribe(new ChangeFeedSubscription());
             opts.Schema.For<Change>().Index(x => x.Person).Index(x => x.Kind);
 
             // A projection that throws on an event stops (only that projection) and says which event: skipping it would

@@ -1,4 +1,5 @@
 using Marten;
+using Timeline.Changes;
 
 namespace Timeline.Commands;
 
@@ -36,6 +37,32 @@ public static class ProjectionNames
         return ExitCodes.Refused;
     }
 
+    // The changes feed is a subscription of Marten's daemon, not one of its projections, so Marten's command leaves it out.
     public static IReadOnlyList<string> Known(IDocumentStore store) =>
-        ((StoreOptions)store.Options).Projections.All.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        ((StoreOptions)store.Options).Projections.All.Select(p => p.Name).Append(ChangeFeedSubscription.ProjectionName).Distinct()
+            .Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// <c>projections rebuild</c>: the changes feed made again from the events, then Marten's command for the projections
+    /// (which ends the host, so it goes last); <c>-p Changes</c>: the feed alone. Null for any other command.
+    /// </summary>
+    public static async Task<int?> RebuildAsync(IHost host, string[] args, Func<Task<int>> marten)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(marten);
+        if (args is not ["projections", "rebuild", ..] || args.Any(a => a is "--help" or "-h")) return null;
+        var flag = Array.FindIndex(args, a => Flags.Contains(a, StringComparer.Ordinal));
+        var named = flag >= 0 && flag + 1 < args.Length ? args[flag + 1] : null;
+        var feedOnly = string.Equals(named, ChangeFeedSubscription.ProjectionName, StringComparison.OrdinalIgnoreCase);
+        if (named is not null && !feedOnly) return await marten();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var rows = await ChangeFeedSubscription.RebuildAsync(host.Services.GetRequiredService<IDocumentStore>(), CancellationToken.None);
+        Console.WriteLine($"Finished rebuilding {ChangeFeedSubscription.ProjectionName} in {clock.ElapsedMilliseconds} ms: {rows} entries of the changes feed, up to where the daemon had taken it");
+        if (!feedOnly) return await marten();
+        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else host.Dispose();
+        return ExitCodes.Done;
+    }
 }

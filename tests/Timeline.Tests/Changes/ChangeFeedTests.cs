@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
@@ -42,6 +43,43 @@ public sealed class ChangeFeedTests(AppFixture app) : ChangesTest(app)
         var nothingNew = await FeedAsync($"after={ruledAt}");
         nothingNew.Items.ShouldBeEmpty();
         nothingNew.Next.ShouldBe(ruledAt);
+    }
+
+    [Fact]
+    public async Task a_retraction_is_listed_with_the_claim_it_withdrew_and_each_entry_with_its_views_and_the_time_the_append_answered()
+    {
+        var registered = await RegisterAsync(PersonId);
+        var sourceId = await GivenSourceAsync();
+        var claim = await GivenClaimAsync(RecordApi.Claim(sourceId));
+        var claimId = claim.GetProperty("claimId").GetGuid();
+        using var retraction = await AppendAsync(new JsonObject
+        {
+            ["type"] = "ClaimRetracted", ["targetClaimId"] = claimId.ToString(), ["reason"] = "the reporter withdrew it", ["sourceId"] = sourceId,
+            ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter", ["role"] = "Reporter", ["affiliation"] = "The Nation" },
+            ["quote"] = RecordApi.TenderedQuote,
+        });
+        retraction.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(retraction));
+        var retracted = await Body(retraction);
+
+        var page = await FeedAsync($"atLeast={retracted.GetProperty("sequence").GetInt64()}&person={PersonId}");
+
+        page.Items.Select(i => (i.Id, i.Kind, i.ClaimId, i.Version)).ShouldBe(
+        [
+            (registered, "person-registered", null, 1),
+            (claim.GetProperty("sequence").GetInt64(), "claim-appended", claimId, 2),
+            (retracted.GetProperty("sequence").GetInt64(), "claim-retracted", claimId, 3),
+        ]);
+        // The views, as the API's contract lists them: the person's three, and for a claim its own and its person's lists.
+        string[] person = [$"/api/people/{PersonId}", $"/api/people/{PersonId}/timeline", $"/api/people/{PersonId}/events"];
+        page.Items[0].Views.ShouldBe(person);
+        foreach (var entry in page.Items.Skip(1))
+        {
+            entry.Views.ShouldBe([.. person, $"/api/claims/{claimId}", $"/api/claims?person={PersonId}", $"/api/contradictions?person={PersonId}"]);
+        }
+
+        page.Items[1].RecordedAt.ShouldBe(claim.GetProperty("recordedAt").GetDateTimeOffset());
+        page.Items[2].RecordedAt.ShouldBe(retracted.GetProperty("recordedAt").GetDateTimeOffset());
+        page.Items.ShouldAllBe(i => i.RecordedAt.Offset == TimeSpan.Zero);
     }
 
     [Fact]

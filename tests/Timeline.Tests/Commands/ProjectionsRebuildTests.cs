@@ -130,6 +130,53 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         run.StandardOutput.ShouldNotContain("Finished rebuilding Person", Case.Sensitive, run.Output);
     }
 
+    [Fact]
+    public async Task a_rebuild_of_the_changes_feed_brings_back_a_lost_feed_as_it_was_served()
+    {
+        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync(Ct);
+        await using var last = new NpgsqlCommand("select max(seq_id) from timeline.mt_events", connection);
+        var head = (long)(await last.ExecuteScalarAsync(Ct))!;
+        string before;
+        await using (var host = await AppFixture.StartHostAsync(_database))
+        {
+            before = await FeedAsync(host, head);
+        }
+
+        await using (var wipe = new NpgsqlCommand("delete from timeline.mt_doc_change", connection))
+        {
+            (await wipe.ExecuteNonQueryAsync(Ct)).ShouldBeGreaterThan(0, "the feed held nothing to lose");
+        }
+
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Changes");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        run.StandardOutput.ShouldContain("Finished rebuilding Changes", Case.Sensitive, run.Output);
+        run.StandardOutput.ShouldNotContain("Finished rebuilding Person", Case.Sensitive, run.Output);
+        await using var rebuilt = await AppFixture.StartHostAsync(_database);
+        using var client = rebuilt.Server.CreateClient();
+        using var response = await client.GetAsync("/api/changes?limit=1000", Ct);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldBe(before);
+    }
+
+    /// <summary>The whole feed once the daemon has taken it to <paramref name="head"/>.</summary>
+    private static async Task<string> FeedAsync(IAlbaHost host, long head)
+    {
+        using var client = host.Server.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await client.GetAsync("/api/changes?limit=1000", Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+            if (JsonDocument.Parse(text).RootElement.GetProperty("next").GetInt64() >= head) return text;
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the feed did not reach {head}: {text}");
+            await Task.Delay(100, Ct);
+        }
+    }
+
     private async Task WipeProjectedDocumentsAsync()
     {
         await using var connection = new NpgsqlConnection(_database);
