@@ -68,6 +68,8 @@ public static class PopoloImport
 
         var file = PopoloFile.Read(root);
         var document = await StoreVersionAsync(store, text, source, time, ct);
+        // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
+        SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
         var publisher = document.Publisher;
 
         var register = file.Persons.Values.OrderBy(p => p.Index).ToList();

@@ -40,6 +40,14 @@ public static class SourceCache
             ? new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text))
             : new CachedSource(document, "") { Structured = StructuredDocument.Parse(document.Format, document.Text) };
 
+    /// <summary>Keeps a stored structured source its writer has already parsed (an import: a file of many MB).</summary>
+    public static void Keep(IDocumentStore store, SourceDocument document, StructuredDocument structured)
+    {
+        var entries = PerStore.GetValue(store, _ => new ConcurrentDictionary<string, CachedSource>(StringComparer.Ordinal));
+        if (entries.Count >= MaxEntries) entries.Clear();
+        entries[document.Id] = new CachedSource(document, "") { Structured = structured };
+    }
+
     /// <summary>For a registration: whatever was kept under this id (from before a reset of the data) is dropped.</summary>
     public static void Forget(IDocumentStore store, string id)
     {

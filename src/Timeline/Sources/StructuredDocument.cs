@@ -26,6 +26,9 @@ public sealed class StructuredDocument
 
     public PopoloFile? Popolo { get; }
 
+    /// <summary>A Popolo file the import has already parsed and read, so the evidence checks do not parse it again.</summary>
+    public static StructuredDocument OfPopolo(JsonElement root, PopoloFile popolo) => new(root, popolo);
+
     public static StructuredDocument Parse(string format, string text)
     {
         var root = JsonDocument.Parse(text).RootElement.Clone();
