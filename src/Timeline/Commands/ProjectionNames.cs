@@ -5,7 +5,8 @@ namespace Timeline.Commands;
 
 /// <summary>
 /// Guards Marten's own <c>projections</c> command, which answers a <c>--projection</c> naming nothing with "No projections
-/// or databases match" and exit 0: here that is a refusal (exit 2) that lists the names it knows.
+/// or databases match" and exit 0: here that is a refusal (exit 2) that lists the names it knows. Its <c>rebuild</c> also
+/// covers the changes feed, a daemon subscription Marten's command does not know.
 /// </summary>
 public static class ProjectionNames
 {
