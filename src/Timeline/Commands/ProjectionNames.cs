@@ -20,22 +20,33 @@ public static class ProjectionNames
     {
         ArgumentNullException.ThrowIfNull(host);
         if (Refuse(host.Services, args) is not { } refused) return null;
-        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
-        else host.Dispose();
+        await EndAsync(host);
         return refused;
     }
 
     private static int? Refuse(IServiceProvider services, string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length == 0 || args[0] != "projections") return null;
-        var flag = Array.FindIndex(args, a => Flags.Contains(a, StringComparer.Ordinal));
-        if (flag < 0 || flag + 1 >= args.Length) return null;
+        if (args.Length == 0 || args[0] != "projections" || Named(args) is not { } named) return null;
 
         var known = Known(services.GetRequiredService<IDocumentStore>());
-        if (known.Contains(args[flag + 1], StringComparer.OrdinalIgnoreCase)) return null;
-        Console.Error.WriteLine($"Refused: no projection '{args[flag + 1]}'; the projections are {string.Join(", ", known)}.");
+        if (known.Contains(named, StringComparer.OrdinalIgnoreCase)) return null;
+        Console.Error.WriteLine($"Refused: no projection '{named}'; the projections are {string.Join(", ", known)}.");
         return ExitCodes.Refused;
+    }
+
+    /// <summary>The projection <c>-p</c> (or <c>--projection</c>) names, if any.</summary>
+    private static string? Named(string[] args)
+    {
+        var flag = Array.FindIndex(args, a => Flags.Contains(a, StringComparer.Ordinal));
+        return flag >= 0 && flag + 1 < args.Length ? args[flag + 1] : null;
+    }
+
+    // Disposing the host stops an embedded PostgreSQL.
+    private static async Task EndAsync(IHost host)
+    {
+        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else host.Dispose();
     }
 
     // The changes feed is a subscription of Marten's daemon, not one of its projections, so Marten's command leaves it out.
@@ -53,8 +64,7 @@ public static class ProjectionNames
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(marten);
         if (args is not ["projections", "rebuild", ..] || args.Any(a => a is "--help" or "-h")) return null;
-        var flag = Array.FindIndex(args, a => Flags.Contains(a, StringComparer.Ordinal));
-        var named = flag >= 0 && flag + 1 < args.Length ? args[flag + 1] : null;
+        var named = Named(args);
         var feedOnly = string.Equals(named, ChangeFeedSubscription.ProjectionName, StringComparison.OrdinalIgnoreCase);
         if (named is not null && !feedOnly) return await marten();
 
@@ -62,8 +72,7 @@ public static class ProjectionNames
         var rows = await ChangeFeedSubscription.RebuildAsync(host.Services.GetRequiredService<IDocumentStore>(), CancellationToken.None);
         Console.WriteLine($"Finished rebuilding {ChangeFeedSubscription.ProjectionName} in {clock.ElapsedMilliseconds} ms: {rows} entries of the changes feed, up to where the daemon had taken it");
         if (!feedOnly) return await marten();
-        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
-        else host.Dispose();
+        await EndAsync(host);
         return ExitCodes.Done;
     }
 }

@@ -25,27 +25,33 @@ public static class SourceCache
 
     public static async Task<CachedSource?> LoadAsync(IDocumentStore store, string id, CancellationToken ct)
     {
-        var entries = PerStore.GetValue(store, _ => new ConcurrentDictionary<string, CachedSource>(StringComparer.Ordinal));
+        var entries = EntriesOf(store);
         if (entries.TryGetValue(id, out var cached)) return cached;
 
         await using var query = store.QuerySession();
         if (await query.LoadAsync<SourceDocument>(id, ct) is not { } document) return null;
-        // Crude but bounded: past the limit start again rather than track recency on every hit.
-        if (entries.Count >= MaxEntries) entries.Clear();
-        return entries.GetOrAdd(id, Prepare(document));
+        return Bounded(entries).GetOrAdd(id, Prepare(document));
     }
 
     private static CachedSource Prepare(SourceDocument document) =>
         document.Format == SourceFormats.Text
             ? new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text))
-            : new CachedSource(document, "") { Structured = StructuredDocument.Parse(document.Format, document.Text) };
+            : Structured(document, StructuredDocument.Parse(document.Format, document.Text));
+
+    private static CachedSource Structured(SourceDocument document, StructuredDocument parsed) => new(document, "") { Structured = parsed };
 
     /// <summary>Keeps a stored structured source its writer has already parsed (an import: a file of many MB).</summary>
-    public static void Keep(IDocumentStore store, SourceDocument document, StructuredDocument structured)
+    public static void Keep(IDocumentStore store, SourceDocument document, StructuredDocument structured) =>
+        Bounded(EntriesOf(store))[document.Id] = Structured(document, structured);
+
+    private static ConcurrentDictionary<string, CachedSource> EntriesOf(IDocumentStore store) =>
+        PerStore.GetValue(store, _ => new ConcurrentDictionary<string, CachedSource>(StringComparer.Ordinal));
+
+    // Crude but bounded: past the limit start again rather than track recency on every hit.
+    private static ConcurrentDictionary<string, CachedSource> Bounded(ConcurrentDictionary<string, CachedSource> entries)
     {
-        var entries = PerStore.GetValue(store, _ => new ConcurrentDictionary<string, CachedSource>(StringComparer.Ordinal));
         if (entries.Count >= MaxEntries) entries.Clear();
-        entries[document.Id] = new CachedSource(document, "") { Structured = structured };
+        return entries;
     }
 
     /// <summary>For a registration: whatever was kept under this id (from before a reset of the data) is dropped.</summary>
