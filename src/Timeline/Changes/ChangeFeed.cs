@@ -38,30 +38,34 @@ public sealed record ChangeQuery(long After, int Limit, string? Person, string? 
 
 public static class ChangeFeed
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, Reader> Readers = [];
+
     /// <summary>
-    /// The next page after the cursor. The head is read first: every row up to it is already committed (rows only
-    /// arrive in order), so a page that comes back short lets the cursor move to the head without skipping anything.
+    /// The next page after the cursor, read from the events below the feed's safe head (<see cref="ChangeFeedSubscription"/>)
+    /// in the same statement as the head. Every event up to the head is committed, so a page that comes back short lets
+    /// the cursor move to the head without skipping anything.
     /// </summary>
-    public static async Task<ChangePage> ReadAsync(IQuerySession session, ChangeQuery query, CancellationToken ct)
+    public static async Task<ChangePage> ReadAsync(IDocumentStore store, ChangeQuery query, CancellationToken ct)
     {
-        var head = await session.Query<Change>().OrderByDescending(c => c.Id).Select(c => c.Id).FirstOrDefaultAsync(ct);
-        IQueryable<Change> changes = session.Query<Change>().Where(c => c.Id > query.After);
-        if (query.Person is { } person) changes = changes.Where(c => c.Person == person);
-        if (query.Kind is { } kind) changes = changes.Where(c => c.Kind == kind);
-        var items = await changes.OrderBy(c => c.Id).Take(query.Limit).ToListAsync(ct);
+        var reader = Readers.GetValue(store, s => new Reader(s));
+        var (head, items) = await reader.ReadAsync(query, ct);
         var next = items.Count == query.Limit ? items[^1].Id : Math.Max(query.After, Math.Max(head, items.Count > 0 ? items[^1].Id : 0));
         return new ChangePage(items, query.After, next);
     }
 
+    /// <summary>The store's names of the event types whose kind <paramref name="kind"/> accepts.</summary>
+    internal static IEnumerable<string> TypesOf(IDocumentStore store, Func<string, bool> kind) =>
+        Readers.GetValue(store, s => new Reader(s)).TypesOf(kind);
+
     /// <summary>Reads until something arrives or the wait ends; woken by projection progress, never by a timer.</summary>
     public static async Task<ChangePage> WaitAsync(
-        IQuerySession session, ChangeNotifications notifications, ChangeQuery query, TimeSpan wait, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, ChangeNotifications notifications, ChangeQuery query, TimeSpan wait, TimeProvider time, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
             var woken = notifications.NextProgress;
-            var page = await ReadAsync(session, query, ct);
+            var page = await ReadAsync(store, query, ct);
             var left = deadline - time.GetUtcNow();
             if (page.Items.Count > 0 || left <= TimeSpan.Zero) return page;
 
@@ -79,15 +83,83 @@ public static class ChangeFeed
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(
         long? after, int? limit, int? wait, string? person, string? kind,
-        HttpContext context, IQuerySession session, ChangeNotifications notifications, TimeProvider time, CancellationToken ct)
+        HttpContext context, IDocumentStore store, ChangeNotifications notifications, TimeProvider time, CancellationToken ct)
     {
         if (!ChangeQuery.TryParse(after, limit, wait, person, kind, out var query, out var problem)) return problem!;
-        if (wait is not > 0) return HttpCaching.Json(context, await ReadAsync(session, query, ct));
+        if (wait is not > 0) return HttpCaching.Json(context, await ReadAsync(store, query, ct));
 
         using var _ = Telemetry.TrackSubscriber("long-poll");
-        var page = await WaitAsync(session, notifications, query, TimeSpan.FromSeconds(wait.Value), time, ct);
+        var page = await WaitAsync(store, notifications, query, TimeSpan.FromSeconds(wait.Value), time, ct);
         return HttpCaching.Json(context, page with { After = after ?? 0 });
     }
 
     internal static string Cursor(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The feed's statement over <c>mt_events</c>, with the kind of each event type by the store's own type names (a new
+    /// claim type joins the feed with its entry in ClaimsSetup); types of no kind are not listed.
+    /// </summary>
+    private sealed class Reader
+    {
+        private readonly IDocumentStore _store;
+        private readonly Dictionary<string, (string Kind, ClaimIdIn ClaimId)> _kinds = new(StringComparer.Ordinal);
+        private readonly string _all;
+        private readonly string _person;
+
+        public Reader(IDocumentStore store)
+        {
+            _store = store;
+            var events = ((DocumentStore)store).Events;
+            foreach (var type in ClaimsSetup.EventTypes.Append(typeof(People.PersonRegistered)))
+            {
+                if (ChangeKinds.Of(type) is ({ } kind, var at)) _kinds[events.EventMappingFor(type).EventTypeName] = (kind, at);
+            }
+
+            var schema = store.Options.Events.DatabaseSchemaName;
+            _all = Sql(schema, person: false);
+            _person = Sql(schema, person: true);
+        }
+
+        // The head and the page in one snapshot; the person's own index (stream and version) serves a person's feed.
+        private static string Sql(string schema, bool person) => $$"""
+            with head as (select coalesce(max(last_seq_id), 0) as seq from {{schema}}.mt_event_progression where name = $1)
+            select h.seq, e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data #>> '{claim,claimId}', e.data ->> 'claimId'
+            from head as h left join lateral (
+              select e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data from {{schema}}.mt_events as e
+              where e.seq_id > $2 and e.seq_id <= h.seq and e.type = any($3) and not e.is_archived{{(person ? " and e.stream_id = $5" : "")}}
+              order by e.seq_id limit $4) as e on true
+            order by e.seq_id
+            """;
+
+        public IEnumerable<string> TypesOf(Func<string, bool> kind) => _kinds.Where(k => kind(k.Value.Kind)).Select(k => k.Key);
+
+        public async Task<(long Head, List<Change> Items)> ReadAsync(ChangeQuery query, CancellationToken ct)
+        {
+            var types = TypesOf(kind => query.Kind is null || kind == query.Kind).ToArray();
+            await using var connection = _store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var command = new Npgsql.NpgsqlCommand(query.Person is null ? _all : _person, connection);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = ChangeFeedSubscription.Shard });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = query.After });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = query.Limit });
+            if (query.Person is { } person) command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = person, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+
+            long head = 0;
+            var items = new List<Change>(Math.Min(query.Limit, 128));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                head = reader.GetInt64(0);
+                if (await reader.IsDBNullAsync(1, ct)) continue;
+                var (kind, at) = _kinds[reader.GetString(3)];
+                var column = at switch { ClaimIdIn.Claim => 6, ClaimIdIn.Event => 7, _ => -1 };
+                var claimId = column < 0 || await reader.IsDBNullAsync(column, ct) ? null : reader.GetString(column);
+                items.Add(new Change(reader.GetInt64(1), reader.GetString(2), Guid.TryParse(claimId, out var id) ? id : null, kind,
+                    reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5).ToUniversalTime()));
+            }
+
+            return (head, items);
+        }
+    }
 }

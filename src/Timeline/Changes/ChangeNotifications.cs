@@ -119,7 +119,7 @@ public sealed class ChangeNotifications(
         }
     }
 
-    private static readonly string FeedShard = $"{ChangeFeedSubscription.ProjectionName}:All";
+    private const string FeedShard = ChangeFeedSubscription.Shard;
 
     private long _feedHead;
 

@@ -136,11 +136,7 @@ public static class ChangeStream
             while (!ct.IsCancellationRequested)
             {
                 var woken = notifications.NextProgress;
-                ChangePage page;
-                await using (var session = store.QuerySession())
-                {
-                    page = await ChangeFeed.ReadAsync(session, query, ct);
-                }
+                var page = await ChangeFeed.ReadAsync(store, query, ct);
 
                 foreach (var change in page.Items)
                 {

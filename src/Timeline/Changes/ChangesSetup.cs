@@ -14,7 +14,6 @@ public static class ChangesSetup
             opts.Projections.Wakeup = services.GetRequiredService<DaemonWakeup>();
             opts.Listeners.Add(new LocalCommits(services.GetRequiredService<StreamVersions>()));
             opts.Events.Subscribe(new ChangeFeedSubscription());
-            opts.Schema.For<Change>().Index(x => x.Person).Index(x => x.Kind);
 
             // A projection that throws on an event stops (only that projection) and says which event: skipping it would
             // leave a feed or view silently missing a change. /health/ready reports it.
@@ -31,6 +30,7 @@ public static class ChangesSetup
         services.AddSingleton<StreamVersions>();
         services.AddSingleton<ChangeNotifications>();
         services.AddHostedService(s => s.GetRequiredService<ChangeNotifications>());
+        services.AddHostedService<FeedIndex>();
         return services;
     }
 

@@ -5,8 +5,8 @@ namespace Timeline.Commands;
 
 /// <summary>
 /// Guards Marten's own <c>projections</c> command, which answers a <c>--projection</c> naming nothing with "No projections
-/// or databases match" and exit 0: here that is a refusal (exit 2) that lists the names it knows. Its <c>rebuild</c> also
-/// covers the changes feed, a daemon subscription Marten's command does not know.
+/// or databases match" and exit 0: here that is a refusal (exit 2) that lists the names it knows. It also knows the changes
+/// feed, a daemon subscription Marten's command does not.
 /// </summary>
 public static class ProjectionNames
 {
@@ -55,8 +55,8 @@ public static class ProjectionNames
             .Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// <c>projections rebuild</c>: the changes feed made again from the events, then Marten's command for the projections
-    /// (which ends the host, so it goes last); <c>-p Changes</c>: the feed alone. Null for any other command.
+    /// <c>projections rebuild</c>: Marten's command for the projections, after saying that the changes feed has nothing to
+    /// rebuild; <c>-p Changes</c>: only that. Null for any other command.
     /// </summary>
     public static async Task<int?> RebuildAsync(IHost host, string[] args, Func<Task<int>> marten)
     {
@@ -68,9 +68,7 @@ public static class ProjectionNames
         var feedOnly = string.Equals(named, ChangeFeedSubscription.ProjectionName, StringComparison.OrdinalIgnoreCase);
         if (named is not null && !feedOnly) return await marten();
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var rows = await ChangeFeedSubscription.RebuildAsync(host.Services.GetRequiredService<IDocumentStore>(), CancellationToken.None);
-        Console.WriteLine($"Finished rebuilding {ChangeFeedSubscription.ProjectionName} in {clock.ElapsedMilliseconds} ms: {rows} entries of the changes feed, up to where the daemon had taken it");
+        Console.WriteLine($"{ChangeFeedSubscription.ProjectionName}: nothing to rebuild, the changes feed is read from the events themselves");
         if (!feedOnly) return await marten();
         await EndAsync(host);
         return ExitCodes.Done;

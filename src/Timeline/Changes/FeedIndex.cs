@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Npgsql;
+
+namespace Timeline.Changes;
+
+/// <summary>
+/// A partial index of the events of every kind but <c>claim-appended</c>, so <c>kind=</c> filters for the rare kinds
+/// (registrations, rulings, retractions, amendments) read only their own entries instead of every event after the cursor.
+/// Its name carries a hash of its types, so a new type makes a new index and the old one goes. Built concurrently in the
+/// background (the first start on a large record takes a while, and appends go on meanwhile); a build cut short leaves an
+/// invalid index, which the next start drops and builds again.
+/// </summary>
+internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<FeedIndex> logger) : BackgroundService
+{
+    private const string Prefix = "mt_events_feed_";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var types = ChangeFeed.TypesOf(store, kind => kind != ChangeKinds.ClaimAppended).Order(StringComparer.Ordinal).ToArray();
+        var name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(",", types))))[..12];
+        try
+        {
+            var existing = new Dictionary<string, bool>(StringComparer.Ordinal);
+            await using (var indexes = dataSource.CreateCommand(
+                "select c.relname, i.indisvalid from pg_index as i join pg_class as c on c.oid = i.indexrelid join pg_namespace as n on n.oid = c.relnamespace " +
+                "where n.nspname = $1 and i.indrelid = to_regclass($2) and c.relname like $3"))
+            {
+                indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+                indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{schema}.mt_events" });
+                indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Prefix + "%" });
+                await using var reader = await indexes.ExecuteReaderAsync(stoppingToken);
+                while (await reader.ReadAsync(stoppingToken)) existing[reader.GetString(0)] = reader.GetBoolean(1);
+            }
+
+            if (existing.GetValueOrDefault(name)) return;
+            foreach (var stale in existing.Keys) await ExecuteAsync($"drop index concurrently if exists {schema}.{stale}", stoppingToken);
+            var listed = string.Join(", ", types.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'"));
+            await ExecuteAsync($"create index concurrently if not exists {name} on {schema}.mt_events (seq_id) where type in ({listed})", stoppingToken);
+            logger.LogInformation("Changes feed: index {Index} of the rare kinds built", name);
+        }
+        catch (Exception ex) when (ex is PostgresException or NpgsqlException && !stoppingToken.IsCancellationRequested)
+        {
+            // An index only: the feed reads the same without it, and the next start tries again.
+            logger.LogWarning(ex, "Changes feed: index {Index} of the rare kinds not built", name);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
