@@ -209,6 +209,7 @@ internal sealed class EventWriter
         }
 
         sequences.Sort();
+        var onRecord = claims.Keys.ToHashSet();
         var rows = new Rows(eventCount);
         var touchedClaims = new HashSet<Guid>();
         var touchedPropositions = new HashSet<string>(StringComparer.Ordinal);
@@ -289,11 +290,20 @@ internal sealed class EventWriter
             commit.BatchCommands.Add(Command(_sql.UpsertPeople,
                 Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => _serializer.ToJson(p)).ToArray()),
                 new NpgsqlParameter<long[]> { TypedValue = headers.Select(p => p.Version).ToArray() }, Type<Person>()));
-            if (touchedClaims.Count > 0)
+            // A claim's document is read before it changes, so one not read is the document of a claim this commit creates:
+            // a plain insert, cheaper than an upsert (no speculative insertion), and its key is reserved with the claim's id.
+            var created = touchedClaims.Where(id => !onRecord.Contains(id)).ToArray();
+            var changed = touchedClaims.Where(onRecord.Contains).ToArray();
+            if (created.Length > 0)
+            {
+                commit.BatchCommands.Add(Command(_sql.InsertClaims,
+                    new NpgsqlParameter<Guid[]> { TypedValue = created }, Json(created.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
+            }
+
+            if (changed.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertClaims,
-                    new NpgsqlParameter<Guid[]> { TypedValue = [.. touchedClaims] },
-                    Json(touchedClaims.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
+                    new NpgsqlParameter<Guid[]> { TypedValue = changed }, Json(changed.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
             }
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
@@ -423,6 +433,11 @@ internal sealed class EventWriter
             insert into {schema}.{Table<Person>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
             select id, data, version, $4, transaction_timestamp() from unnest($1::varchar[], $2::jsonb[], $3::bigint[]) as p(id, data, version)
             on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
+            """;
+
+        public string InsertClaims { get; } = $"""
+            insert into {schema}.{Table<ClaimRecord>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            select id, data, 1, $3, transaction_timestamp() from unnest($1::uuid[], $2::jsonb[]) as r(id, data)
             """;
 
         public string UpsertClaims { get; } = Upsert<ClaimRecord>(schema, "uuid");
