@@ -73,7 +73,7 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
         var seconds = clock.Elapsed.TotalSeconds;
         Print(report);
         // One plain line a script can read (the bench does).
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {report.ClaimsAppended} claims in {seconds:F2} s ({report.ClaimsAppended / Math.Max(seconds, 0.001):F0}/s). Bulk path: {report.CheckingSeconds:F2} s checking, {report.CommittingSeconds:F2} s committing."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {report.ClaimsAppended} claims in {seconds:F2} s ({report.ClaimsAppended / Math.Max(seconds, 0.001):F0}/s). Bulk path: {report.CheckingSeconds:F2} s checking, {report.CommittingSeconds:F2} s committing (summed over its lanes)."));
         return ExitCodes.Exit(report.Rejected.Count == 0 ? ExitCodes.Done : ExitCodes.DoneWithRejections);
     }
 

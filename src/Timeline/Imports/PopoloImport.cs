@@ -68,7 +68,7 @@ public static class PopoloImport
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
 
         var file = PopoloFile.Read(root);
-        var document = await StoreVersionAsync(store, text, source, time, ct);
+        var (document, storedBefore) = await StoreVersionAsync(store, text, source, time, ct);
         // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
         SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
         var publisher = document.Publisher;
@@ -83,7 +83,10 @@ public static class PopoloImport
         rejected.AddRange(people.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
 
         var stated = file.Claims(document.Id, document.Series!, publisher).ToList();
-        var onRecord = await TakenAsync(store, stated.Select(s => s.Request.ClaimId!.Value), ct);
+        // A claim's id is derived from the series and the claim, so claims can be on record only once a version of the series
+        // was: this one by a run that stopped half-way, or another. Otherwise the batches' own reads are the whole check.
+        var seriesSeen = storedBefore || await OtherVersionsAsync(store, document, ct);
+        var onRecord = seriesSeen ? await TakenAsync(store, stated.Select(s => s.Request.ClaimId!.Value), ct) : [];
         var toAppend = stated.Where(s => !onRecord.Contains(s.Request.ClaimId!.Value)).Select(s => new BulkClaim(s.PersonId, s.Request)).ToList();
         progress?.Invoke("claims", 0, toAppend.Count);
         var appended = await BulkAppend.AppendAsync(store, toAppend, recordedBy, time, done => progress?.Invoke("claims", done, toAppend.Count), ct);
@@ -99,15 +102,18 @@ public static class PopoloImport
             appended.Checking.TotalSeconds, appended.Committing.TotalSeconds);
     }
 
-    /// <summary>This version of the series, stored once: the same content again finds the version already stored.</summary>
-    private static async Task<SourceDocument> StoreVersionAsync(IDocumentStore store, string text, PopoloSource source, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// This version of the series, stored once: the same content again finds the version already stored (and says so).
+    /// </summary>
+    private static async Task<(SourceDocument Document, bool StoredBefore)> StoreVersionAsync(
+        IDocumentStore store, string text, PopoloSource source, TimeProvider time, CancellationToken ct)
     {
         var hash = SourceDocument.HashOf(text);
         var id = "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Series}\n{hash}")))[..16];
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
         await using var session = store.LightweightSession();
-        if (await session.LoadAsync<SourceDocument>(id, ct) is { } stored) return stored;
+        if (await session.LoadAsync<SourceDocument>(id, ct) is { } stored) return (stored, true);
 
         var now = time.GetUtcNow();
         var document = new SourceDocument
@@ -127,13 +133,19 @@ public static class PopoloImport
         try
         {
             await session.SaveChangesAsync(ct);
-            return document;
+            return (document, false);
         }
         catch (Exception ex) when (LostRaces.IsLostRace(ex))
         {
             await using var again = store.QuerySession();
-            return (await again.LoadAsync<SourceDocument>(id, ct))!;
+            return ((await again.LoadAsync<SourceDocument>(id, ct))!, true);
         }
+    }
+
+    private static async Task<bool> OtherVersionsAsync(IDocumentStore store, SourceDocument version, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.Query<SourceDocument>().AnyAsync(s => s.Series == version.Series && s.Id != version.Id, ct);
     }
 
     /// <summary>The ids already on record, in one statement that reads only the index (nothing is deserialised).</summary>

@@ -86,4 +86,42 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
         (await AllEventsAsync()).ShouldBe(events);
         (await ClaimsAboutAsync(PersonId)).Count.ShouldBe(Math.Min(claims.Count, 1000));
     }
+
+    [Fact]
+    public async Task in_a_load_large_enough_for_lanes_an_id_given_under_two_people_goes_to_the_first_in_the_file_and_the_second_is_refused()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var people = Enumerable.Range(0, 12).Select(p => $"lane-person-{p}").ToList();
+        foreach (var person in people)
+        {
+            using var registered = await Post("/api/people", RecordApi.Person(person, $"Lane Person {person[^1]}"));
+            registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        // 90 claims each, person after person as an import lists them; each person's tenth claim takes the id of the previous
+        // person's fifth. The people fall in both lanes, so some of those ids are named in two lanes and some in one.
+        var claims = new List<BulkClaim>();
+        var fifth = new Dictionary<int, Guid>();
+        for (var p = 0; p < people.Count; p++)
+        {
+            for (var i = 0; i < 90; i++)
+            {
+                var id = p > 0 && i == 10 ? fifth[p - 1] : Guid.NewGuid();
+                if (i == 5) fifth[p] = id;
+                claims.Add(new BulkClaim(people[p], Tendered(sourceId, id) with { Organization = $"Body {p}-{i}" }));
+            }
+        }
+
+        var result = await BulkAsync(claims);
+
+        // The oracle, from the rules alone: every claim appends but each reuse of an id already given to another person.
+        var reused = Enumerable.Range(1, people.Count - 1).Select(p => p * 90 + 10).ToList();
+        result.Refused.Select(r => (r.Index, r.Status)).ShouldBe(reused.Select(i => (i, 409)));
+        result.Appended.ShouldBe(claims.Count - reused.Count);
+        for (var p = 0; p < people.Count; p++)
+        {
+            var expected = claims.Where((c, i) => c.PersonId == people[p] && !reused.Contains(i)).Select(c => c.Request.ClaimId!.Value).Order().ToList();
+            (await ClaimsAboutAsync(people[p])).Select(c => c.GetProperty("id").GetGuid()).Order().ToList().ShouldBe(expected, people[p]);
+        }
+    }
 }
