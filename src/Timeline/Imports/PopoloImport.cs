@@ -67,22 +67,26 @@ public static class PopoloImport
         if (PopoloFile.WhyRefused(root) is { } refusal) throw new PopoloRefusedException(refusal);
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
 
+        // The file is stored while it is read, and its people registered while its claims are made: one half of each pair
+        // waits on PostgreSQL while the other keeps a core busy.
+        var storing = Task.Run(() => StoreVersionAsync(store, text, source, time, ct), ct);
         var file = PopoloFile.Read(root);
-        var (document, storedBefore) = await StoreVersionAsync(store, text, source, time, ct);
+        var (document, storedBefore) = await storing;
         // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
         SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
         var publisher = document.Publisher;
 
         var register = file.Persons.Values.OrderBy(p => p.Index).ToList();
         progress?.Invoke("people", 0, register.Count);
-        var people = await BulkAppend.RegisterAsync(store,
+        var registering = Task.Run(() => BulkAppend.RegisterAsync(store,
             [.. register.Select(p => new RegisterPerson(p.Slug, p.Record.Name, [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy))],
-            recordedBy, ct);
+            recordedBy, ct), ct);
+        var stated = file.Claims(document.Id, document.Series!, publisher).ToList();
+        var people = await registering;
         progress?.Invoke("people", register.Count, register.Count);
         var rejected = new List<RejectedRecord>(file.Rejected);
         rejected.AddRange(people.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
 
-        var stated = file.Claims(document.Id, document.Series!, publisher).ToList();
         // A claim's id is derived from the series and the claim, so claims can be on record only once a version of the series
         // was: this one by a run that stopped half-way, or another. Otherwise the batches' own reads are the whole check.
         var seriesSeen = storedBefore || await OtherVersionsAsync(store, document, ct);
