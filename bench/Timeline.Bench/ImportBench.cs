@@ -138,8 +138,15 @@ internal static partial class ImportBench
         long peak = 0;
         while (!process.WaitForExit(200))
         {
-            process.Refresh();
-            peak = Math.Max(peak, process.PeakWorkingSet64);
+            try
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.PeakWorkingSet64);
+            }
+            catch (InvalidOperationException) when (process.HasExited)
+            {
+                // It ended between the wait and the read.
+            }
         }
 
         var output = await stdout + await stderr;
