@@ -54,7 +54,22 @@ public static class BulkAppend
             }
         };
 
-        var results = (await Task.WhenAll(lanes.Select((lane, l) => AppendInOrderAsync(store, claims, lane, recordedBy, time, Report(l), ct)))).ToList();
+        // A lane that fails stops the other, so nothing goes on being committed behind an error (a run again completes it).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        async Task<BulkResult> RunAsync(int[] lane, int l)
+        {
+            try
+            {
+                return await AppendInOrderAsync(store, claims, lane, recordedBy, time, Report(l), stop.Token);
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }
+
+        var results = (await Task.WhenAll(lanes.Select((lane, l) => RunAsync(lane, l)))).ToList();
         if (after.Length > 0) results.Add(await AppendInOrderAsync(store, claims, after, recordedBy, time, Report(lanes.Length), ct));
         return new BulkResult(results.Sum(r => r.Appended), results.Sum(r => r.AlreadyThere), [.. results.SelectMany(r => r.Refused).OrderBy(r => r.Index)],
             TimeSpan.FromTicks(results.Sum(r => r.Checking.Ticks)), TimeSpan.FromTicks(results.Sum(r => r.Committing.Ticks)));
