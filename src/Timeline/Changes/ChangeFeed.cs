@@ -53,9 +53,12 @@ public static class ChangeFeed
         return new ChangePage(items, query.After, next);
     }
 
-    /// <summary>The store's names of the event types whose kind <paramref name="kind"/> accepts.</summary>
-    internal static IEnumerable<string> TypesOf(IDocumentStore store, Func<string, bool> kind) =>
-        Readers.GetValue(store, s => new Reader(s)).TypesOf(kind);
+    /// <summary>
+    /// The condition on <c>type</c> that picks the events of the rare kinds (every kind but <c>claim-appended</c>): the
+    /// predicate of <see cref="FeedIndex"/>'s partial index, and written as is into the statement for a rare kind, so that
+    /// PostgreSQL uses the index with the generic plan of a prepared statement too.
+    /// </summary>
+    internal static string RareKinds(IDocumentStore store) => Readers.GetValue(store, s => new Reader(s)).RareKinds;
 
     /// <summary>Reads until something arrives or the wait ends; woken by projection progress, never by a timer.</summary>
     public static async Task<ChangePage> WaitAsync(
@@ -103,8 +106,7 @@ public static class ChangeFeed
     {
         private readonly IDocumentStore _store;
         private readonly Dictionary<string, (string Kind, ClaimIdIn ClaimId)> _kinds = new(StringComparer.Ordinal);
-        private readonly string _all;
-        private readonly string _person;
+        private readonly Dictionary<(bool Person, bool Rare), string> _sql = [];
 
         public Reader(IDocumentStore store)
         {
@@ -115,33 +117,41 @@ public static class ChangeFeed
                 if (ChangeKinds.Of(type) is ({ } kind, var at)) _kinds[events.EventMappingFor(type).EventTypeName] = (kind, at);
             }
 
+            var rare = _kinds.Where(k => k.Value.Kind != ChangeKinds.ClaimAppended).Select(k => k.Key).Order(StringComparer.Ordinal);
+            RareKinds = $"type in ({string.Join(", ", rare.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'"))})";
             var schema = store.Options.Events.DatabaseSchemaName;
-            _all = Sql(schema, person: false);
-            _person = Sql(schema, person: true);
+            foreach (var person in new[] { false, true })
+            {
+                foreach (var oneRareType in new[] { false, true }) _sql[(person, oneRareType)] = Sql(schema, person, oneRareType ? RareKinds : null);
+            }
         }
 
-        // The head and the page in one snapshot; the person's own index (stream and version) serves a person's feed.
-        private static string Sql(string schema, bool person) => $$"""
+        public string RareKinds { get; }
+
+        // The head and the page in one snapshot; the person's own index (stream and version) serves a person's feed. A rare
+        // kind of one type reads the partial index by type and sequence: its $3 is that type, not a list.
+        private static string Sql(string schema, bool person, string? rareKinds) => $$"""
             with head as (select coalesce(max(last_seq_id), 0) as seq from {{schema}}.mt_event_progression where name = $1)
             select h.seq, e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data #>> '{claim,claimId}', e.data ->> 'claimId'
             from head as h left join lateral (
               select e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data from {{schema}}.mt_events as e
-              where e.seq_id > $2 and e.seq_id <= h.seq and e.type = any($3) and not e.is_archived{{(person ? " and e.stream_id = $5" : "")}}
+              where e.seq_id > $2 and e.seq_id <= h.seq and {{(rareKinds is null ? "e.type = any($3)" : "e.type = $3 and e." + rareKinds)}} and not e.is_archived{{(person ? " and e.stream_id = $5" : "")}}
               order by e.seq_id limit $4) as e on true
             order by e.seq_id
             """;
 
-        public IEnumerable<string> TypesOf(Func<string, bool> kind) => _kinds.Where(k => kind(k.Value.Kind)).Select(k => k.Key);
-
         public async Task<(long Head, List<Change> Items)> ReadAsync(ChangeQuery query, CancellationToken ct)
         {
-            var types = TypesOf(kind => query.Kind is null || kind == query.Kind).ToArray();
+            var types = _kinds.Where(k => query.Kind is null || k.Value.Kind == query.Kind).Select(k => k.Key).ToArray();
+            var rare = query.Kind is { } only && only != ChangeKinds.ClaimAppended && types.Length == 1;
             await using var connection = _store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
-            await using var command = new Npgsql.NpgsqlCommand(query.Person is null ? _all : _person, connection);
+            await using var command = new Npgsql.NpgsqlCommand(_sql[(query.Person is not null, rare)], connection);
             command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = ChangeFeedSubscription.Shard });
             command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = query.After });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar });
+            command.Parameters.Add(rare
+                ? new Npgsql.NpgsqlParameter<string> { TypedValue = types[0], NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar }
+                : new Npgsql.NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar });
             command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = query.Limit });
             if (query.Person is { } person) command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = person, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
 

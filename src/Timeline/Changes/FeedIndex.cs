@@ -8,7 +8,8 @@ namespace Timeline.Changes;
 /// <summary>
 /// A partial index of the events of every kind but <c>claim-appended</c>, so <c>kind=</c> filters for the rare kinds
 /// (registrations, rulings, retractions, amendments) read only their own entries instead of every event after the cursor.
-/// Its name carries a hash of its types, so a new type makes a new index and the old one goes. Built concurrently in the
+/// Its predicate is <see cref="ChangeFeed.RareKinds"/>, and its name carries a hash of it, so a new type makes a new index
+/// and the old one goes. Built concurrently in the
 /// background (the first start on a large record takes a while, and appends go on meanwhile); a build cut short leaves an
 /// invalid index, which the next start drops and builds again.
 /// </summary>
@@ -16,11 +17,14 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
 {
     private const string Prefix = "mt_events_feed_";
 
+    // The columns, in the name's hash too: an index of another shape is replaced like one of other types.
+    private const string Columns = "(type, seq_id)";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        var types = ChangeFeed.TypesOf(store, kind => kind != ChangeKinds.ClaimAppended).Order(StringComparer.Ordinal).ToArray();
-        var name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(",", types))))[..12];
+        var predicate = ChangeFeed.RareKinds(store);
+        var name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Columns + predicate)))[..12];
         try
         {
             var existing = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -37,8 +41,7 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
 
             if (existing.GetValueOrDefault(name)) return;
             foreach (var stale in existing.Keys) await ExecuteAsync($"drop index concurrently if exists {schema}.{stale}", stoppingToken);
-            var listed = string.Join(", ", types.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'"));
-            await ExecuteAsync($"create index concurrently if not exists {name} on {schema}.mt_events (seq_id) where type in ({listed})", stoppingToken);
+            await ExecuteAsync($"create index concurrently if not exists {name} on {schema}.mt_events {Columns} where {predicate}", stoppingToken);
             logger.LogInformation("Changes feed: index {Index} of the rare kinds built", name);
         }
         catch (Exception ex) when (ex is PostgresException or NpgsqlException && !stoppingToken.IsCancellationRequested)
