@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
@@ -180,5 +181,30 @@ public sealed class ChangeFeedTests(AppFixture app) : ChangesTest(app)
         seen.ShouldBe(seen.Order().ToList(), "oldest first");
         seen.Distinct().Count().ShouldBe(seen.Count, "no change is repeated");
         seen.Order().ShouldBe(acknowledged.Order(), "every acknowledged change is seen");
+    }
+
+    [Fact]
+    public async Task the_rare_kinds_have_an_index_by_type_and_sequence_built_at_start_so_a_kind_filter_reads_only_its_own_events()
+    {
+        // From the kinds the API lists: every one but claim-appended, by the types the store names them.
+        string[] rare = ["claim_no_longer_stated", "claim_retracted", "claim_ruled", "person_registered"];
+        await using var connection = new NpgsqlConnection(App.ConnectionString);
+        await connection.OpenAsync(Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? definition;
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                "select pg_get_indexdef(i.indexrelid) from pg_index as i join pg_class as c on c.oid = i.indexrelid " +
+                "where i.indrelid = 'timeline.mt_events'::regclass and c.relname like 'mt_events_feed_%' and i.indisvalid", connection);
+            definition = (string?)await command.ExecuteScalarAsync(Ct);
+            if (definition is not null) break;
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "no valid index of the feed's rare kinds 30 s after the start");
+            await Task.Delay(200, Ct);
+        }
+
+        definition.ShouldContain("(type, seq_id)");
+        foreach (var type in rare) definition.ShouldContain($"'{type}'");
+        definition.ShouldNotContain("'office_taken'", Case.Sensitive, "a claim type is claim-appended, not a rare kind");
     }
 }
