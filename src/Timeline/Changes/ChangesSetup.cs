@@ -14,6 +14,7 @@ public static class ChangesSetup
             opts.Projections.Wakeup = services.GetRequiredService<DaemonWakeup>();
             opts.Listeners.Add(new LocalCommits(services.GetRequiredService<StreamVersions>()));
             opts.Events.Subscribe(new ChangeFeedSubscription());
+            opts.Events.IgnoreIndex(FeedIndex.Name);
 
             // A projection that throws on an event stops (only that projection) and says which event: skipping it would
             // leave a feed or view silently missing a change. /health/ready reports it.

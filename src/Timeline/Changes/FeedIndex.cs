@@ -2,13 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using Npgsql;
+using Timeline.Claims;
 
 namespace Timeline.Changes;
 
 /// <summary>
 /// A partial index of the events of every kind but <c>claim-appended</c>, so <c>kind=</c> filters for the rare kinds
 /// (registrations, rulings, retractions, amendments) read only their own entries instead of every event after the cursor.
-/// Its predicate is <see cref="ChangeFeed.RareKinds"/>, and its name carries a hash of it, so a new type makes a new index
+/// Its predicate is <see cref="ChangeFeed.RareKinds"/>; a new type makes a new name (<see cref="Name"/>), so a new index,
 /// and the old one goes. Built concurrently in the
 /// background (the first start on a large record takes a while, and appends go on meanwhile); a build cut short leaves an
 /// invalid index, which the next start drops and builds again.
@@ -17,14 +18,22 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
 {
     private const string Prefix = "mt_events_feed_";
 
-    // The columns, in the name's hash too: an index of another shape is replaced like one of other types.
     private const string Columns = "(type, seq_id)";
+
+    /// <summary>
+    /// The index's name, from its columns and the event types of the rare kinds, so that another shape or another type
+    /// makes another name. Marten's migrations are told to leave it alone (ChangesSetup): they drop the indexes of
+    /// <c>mt_events</c> they do not declare, and would otherwise drop this one at every start.
+    /// </summary>
+    public static readonly string Name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        Columns + string.Join(",", ClaimsSetup.EventTypes.Append(typeof(People.PersonRegistered))
+            .Where(t => ChangeKinds.Of(t).Kind is { } kind && kind != ChangeKinds.ClaimAppended).Select(t => t.FullName).Order(StringComparer.Ordinal)))))[..12];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
         var predicate = ChangeFeed.RareKinds(store);
-        var name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Columns + predicate)))[..12];
+        var name = Name;
         try
         {
             var existing = new Dictionary<string, bool>(StringComparer.Ordinal);
