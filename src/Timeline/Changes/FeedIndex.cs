@@ -36,20 +36,26 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
         var name = Name;
         try
         {
-            var existing = new Dictionary<string, bool>(StringComparer.Ordinal);
+            // Each index with whether it is valid, or still being built (by another node starting at the same time).
+            var existing = new Dictionary<string, (bool Valid, bool Building)>(StringComparer.Ordinal);
             await using (var indexes = dataSource.CreateCommand(
-                "select c.relname, i.indisvalid from pg_index as i join pg_class as c on c.oid = i.indexrelid join pg_namespace as n on n.oid = c.relnamespace " +
+                "select c.relname, i.indisvalid, exists (select 1 from pg_stat_progress_create_index as p where p.index_relid = i.indexrelid) " +
+                "from pg_index as i join pg_class as c on c.oid = i.indexrelid join pg_namespace as n on n.oid = c.relnamespace " +
                 "where n.nspname = $1 and i.indrelid = to_regclass($2) and c.relname like $3"))
             {
                 indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
                 indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{schema}.mt_events" });
                 indexes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Prefix + "%" });
                 await using var reader = await indexes.ExecuteReaderAsync(stoppingToken);
-                while (await reader.ReadAsync(stoppingToken)) existing[reader.GetString(0)] = reader.GetBoolean(1);
+                while (await reader.ReadAsync(stoppingToken)) existing[reader.GetString(0)] = (reader.GetBoolean(1), reader.GetBoolean(2));
             }
 
-            if (existing.GetValueOrDefault(name)) return;
-            foreach (var stale in existing.Keys) await ExecuteAsync($"drop index concurrently if exists {schema}.{stale}", stoppingToken);
+            if (existing.TryGetValue(name, out var current) && (current.Valid || current.Building)) return;
+            foreach (var (stale, _) in existing.Where(e => !e.Value.Building))
+            {
+                await ExecuteAsync($"drop index concurrently if exists {schema}.{stale}", stoppingToken);
+            }
+
             await ExecuteAsync($"create index concurrently if not exists {name} on {schema}.mt_events {Columns} where {predicate}", stoppingToken);
             logger.LogInformation("Changes feed: index {Index} of the rare kinds built", name);
         }
