@@ -41,6 +41,14 @@ public static class ChangeKinds
         _ when typeof(IClaimAmendment).IsAssignableFrom(eventType) => (ClaimAmended, ClaimIdIn.Event),
         _ => (null, ClaimIdIn.None),
     };
+
+    /// <summary>Every event type that makes a feed entry, with its kind and where it keeps the claim id.</summary>
+    public static readonly IReadOnlyList<(Type Type, string Kind, ClaimIdIn ClaimId)> EventTypes =
+        [.. ClaimsSetup.EventTypes.Append(typeof(Timeline.People.PersonRegistered)).Select(t => (Type: t, Entry: Of(t)))
+            .Where(t => t.Entry.Kind is not null).Select(t => (t.Type, t.Entry.Kind!, t.Entry.ClaimId))];
+
+    /// <summary>Every kind but <c>claim-appended</c> is rare: few events, served by the feed's partial index.</summary>
+    public static bool IsRare(string kind) => kind != ClaimAppended;
 }
 
 /// <summary>Where an event's JSON keeps the claim it is about: nowhere, <c>claim.claimId</c>, or its own <c>claimId</c>.</summary>

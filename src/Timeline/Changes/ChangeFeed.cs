@@ -1,6 +1,8 @@
 using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using NpgsqlTypes;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Wolverine.Http;
@@ -47,8 +49,7 @@ public static class ChangeFeed
     /// </summary>
     public static async Task<ChangePage> ReadAsync(IDocumentStore store, ChangeQuery query, CancellationToken ct)
     {
-        var reader = Readers.GetValue(store, s => new Reader(s));
-        var (head, items) = await reader.ReadAsync(query, ct);
+        var (head, items) = await ReaderOf(store).ReadAsync(query, ct);
         var next = items.Count == query.Limit ? items[^1].Id : Math.Max(query.After, Math.Max(head, items.Count > 0 ? items[^1].Id : 0));
         return new ChangePage(items, query.After, next);
     }
@@ -58,7 +59,9 @@ public static class ChangeFeed
     /// predicate of <see cref="FeedIndex"/>'s partial index, and written as is into the statement for a rare kind, so that
     /// PostgreSQL uses the index with the generic plan of a prepared statement too.
     /// </summary>
-    internal static string RareKinds(IDocumentStore store) => Readers.GetValue(store, s => new Reader(s)).RareKinds;
+    internal static string RareKinds(IDocumentStore store) => ReaderOf(store).RareKinds;
+
+    private static Reader ReaderOf(IDocumentStore store) => Readers.GetValue(store, s => new Reader(s));
 
     /// <summary>Reads until something arrives or the wait ends; woken by projection progress, never by a timer.</summary>
     public static async Task<ChangePage> WaitAsync(
@@ -112,12 +115,9 @@ public static class ChangeFeed
         {
             _store = store;
             var events = ((DocumentStore)store).Events;
-            foreach (var type in ClaimsSetup.EventTypes.Append(typeof(People.PersonRegistered)))
-            {
-                if (ChangeKinds.Of(type) is ({ } kind, var at)) _kinds[events.EventMappingFor(type).EventTypeName] = (kind, at);
-            }
+            foreach (var (type, kind, at) in ChangeKinds.EventTypes) _kinds[events.EventMappingFor(type).EventTypeName] = (kind, at);
 
-            var rare = _kinds.Where(k => k.Value.Kind != ChangeKinds.ClaimAppended).Select(k => k.Key).Order(StringComparer.Ordinal);
+            var rare = _kinds.Where(k => ChangeKinds.IsRare(k.Value.Kind)).Select(k => k.Key).Order(StringComparer.Ordinal);
             RareKinds = $"type in ({string.Join(", ", rare.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'"))})";
             var schema = store.Options.Events.DatabaseSchemaName;
             foreach (var person in new[] { false, true })
@@ -143,17 +143,17 @@ public static class ChangeFeed
         public async Task<(long Head, List<Change> Items)> ReadAsync(ChangeQuery query, CancellationToken ct)
         {
             var types = _kinds.Where(k => query.Kind is null || k.Value.Kind == query.Kind).Select(k => k.Key).ToArray();
-            var rare = query.Kind is { } only && only != ChangeKinds.ClaimAppended && types.Length == 1;
+            var rare = query.Kind is { } only && ChangeKinds.IsRare(only) && types.Length == 1;
             await using var connection = _store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
-            await using var command = new Npgsql.NpgsqlCommand(_sql[(query.Person is not null, rare)], connection);
-            command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = ChangeFeedSubscription.Shard });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = query.After });
+            await using var command = new NpgsqlCommand(_sql[(query.Person is not null, rare)], connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ChangeFeedSubscription.Shard });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = query.After });
             command.Parameters.Add(rare
-                ? new Npgsql.NpgsqlParameter<string> { TypedValue = types[0], NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar }
-                : new Npgsql.NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = query.Limit });
-            if (query.Person is { } person) command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = person, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+                ? new NpgsqlParameter<string> { TypedValue = types[0], NpgsqlDbType = NpgsqlDbType.Varchar }
+                : new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
+            if (query.Person is { } person) command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = person, NpgsqlDbType = NpgsqlDbType.Varchar });
 
             long head = 0;
             var items = new List<Change>(Math.Min(query.Limit, 128));

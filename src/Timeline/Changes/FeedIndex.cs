@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using Npgsql;
-using Timeline.Claims;
 
 namespace Timeline.Changes;
 
@@ -10,9 +9,8 @@ namespace Timeline.Changes;
 /// A partial index of the events of every kind but <c>claim-appended</c>, so <c>kind=</c> filters for the rare kinds
 /// (registrations, rulings, retractions, amendments) read only their own entries instead of every event after the cursor.
 /// Its predicate is <see cref="ChangeFeed.RareKinds"/>; a new type makes a new name (<see cref="Name"/>), so a new index,
-/// and the old one goes. Built concurrently in the
-/// background (the first start on a large record takes a while, and appends go on meanwhile); a build cut short leaves an
-/// invalid index, which the next start drops and builds again.
+/// and the old one goes. Built concurrently in the background (the first start on a large record takes a while, and
+/// appends go on meanwhile); a build cut short leaves an invalid index, which the next start drops and builds again.
 /// </summary>
 internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<FeedIndex> logger) : BackgroundService
 {
@@ -26,14 +24,12 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
     /// <c>mt_events</c> they do not declare, and would otherwise drop this one at every start.
     /// </summary>
     public static readonly string Name = Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        Columns + string.Join(",", ClaimsSetup.EventTypes.Append(typeof(People.PersonRegistered))
-            .Where(t => ChangeKinds.Of(t).Kind is { } kind && kind != ChangeKinds.ClaimAppended).Select(t => t.FullName).Order(StringComparer.Ordinal)))))[..12];
+        Columns + string.Join(",", ChangeKinds.EventTypes.Where(t => ChangeKinds.IsRare(t.Kind)).Select(t => t.Type.FullName).Order(StringComparer.Ordinal)))))[..12];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
         var predicate = ChangeFeed.RareKinds(store);
-        var name = Name;
         try
         {
             // Each index with whether it is valid, or still being built (by another node starting at the same time).
@@ -50,19 +46,19 @@ internal sealed class FeedIndex(IDocumentStore store, NpgsqlDataSource dataSourc
                 while (await reader.ReadAsync(stoppingToken)) existing[reader.GetString(0)] = (reader.GetBoolean(1), reader.GetBoolean(2));
             }
 
-            if (existing.TryGetValue(name, out var current) && (current.Valid || current.Building)) return;
+            if (existing.TryGetValue(Name, out var current) && (current.Valid || current.Building)) return;
             foreach (var (stale, _) in existing.Where(e => !e.Value.Building))
             {
                 await ExecuteAsync($"drop index concurrently if exists {schema}.{stale}", stoppingToken);
             }
 
-            await ExecuteAsync($"create index concurrently if not exists {name} on {schema}.mt_events {Columns} where {predicate}", stoppingToken);
-            logger.LogInformation("Changes feed: index {Index} of the rare kinds built", name);
+            await ExecuteAsync($"create index concurrently if not exists {Name} on {schema}.mt_events {Columns} where {predicate}", stoppingToken);
+            logger.LogInformation("Changes feed: index {Index} of the rare kinds built", Name);
         }
         catch (Exception ex) when (ex is PostgresException or NpgsqlException && !stoppingToken.IsCancellationRequested)
         {
             // An index only: the feed reads the same without it, and the next start tries again.
-            logger.LogWarning(ex, "Changes feed: index {Index} of the rare kinds not built", name);
+            logger.LogWarning(ex, "Changes feed: index {Index} of the rare kinds not built", Name);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
