@@ -79,6 +79,10 @@ internal static partial class ImportBench
             rows.Add(Row.Rate($"bulk path: {claims:N0} claims for {People:N0} people (import command, every rule checked)", claims / seconds,
                 "the same events inserted raw (Npgsql binary COPY, 1,000 per transaction, stream versions bumped)", People * ClaimsPerPerson / raw.TotalSeconds, peak,
                 "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
+            var (rowsSeconds, stored) = await RawRowsAsync(dataSource, "bulk-");
+            rows.Add(Row.Rate($"bulk path, as above", claims / seconds,
+                "the rows it stored copied raw: events, claim documents and ids (binary COPY into tables with the same indexes, two connections, 1,000 claims per transaction, stream versions bumped, nothing read or checked)",
+                stored / rowsSeconds, peak, "", string.Create(CultureInfo.InvariantCulture, $"{stored:N0} claims; {rowsSeconds:F1} s raw")));
 
             return rows;
         }
@@ -155,6 +159,131 @@ internal static partial class ImportBench
         var claims = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         var seconds = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         return (claims, seconds, peak, match.Groups[3].Value.Trim());
+    }
+
+    /// <summary>
+    /// What PostgreSQL alone needs to store what the bulk path stored: the claim events, the claim documents and the ids of
+    /// the people whose ids start with <paramref name="prefix"/>, read back and copied into a schema of tables made like
+    /// the service's (every index, the events' foreign key to their stream), in two lanes split by person as the bulk path
+    /// runs, one transaction per 1,000 claims. The changes trigger is not copied. Returns the time and the claims copied.
+    /// </summary>
+    private static async Task<(double Seconds, int Claims)> RawRowsAsync(NpgsqlDataSource dataSource, string prefix, string schema = "raw_rows")
+    {
+        await using (var create = dataSource.CreateCommand($"""
+            drop schema if exists {schema} cascade;
+            create schema {schema};
+            create table {schema}.mt_streams (like timeline.mt_streams including all);
+            create table {schema}.mt_events (like timeline.mt_events including all);
+            alter table {schema}.mt_events add foreign key (stream_id) references {schema}.mt_streams (id) on delete cascade;
+            create table {schema}.claims (like timeline.mt_doc_claimrecord including all);
+            create table {schema}.entries (like timeline.mt_doc_entryid including all);
+            insert into {schema}.mt_streams select * from timeline.mt_streams where id like '{prefix}%';
+            update {schema}.mt_streams set version = 1;
+            """))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        // Read first, outside the clock: every row as stored, by person.
+        var people = new SortedDictionary<string, RawPerson>(StringComparer.Ordinal);
+        RawPerson Of(string id) => people.TryGetValue(id, out var p) ? p : people[id] = new RawPerson();
+        await using (var read = dataSource.CreateCommand($"""
+            select stream_id, seq_id, id, version, data::text, type, timestamp, mt_dotnet_type, user_name from timeline.mt_events
+            where stream_id like '{prefix}%' and data ? 'claim' order by seq_id
+            """))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Of(reader.GetString(0)).Events.Add((reader.GetInt64(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5),
+                    reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8)));
+            }
+        }
+
+        foreach (var (table, target) in new[] { ("mt_doc_claimrecord", (Func<RawPerson, List<(Guid, string, string)>>)(p => p.Claims)), ("mt_doc_entryid", p => p.Entries) })
+        {
+            await using var read = dataSource.CreateCommand($"select data ->> 'personId', id, data::text, mt_dotnet_type from timeline.{table} where data ->> 'personId' like '{prefix}%'");
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) target(Of(reader.GetString(0))).Add((reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        var lanes = people.Select((p, i) => (p, i)).GroupBy(x => x.i % 2, x => x.p).Select(g => g.ToList()).ToList();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(lanes.Select(async lane =>
+        {
+            var batch = new List<KeyValuePair<string, RawPerson>>();
+            foreach (var person in lane)
+            {
+                batch.Add(person);
+                if (batch.Sum(b => b.Value.Events.Count) < BulkAppend.BatchSize && person.Key != lane[^1].Key) continue;
+                await CopyRowsAsync(dataSource, schema, batch);
+                batch.Clear();
+            }
+        }));
+
+        return (clock.Elapsed.TotalSeconds, people.Values.Sum(p => p.Events.Count));
+    }
+
+    private sealed class RawPerson
+    {
+        public List<(long Seq, Guid Id, long Version, string Data, string Type, DateTimeOffset At, string DotNetType, string UserName)> Events { get; } = [];
+        public List<(Guid Id, string Data, string DotNetType)> Claims { get; } = [];
+        public List<(Guid Id, string Data, string DotNetType)> Entries { get; } = [];
+    }
+
+    private static async Task CopyRowsAsync(NpgsqlDataSource dataSource, string schema, List<KeyValuePair<string, RawPerson>> batch)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            $"copy {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, user_name, is_archived) from stdin (format binary)"))
+        {
+            foreach (var (stream, person) in batch)
+            {
+                foreach (var e in person.Events)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(e.Seq, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(stream, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(e.Version, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(e.Data, NpgsqlDbType.Jsonb);
+                    await copy.WriteAsync(e.Type, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(e.At, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(e.DotNetType, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(e.UserName, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+                }
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        foreach (var (table, rows, version) in new[] { ("claims", batch.SelectMany(b => b.Value.Claims), true), ("entries", batch.SelectMany(b => b.Value.Entries), false) })
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(
+                $"copy {schema}.{table} (id, data, mt_dotnet_type{(version ? ", mt_version" : "")}) from stdin (format binary)");
+            foreach (var (id, data, type) in rows)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(data, NpgsqlDbType.Jsonb);
+                await copy.WriteAsync(type, NpgsqlDbType.Varchar);
+                if (version) await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        await using (var bump = new NpgsqlCommand($"update {schema}.mt_streams as s set version = n.version, timestamp = now() from unnest($1::varchar[], $2::bigint[]) as n(id, version) where s.id = n.id", connection, transaction))
+        {
+            bump.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(b => b.Key).ToArray() });
+            bump.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = batch.Select(b => b.Value.Events.Max(e => e.Version)).ToArray() });
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     /// <summary>The JSON of a claim event the import just stored, so the baseline writes events of the same size.</summary>
