@@ -19,6 +19,11 @@ args = ExitCodes.WithHelpAsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.Host.ApplyJasperFxExtensions();
+if (!TrustedProxies.TryRead(builder.Configuration, out var trustedProxies, out var proxyProblem))
+{
+    Console.Error.WriteLine(proxyProblem);
+    return ExitCodes.Refused;
+}
 // A command's own output is stdout (`keys create` prints the key on its last line); its logs go to stderr.
 if (args.Length > 0 && args[0] is not "run") builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
@@ -47,6 +52,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.AddTimelineAuth(builder.Configuration);
 builder.Services.AddTimelineRateLimits(builder.Configuration);
+trustedProxies.AddTo(builder.Services);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
@@ -55,6 +61,7 @@ builder.Services.AddTimelineTelemetry(builder.Configuration);
 builder.Services.AddSeeding(builder.Configuration);
 
 var app = builder.Build();
+trustedProxies.Use(app);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHeadAsGet();

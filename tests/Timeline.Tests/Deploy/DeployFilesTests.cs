@@ -20,12 +20,14 @@ public sealed partial class DeployFilesTests
     private static readonly string[] Roles = ["editor", "reviewer", "admin"];
     private static readonly string ConnectionVariable = "ConnectionStrings__" + DatabaseSetup.ConnectionStringName;
 
+    private static readonly string TrustedProxiesVariable = TrustedProxies.Setting.Replace(":", "__", StringComparison.Ordinal);
+
     // Environment names the service reads (ASP.NET Core's and its own configuration); a typo would be silently ignored.
     private static readonly HashSet<string> VariablesTheServiceReads =
     [
         ConnectionVariable, UrlsVariable, CodeGenerationVariable, "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
         DatabaseSetup.DataDirectoryKey.Replace(":", "__", StringComparison.Ordinal),
-        NodeIdentity.NameKey.Replace(":", "__", StringComparison.Ordinal), "Timeline__Auth__ReadsPublic",
+        NodeIdentity.NameKey.Replace(":", "__", StringComparison.Ordinal), "Timeline__Auth__ReadsPublic", TrustedProxiesVariable,
     ];
 
     // Keys are named by the operator: Timeline__Auth__Keys__<name>__Key / __Role.
@@ -79,6 +81,13 @@ public sealed partial class DeployFilesTests
         Texts(proxy.At("volumes")).ShouldContain(v => v.StartsWith("./nginx.conf:", StringComparison.Ordinal));
         var proxyPort = int.Parse(Texts(proxy.At("ports")).ShouldHaveSingleItem().Split(':')[^1], CultureInfo.InvariantCulture);
         NginxListen().Match(nginx).Groups["port"].Value.ShouldBe(proxyPort.ToString(CultureInfo.InvariantCulture));
+
+        // nginx forwards each caller's address, and the nodes believe it from the project's network only, where nginx is:
+        // otherwise every anonymous caller shares nginx's one per-address budget.
+        nginx.ShouldContain("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
+        proxy.Has("networks").ShouldBeFalse("nginx must be on the project's default network");
+        var subnet = ((YamlSequenceNode)Load(Path.Combine(Deploy, "compose.yaml")).Single().At("networks", "default", "ipam", "config")).Children.ShouldHaveSingleItem().At("subnet").Text();
+        environment[TrustedProxiesVariable].ShouldBe(subnet);
     }
 
     [Fact]
