@@ -4,24 +4,32 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Timeline.Hosting;
 
-/// <summary>Refuses write requests that are not JSON (415) or are larger than the documented limit (413).</summary>
+/// <summary>
+/// Refuses write requests that are not JSON (415) or are larger than the documented limit (413). An import (admin only)
+/// has a limit of its own: a country's Popolo file is many times larger than any claim.
+/// </summary>
 public sealed class RequestGuards(RequestDelegate next, IConfiguration configuration)
 {
     public const long DefaultMaxRequestBytes = 1_048_576;
+    public const long DefaultMaxImportBytes = 33_554_432;
 
     private readonly long _maxBytes = configuration.GetValue("Timeline:MaxRequestBytes", DefaultMaxRequestBytes);
+    private readonly long _maxImportBytes = configuration.GetValue("Timeline:MaxImportBytes", DefaultMaxImportBytes);
 
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         {
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = _maxBytes;
+            var import = request.Path.StartsWithSegments("/api/imports");
+            var maxBytes = import ? _maxImportBytes : _maxBytes;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
 
-            if (request.ContentLength > _maxBytes)
+            if (request.ContentLength > maxBytes)
             {
-                await Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large",
-                    $"Request bodies are limited to {_maxBytes} bytes; this one is {request.ContentLength}.").ExecuteAsync(context);
+                await Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", import
+                    ? $"Imports over HTTP are limited to {maxBytes} bytes; this file is {request.ContentLength}. Nothing was imported. Import it with the command (import popolo FILE), which takes any size, or raise Timeline__MaxImportBytes."
+                    : $"Request bodies are limited to {maxBytes} bytes; this one is {request.ContentLength}.").ExecuteAsync(context);
                 return;
             }
 

@@ -212,6 +212,53 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_file_larger_than_any_other_request_imports_over_http()
+    {
+        // 300 people sitting in 40 terms: a country's file, well over the 1 MiB every other request is held to.
+        var file = new JsonObject
+        {
+            ["persons"] = new JsonArray([.. Enumerable.Range(0, 300).Select(i => (JsonNode)new JsonObject { ["id"] = $"p{i}", ["name"] = $"Member Number {i:D4} of the Assembly" })]),
+            ["organizations"] = new JsonArray(new JsonObject { ["id"] = "assembly", ["name"] = "National Assembly", ["classification"] = "legislature" }),
+            ["events"] = new JsonArray([.. Enumerable.Range(1, 40).Select(t => (JsonNode)new JsonObject
+            {
+                ["id"] = $"term/{t}", ["name"] = $"Term {t}", ["classification"] = "legislative period", ["start_date"] = $"{1940 + t:D4}-01-01", ["end_date"] = $"{1940 + t:D4}-12-31",
+            })]),
+            ["memberships"] = new JsonArray([.. from p in Enumerable.Range(0, 300) from t in Enumerable.Range(1, 40) select (JsonNode)new JsonObject
+            {
+                ["person_id"] = $"p{p}", ["organization_id"] = "assembly", ["legislative_period_id"] = $"term/{t}", ["role"] = "member",
+            }]),
+        };
+        var body = file.ToJsonString();
+        Encoding.UTF8.GetByteCount(body).ShouldBeGreaterThan(1_048_576);
+
+        using var response = await ImportRawAsync(body, $"source={Uri.EscapeDataString("https://assembly.example/popolo.json")}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+        var report = await Body(response);
+        RejectedPointers(report).ShouldBeEmpty();
+        Count(report, "peopleRegistered").ShouldBe(300);
+        Count(report, "claimsAppended").ShouldBe(PopoloOracle.Claims(file));
+        PopoloOracle.Claims(file).ShouldBe(300 * 40);
+    }
+
+    [Fact]
+    public async Task a_file_over_the_import_limit_is_413_naming_the_command_and_imports_nothing()
+    {
+        var events = await AllEventsAsync();
+        var nauru = PopoloOracle.Nauru().ToJsonString();
+        await using var host = await AppFixture.StartHostAsync(App.ConnectionString, new Dictionary<string, string> { ["Timeline:MaxImportBytes"] = "50000" });
+        using var admin = AppFixture.ClientFor(host);
+        Encoding.UTF8.GetByteCount(nauru).ShouldBeGreaterThan(50_000);
+
+        using var response = await admin.PostAsync($"/api/imports/popolo?source={Uri.EscapeDataString(Series)}", new StringContent(nauru, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        problem.GetProperty("detail").GetString()!.ShouldContain("50000");
+        problem.GetProperty("detail").GetString()!.ShouldContain("import popolo FILE");
+        (await AllEventsAsync()).ShouldBe(events);
+    }
+
+    [Fact]
     public async Task a_file_that_is_not_popolo_is_refused_and_changes_nothing()
     {
         var events = await AllEventsAsync();
