@@ -51,7 +51,11 @@ public sealed partial class PopoloFile
         : !root.TryGetProperty("persons", out var persons) || persons.ValueKind != JsonValueKind.Array ? "a Popolo document has a persons array"
         : null;
 
-    public static PopoloFile Read(JsonElement root)
+    /// <param name="personIds">
+    /// The person ids an earlier version of the series gave (Popolo id → person id): those persons keep them, and a new
+    /// person never takes one. Null for the first version.
+    /// </param>
+    public static PopoloFile Read(JsonElement root, IReadOnlyDictionary<string, string>? personIds = null)
     {
         var file = new PopoloFile();
         if (WhyRefused(root) is not null) return file;
@@ -83,12 +87,12 @@ public sealed partial class PopoloFile
             }
         }
 
-        file.ReadPersons(root);
+        file.ReadPersons(root, personIds ?? new Dictionary<string, string>());
         file.ReadMemberships(root);
         return file;
     }
 
-    private void ReadPersons(JsonElement root)
+    private void ReadPersons(JsonElement root, IReadOnlyDictionary<string, string> known)
     {
         var persons = new List<(int Index, PopoloPerson Record, PartialDate? Birth, PartialDate? Death)>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -106,14 +110,25 @@ public sealed partial class PopoloFile
             persons.Add((i, p, birth, death));
         }
 
-        var bases = persons.Select(p => BaseSlug(p.Record.Name!)).GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        // A person an earlier version named keeps its id. A new one takes its name's slug unless another new person of
+        // the file shares it or an earlier version gave it to someone: then both are told apart by their Popolo ids.
+        var taken = known.Values.ToHashSet(StringComparer.Ordinal);
+        var shared = persons.Where(p => !known.ContainsKey(p.Record.Id!)).Select(p => BaseSlug(p.Record.Name!))
+            .GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (i, p, birth, death) in persons)
         {
-            var slug = BaseSlug(p.Name!);
-            if (bases.Contains(slug)) slug = $"{Cut(slug, Slugs.MaxLength - 7)}-{Hash(p.Id!)[..6]}";
+            if (!known.TryGetValue(p.Id!, out var slug))
+            {
+                slug = BaseSlug(p.Name!);
+                if (shared.Contains(slug) || taken.Contains(slug)) slug = $"{Cut(slug, Slugs.MaxLength - 7)}-{Hash(p.Id!)[..6]}";
+            }
+
             Persons[p.Id!] = new AcceptedPerson(i, p, slug, birth, death);
         }
     }
+
+    /// <summary>The person each accepted person of the file is (Popolo id → person id).</summary>
+    public Dictionary<string, string> PersonIds() => Persons.ToDictionary(p => p.Key, p => p.Value.Slug, StringComparer.Ordinal);
 
     private void ReadMemberships(JsonElement root)
     {

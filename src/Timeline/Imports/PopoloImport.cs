@@ -67,21 +67,38 @@ public static class PopoloImport
         if (PopoloFile.WhyRefused(root) is { } refusal) throw new PopoloRefusedException(refusal);
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
 
-        // The file is stored while it is read, and its people registered while its claims are made: one half of each pair
-        // waits on PostgreSQL while the other keeps a core busy.
-        var storing = Task.Run(() => StoreVersionAsync(store, text, source, time, ct), ct);
-        var file = PopoloFile.Read(root);
-        var (document, storedBefore) = await storing;
-        // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
-        SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
-        var publisher = document.Publisher;
+        // The versions of the series on record: the ids they gave people, and whether this very version is one of them.
+        var id = VersionId(source.Series, SourceDocument.HashOf(text));
+        var (stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, id, ct);
+        var file = PopoloFile.Read(root, personIds);
+        var publisher = stored?.Publisher ?? (string.IsNullOrWhiteSpace(source.Publisher) ? DefaultPublisher : source.Publisher.Trim());
 
+        // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
+        // the claims keep a core busy.
+        var storing = Task.Run(() => StoreVersionAsync(store, id, text, source, file.PersonIds(), time, ct), ct);
         var register = file.Persons.Values.OrderBy(p => p.Index).ToList();
         progress?.Invoke("people", 0, register.Count);
         var registering = Task.Run(() => BulkAppend.RegisterAsync(store,
             [.. register.Select(p => new RegisterPerson(p.Slug, p.Record.Name, [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy))],
             recordedBy, ct), ct);
-        var stated = file.Claims(document.Id, document.Series!, publisher).ToList();
+        var stated = file.Claims(id, source.Series, publisher).ToList();
+        SourceDocument document;
+        bool storedBefore;
+        try
+        {
+            (document, storedBefore) = await storing;
+        }
+        catch
+        {
+            // Nothing goes on writing behind a failure (a run again completes what was done).
+            await Task.WhenAny(registering);
+            throw;
+        }
+
+        // Another import stored this version meanwhile, published by someone else: the claims are the stored version's.
+        if (document.Publisher != publisher) stated = file.Claims(id, source.Series, document.Publisher).ToList();
+        // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
+        SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
         var people = await registering;
         progress?.Invoke("people", register.Count, register.Count);
         var rejected = new List<RejectedRecord>(file.Rejected);
@@ -89,7 +106,7 @@ public static class PopoloImport
 
         // A claim's id is derived from the series and the claim, so claims can be on record only once a version of the series
         // was: this one by a run that stopped half-way, or another. Otherwise the batches' own reads are the whole check.
-        var seriesSeen = storedBefore || await OtherVersionsAsync(store, document, ct);
+        seriesSeen |= storedBefore;
         var onRecord = seriesSeen ? await TakenAsync(store, stated.Select(s => s.Request.ClaimId!.Value), ct) : [];
         var toAppend = stated.Where(s => !onRecord.Contains(s.Request.ClaimId!.Value)).Select(s => new BulkClaim(s.PersonId, s.Request)).ToList();
         progress?.Invoke("claims", 0, toAppend.Count);
@@ -106,14 +123,51 @@ public static class PopoloImport
             appended.Checking.TotalSeconds, appended.Committing.TotalSeconds);
     }
 
+    private static string VersionId(string series, string hash) =>
+        "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{series}\n{hash}")))[..16];
+
+    private sealed record VersionOnRecord(string Id, string Publisher, DateTimeOffset PublishedAt, Dictionary<string, string>? PersonIds);
+
+    /// <summary>
+    /// This version if it is on record; the person ids the file's persons keep (this version's own, else those of the
+    /// earlier versions, the newest first); and whether any version of the series is on record.
+    /// </summary>
+    private static async Task<(VersionOnRecord? Stored, Dictionary<string, string>? PersonIds, bool SeriesSeen)> PriorAsync(
+        IDocumentStore store, string series, string id, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var versions = (await query.Query<SourceDocument>().Where(s => s.Series == series)
+            .Select(s => new { s.Id, s.Publisher, s.PublishedAt, s.PersonIds }).ToListAsync(ct))
+            .Select(v => new VersionOnRecord(v.Id, v.Publisher, v.PublishedAt, v.PersonIds)).ToList();
+        if (versions.Count == 0) return (null, null, false);
+
+        var stored = versions.FirstOrDefault(v => v.Id == id);
+        if (stored is not null) return (stored, await PersonIdsOfAsync(query, stored, ct), true);
+
+        var known = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var version in versions.OrderByDescending(v => v.PublishedAt).ThenBy(v => v.Id, StringComparer.Ordinal))
+        {
+            foreach (var (popoloId, personId) in await PersonIdsOfAsync(query, version, ct) ?? []) known.TryAdd(popoloId, personId);
+        }
+
+        return (null, known, true);
+    }
+
+    // A version stored before the ids were kept with it gave the ids its own file gives alone.
+    private static async Task<Dictionary<string, string>?> PersonIdsOfAsync(IQuerySession query, VersionOnRecord version, CancellationToken ct)
+    {
+        if (version.PersonIds is not null) return version.PersonIds;
+        if (await query.LoadAsync<SourceDocument>(version.Id, ct) is not { } document) return null;
+        using var parsed = JsonDocument.Parse(document.Text);
+        return PopoloFile.Read(parsed.RootElement).PersonIds();
+    }
+
     /// <summary>
     /// This version of the series, stored once: the same content again finds the version already stored (and says so).
     /// </summary>
     private static async Task<(SourceDocument Document, bool StoredBefore)> StoreVersionAsync(
-        IDocumentStore store, string text, PopoloSource source, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string id, string text, PopoloSource source, Dictionary<string, string> personIds, TimeProvider time, CancellationToken ct)
     {
-        var hash = SourceDocument.HashOf(text);
-        var id = "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Series}\n{hash}")))[..16];
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
         await using var session = store.LightweightSession();
@@ -128,10 +182,11 @@ public static class PopoloImport
             Title = string.IsNullOrWhiteSpace(source.Title) ? $"Popolo file {source.Series}" : source.Title.Trim(),
             PublishedAt = source.PublishedAt ?? now,
             Text = text,
-            TextHash = hash,
+            TextHash = SourceDocument.HashOf(text),
             RegisteredAt = now,
             Format = SourceFormats.Popolo,
             Series = source.Series,
+            PersonIds = personIds,
         };
         session.Insert(document);
         try
@@ -144,12 +199,6 @@ public static class PopoloImport
             await using var again = store.QuerySession();
             return ((await again.LoadAsync<SourceDocument>(id, ct))!, true);
         }
-    }
-
-    private static async Task<bool> OtherVersionsAsync(IDocumentStore store, SourceDocument version, CancellationToken ct)
-    {
-        await using var query = store.QuerySession();
-        return await query.Query<SourceDocument>().AnyAsync(s => s.Series == version.Series && s.Id != version.Id, ct);
     }
 
     /// <summary>The ids already on record, in one statement that reads only the index (nothing is deserialised).</summary>

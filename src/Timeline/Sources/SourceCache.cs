@@ -36,7 +36,7 @@ public static class SourceCache
     private static CachedSource Prepare(SourceDocument document) =>
         document.Format == SourceFormats.Text
             ? new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text))
-            : Structured(document, StructuredDocument.Parse(document.Format, document.Text));
+            : Structured(document, StructuredDocument.Parse(document));
 
     private static CachedSource Structured(SourceDocument document, StructuredDocument parsed) => new(document, "") { Structured = parsed };
 

@@ -32,6 +32,12 @@ public sealed partial class SourceDocument
     /// <summary>For a structured source, the identity its versions share (the file's URL); each version is a source of its own.</summary>
     public string? Series { get; set; }
 
+    /// <summary>
+    /// For a Popolo source: the person each of its persons became (Popolo id → person id). Kept with the version, so a
+    /// person keeps its id in every later version of the series, even once a namesake joins.
+    /// </summary>
+    public Dictionary<string, string>? PersonIds { get; set; }
+
     public SourceRef ToRef() => new(Id, Url, Publisher, Title, PublishedAt);
 
     /// <summary>Whether a quote occurs in the text once runs of white space are folded to one space on both sides.</summary>

@@ -29,10 +29,10 @@ public sealed class StructuredDocument
     /// <summary>A Popolo file the import has already parsed and read, so the evidence checks do not parse it again.</summary>
     public static StructuredDocument OfPopolo(JsonElement root, PopoloFile popolo) => new(root, popolo);
 
-    public static StructuredDocument Parse(string format, string text)
+    public static StructuredDocument Parse(SourceDocument document)
     {
-        var root = JsonDocument.Parse(text).RootElement.Clone();
-        return new StructuredDocument(root, format == SourceFormats.Popolo ? PopoloFile.Read(root) : null);
+        var root = JsonDocument.Parse(document.Text).RootElement.Clone();
+        return new StructuredDocument(root, document.Format == SourceFormats.Popolo ? PopoloFile.Read(root, document.PersonIds) : null);
     }
 
     /// <summary>The record a pointer names, if it names one.</summary>

@@ -161,6 +161,72 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         removed.ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task a_newer_version_that_adds_a_namesake_keeps_the_person_on_record_and_tells_the_newcomer_apart(bool firstStoredWithoutIds)
+    {
+        static JsonObject Person(string id, string name) => new() { ["id"] = id, ["name"] = name };
+        static JsonObject Seat(string person, int term) => new() { ["person_id"] = person, ["organization_id"] = "assembly", ["legislative_period_id"] = $"term/{term}", ["role"] = "member" };
+        var first = new JsonObject
+        {
+            ["persons"] = new JsonArray(Person("ep-1", "Ana Lima"), Person("ep-2", "Rui Costa")),
+            ["organizations"] = new JsonArray(new JsonObject { ["id"] = "assembly", ["name"] = "National Assembly", ["classification"] = "legislature" }),
+            ["events"] = new JsonArray([.. Enumerable.Range(1, 2).Select(t => (JsonNode)new JsonObject
+            {
+                ["id"] = $"term/{t}", ["name"] = $"Term {t}", ["classification"] = "legislative period", ["start_date"] = $"201{t}-01-01", ["end_date"] = $"201{t}-12-31",
+            })]),
+            ["memberships"] = new JsonArray(Seat("ep-1", 1), Seat("ep-2", 1)),
+        };
+        var v1 = await ImportAsync(first);
+        Count(v1, "peopleRegistered").ShouldBe(2);
+        (await PersonIdsAsync(v1))["ep-1"].ShouldBe("ana-lima");
+        if (firstStoredWithoutIds)
+        {
+            // As a version imported before the ids were kept with it: they come from its own file.
+            await using var connection = new Npgsql.NpgsqlConnection(App.ConnectionString);
+            await connection.OpenAsync(Ct);
+            await using var strip = new Npgsql.NpgsqlCommand("update timeline.mt_doc_sourcedocument set data = data - 'personIds' where id = $1", connection);
+            strip.Parameters.Add(new Npgsql.NpgsqlParameter { Value = v1.GetProperty("sourceId").GetString()! });
+            (await strip.ExecuteNonQueryAsync(Ct)).ShouldBe(1);
+        }
+
+
+        // The next version adds another Ana Lima: the one on record stays who she was, the newcomer gets an id of her own.
+        var second = (JsonObject)first.DeepClone();
+        PopoloOracle.Array(second, "persons").Add(Person("ep-3", "Ana Lima"));
+        PopoloOracle.Array(second, "memberships").Add(Seat("ep-3", 2));
+        var v2 = await ImportAsync(second, NewerPublished);
+
+        Count(v2, "peopleRegistered").ShouldBe(1);
+        Count(v2, "claimsAppended").ShouldBe(1, "only the newcomer's seat is new");
+        Count(v2, "claimsNoLongerStated").ShouldBe(0);
+        var ids = await PersonIdsAsync(v2);
+        ids["ep-1"].ShouldBe("ana-lima");
+        ids["ep-2"].ShouldBe("rui-costa");
+        ids["ep-3"].ShouldStartWith("ana-lima-");
+        using (var original = await Get("/api/people/ana-lima")) original.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var newcomer = await Get($"/api/people/{ids["ep-3"]}")) newcomer.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // A version without the first Ana Lima: the newcomer keeps her id, and only the first one's seat is no longer stated.
+        var third = (JsonObject)second.DeepClone();
+        PopoloOracle.Array(third, "persons").RemoveAt(0);
+        PopoloOracle.Array(third, "memberships").RemoveAt(0);
+        var v3 = await ImportAsync(third, "2019-09-01T00:00:00Z");
+
+        Count(v3, "peopleRegistered").ShouldBe(0);
+        Count(v3, "claimsAppended").ShouldBe(0);
+        Count(v3, "claimsNoLongerStated").ShouldBe(1);
+        (await PersonIdsAsync(v3))["ep-3"].ShouldBe(ids["ep-3"]);
+    }
+
+    private async Task<Dictionary<string, string>> PersonIdsAsync(JsonElement report)
+    {
+        using var response = await Get($"/api/sources/{report.GetProperty("sourceId").GetString()}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (await Body(response)).GetProperty("personIds").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+    }
+
     [Fact]
     public async Task records_that_break_the_spec_are_reported_by_pointer_and_the_rest_imports()
     {
