@@ -8,7 +8,7 @@ namespace Timeline.Hosting;
 /// The proxies in front of the nodes (addresses, or networks in CIDR form) whose <c>X-Forwarded-For</c> and
 /// <c>X-Forwarded-Proto</c> are believed. Behind a proxy every request comes from the proxy's address, so without this
 /// the per-address limit is one budget shared by every anonymous caller. Only the named proxies are believed: a caller
-/// cannot choose its own address by sending the header, and a value it sent ahead of the proxy's is never read.
+/// cannot choose its own address by sending the header, and only the address the proxy appended is read.
 /// </summary>
 public sealed class TrustedProxies
 {
@@ -33,17 +33,29 @@ public sealed class TrustedProxies
         problem = null;
         foreach (var entry in (configuration[Setting] ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (entry.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(entry, out var network)) networks.Add(network);
-            else if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address)) addresses.Add(address);
+            if (Network(entry) is { } network) networks.Add(network);
+            else if (!entry.Contains('/', StringComparison.Ordinal) && Address(entry) is { } address) addresses.Add(address);
             else
             {
-                problem = $"Timeline__TrustedProxies: '{entry}' is neither an IP address nor a network in CIDR form (e.g. 10.0.0.0/8); nothing was started.";
+                problem = $"Timeline__TrustedProxies: '{entry}' is neither an IP address nor a network in CIDR form with its host bits zero (e.g. 10.1.2.0/24); nothing was started.";
                 return false;
             }
         }
 
         return true;
     }
+
+    // IPAddress.TryParse reads "172.28" as 172.0.0.28: a dotted address must have its four parts, or a typo trusts another host.
+    private static IPAddress? Address(string entry) =>
+        IPAddress.TryParse(entry, out var address) && (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || entry.Split('.').Length == 4)
+            ? address
+            : null;
+
+    // "10.1.2.5/24" names a host, not a network: refused rather than read as 10.1.2.0/24.
+    private static IPNetwork? Network(string entry) =>
+        entry.Split('/') is [var prefix, _] && Address(prefix) is { } address && IPNetwork.TryParse(entry, out var network) && network.BaseAddress.Equals(address)
+            ? network
+            : null;
 
     public IServiceCollection AddTo(IServiceCollection services) => services.Configure<ForwardedHeadersOptions>(o =>
     {
@@ -53,8 +65,9 @@ public sealed class TrustedProxies
         o.KnownIPNetworks.Clear();
         foreach (var address in Addresses) o.KnownProxies.Add(address);
         foreach (var network in Networks) o.KnownIPNetworks.Add(network);
-        // Every hop through a trusted proxy (a CDN in front of nginx), stopping at the first address that is not one.
-        o.ForwardLimit = null;
+        // One hop: the address the proxy itself appended. Walking further would believe whatever a caller put ahead of it
+        // whenever the hop before the proxy is also trusted (a container network's gateway, a pod network).
+        o.ForwardLimit = 1;
     });
 
     /// <summary>First in the pipeline, so the limits, the logs and the auth see the caller's address.</summary>

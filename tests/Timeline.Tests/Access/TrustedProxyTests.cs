@@ -35,7 +35,8 @@ public sealed class TrustedProxyTests : IAsyncLifetime
     [Fact]
     public async Task behind_a_trusted_proxy_each_forwarded_caller_has_its_own_budget_and_cannot_escape_it_by_sending_the_header_itself()
     {
-        using var service = ServiceProcess.Start(_directory, Node("127.0.0.1"));
+        // The whole loopback network: the hop before the proxy is then trusted too, as a container network's gateway can be.
+        using var service = ServiceProcess.Start(_directory, Node("127.0.0.0/8"));
         await service.WaitUntilOkAsync("/health/ready", Start);
         using var proxy = new HttpClient { BaseAddress = service.BaseAddress };
 
@@ -46,12 +47,20 @@ public sealed class TrustedProxyTests : IAsyncLifetime
         (await ReadAsync(proxy, "198.51.100.9")).ShouldBe(HttpStatusCode.OK, "another caller behind the same proxy has a budget of its own");
         // nginx appends the address it saw to whatever the caller sent: the caller is still the address the proxy appended.
         (await ReadAsync(proxy, "192.0.2.44, 203.0.113.7")).ShouldBe(HttpStatusCode.TooManyRequests, "a value sent ahead of the proxy's was believed");
+
+        // Even when the address the proxy appended is itself a trusted one, nothing before it is read.
+        (await ReadAsync(proxy, "192.0.2.50, 127.0.0.2")).ShouldBe(HttpStatusCode.OK);
+        (await ReadAsync(proxy, "192.0.2.51, 127.0.0.2")).ShouldBe(HttpStatusCode.OK);
+        (await ReadAsync(proxy, "192.0.2.52, 127.0.0.2")).ShouldBe(HttpStatusCode.TooManyRequests, "a caller chose its address by putting it ahead of a trusted hop");
     }
 
-    [Fact]
-    public async Task without_trusted_proxies_the_header_is_not_believed_and_the_budget_is_the_connections_address()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("10.9.9.9, 192.0.2.0/24")]
+    public async Task from_a_proxy_not_named_the_header_is_not_believed_and_the_budget_is_the_connections_address(string? trustedProxies)
     {
-        using var service = ServiceProcess.Start(_directory, Node(trustedProxies: null));
+        // The loopback the caller comes from is trusted by default in ASP.NET Core; here only what is named is.
+        using var service = ServiceProcess.Start(_directory, Node(trustedProxies));
         await service.WaitUntilOkAsync("/health/ready", Start);
         using var caller = new HttpClient { BaseAddress = service.BaseAddress };
 
@@ -63,12 +72,15 @@ public sealed class TrustedProxyTests : IAsyncLifetime
     [Fact]
     public void a_trusted_proxy_that_is_not_an_address_or_a_network_stops_the_start_with_one_line_naming_the_setting()
     {
-        using var service = ServiceProcess.Start(_directory, Node("10.0.0.0/8, 10.1.2.0/33"));
+        foreach (var bad in new[] { "10.1.2.0/33", "172.28", "10.1.2.5/24" })
+        {
+            using var service = ServiceProcess.Start(_directory, Node($"10.0.0.0/8, {bad}"));
 
-        service.WaitForExit(TimeSpan.FromSeconds(60)).ShouldBeTrue($"the service started with a bad setting\n{service.Output}");
-        service.ExitCode.ShouldBe(ExitCodes.Refused, service.Output);
-        service.StandardError.ShouldContain("Timeline__TrustedProxies: '10.1.2.0/33'", Case.Sensitive, service.Output);
-        service.Output.ShouldNotContain("   at ", Case.Sensitive, "a stack trace was printed");
+            service.WaitForExit(TimeSpan.FromSeconds(60)).ShouldBeTrue($"the service started with '{bad}'\n{service.Output}");
+            service.ExitCode.ShouldBe(ExitCodes.Refused, service.Output);
+            service.StandardError.ShouldContain($"Timeline__TrustedProxies: '{bad}'", Case.Sensitive, service.Output);
+            service.Output.ShouldNotContain("   at ", Case.Sensitive, "a stack trace was printed");
+        }
     }
 
     private static async Task<HttpStatusCode> ReadAsync(HttpClient http, string forwardedFor)

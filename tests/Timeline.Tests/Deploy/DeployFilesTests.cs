@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using Shouldly;
 using Timeline.Hosting;
@@ -82,12 +83,14 @@ public sealed partial class DeployFilesTests
         var proxyPort = int.Parse(Texts(proxy.At("ports")).ShouldHaveSingleItem().Split(':')[^1], CultureInfo.InvariantCulture);
         NginxListen().Match(nginx).Groups["port"].Value.ShouldBe(proxyPort.ToString(CultureInfo.InvariantCulture));
 
-        // nginx forwards each caller's address, and the nodes believe it from the project's network only, where nginx is:
-        // otherwise every anonymous caller shares nginx's one per-address budget.
+        // nginx forwards each caller's address, and the nodes believe it from nginx's own fixed address only (not the
+        // network, whose gateway may pass a caller's header on): otherwise every anonymous caller shares nginx's budget.
         nginx.ShouldContain("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
-        proxy.Has("networks").ShouldBeFalse("nginx must be on the project's default network");
-        var subnet = ((YamlSequenceNode)Load(Path.Combine(Deploy, "compose.yaml")).Single().At("networks", "default", "ipam", "config")).Children.ShouldHaveSingleItem().At("subnet").Text();
-        environment[TrustedProxiesVariable].ShouldBe(subnet);
+        var nginxAddress = IPAddress.Parse(proxy.At("networks", "default", "ipv4_address").Text());
+        environment[TrustedProxiesVariable].ShouldBe(nginxAddress.ToString(), "the nodes must trust nginx's address and nothing else");
+        var pool = ((YamlSequenceNode)Load(Path.Combine(Deploy, "compose.yaml")).Single().At("networks", "default", "ipam", "config")).Children.ShouldHaveSingleItem();
+        IPNetwork.Parse(pool.At("subnet").Text()).Contains(nginxAddress).ShouldBeTrue("nginx's address must be in the network's subnet");
+        IPNetwork.Parse(pool.At("ip_range").Text()).Contains(nginxAddress).ShouldBeFalse("no other container may be given nginx's address");
     }
 
     [Fact]
