@@ -21,9 +21,10 @@ public sealed record AcceptedMembership(
     int? Term, string ValidTime);
 
 /// <summary>
-/// A Popolo file read record by record: what it states about whom, with person ids derived from the file alone (the
-/// name's slug; names shared by several persons get a suffix from the Popolo id), so one Popolo person across terms is
-/// one person and a re-import finds the same people.
+/// A Popolo file read record by record: what it states about whom, with person ids derived from the file and the ids
+/// earlier versions of its series gave (the name's slug; names shared by several persons get a suffix from the Popolo id;
+/// a person an earlier version named keeps that id), so one Popolo person across terms and versions is one person and a
+/// re-import finds the same people.
 /// </summary>
 public sealed partial class PopoloFile
 {

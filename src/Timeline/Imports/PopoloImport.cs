@@ -38,7 +38,8 @@ public sealed class PopoloRefusedException(string reason, bool malformed = false
 
 /// <summary>
 /// Imports a Popolo file as a structured source. Every step can be run again: the source version is stored under an id
-/// derived from its series and content hash, people under ids derived from the file, claims under ids derived from the
+/// derived from its series and content hash, people under ids derived from the file (and kept from earlier versions of
+/// the series), claims under ids derived from the
 /// series and their content, and notices of claims no longer stated under ids derived from the claim and the version.
 /// So a run that stopped half-way is completed by running it again, and a re-import appends nothing.
 /// </summary>
@@ -67,39 +68,55 @@ public static class PopoloImport
         if (PopoloFile.WhyRefused(root) is { } refusal) throw new PopoloRefusedException(refusal);
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
 
-        // The versions of the series on record: the ids they gave people, and whether this very version is one of them.
-        var id = VersionId(source.Series, SourceDocument.HashOf(text));
-        var (stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, id, ct);
-        var file = PopoloFile.Read(root, personIds);
-        var publisher = stored?.Publisher ?? (string.IsNullOrWhiteSpace(source.Publisher) ? DefaultPublisher : source.Publisher.Trim());
-
-        // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
-        // the claims keep a core busy.
-        var storing = Task.Run(() => StoreVersionAsync(store, id, text, source, file.PersonIds(), time, ct), ct);
-        var register = file.Persons.Values.OrderBy(p => p.Index).ToList();
-        progress?.Invoke("people", 0, register.Count);
-        var registering = Task.Run(() => BulkAppend.RegisterAsync(store,
-            [.. register.Select(p => new RegisterPerson(p.Slug, p.Record.Name, [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy))],
-            recordedBy, ct), ct);
-        var stated = file.Claims(id, source.Series, publisher).ToList();
+        // Person ids come from the ids earlier versions gave: two new versions read and stored at once could give one id
+        // to two people, so the imports of a series take turns until this version (and its ids) is stored.
+        var hash = SourceDocument.HashOf(text);
+        var id = VersionId(source.Series, hash);
+        var series = await SeriesLock.TakeAsync(store, source.Series, ct);
+        PopoloFile file;
         SourceDocument document;
-        bool storedBefore;
+        bool storedBefore, seriesSeen;
+        List<StatedClaim> stated;
+        BulkRegistration people;
+        List<AcceptedPerson> register;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<(SourceDocument, bool)>? storing = null;
+        Task<BulkRegistration>? registering = null;
         try
         {
+            VersionOnRecord? stored;
+            Dictionary<string, string>? personIds;
+            (stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, id, ct);
+            file = PopoloFile.Read(root, personIds);
+            var publisher = stored?.Publisher ?? PublisherOf(source);
+
+            // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
+            // the claims keep a core busy.
+            var personIdsOfFile = file.PersonIds();
+            storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, personIdsOfFile, time, stop.Token), stop.Token);
+            register = [.. file.Persons.Values.OrderBy(p => p.Index)];
+            progress?.Invoke("people", 0, register.Count);
+            var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
+                [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy)).ToList();
+            registering = Task.Run(() => BulkAppend.RegisterAsync(store, toRegister, recordedBy, stop.Token), stop.Token);
+            stated = file.Claims(id, source.Series, publisher).ToList();
             (document, storedBefore) = await storing;
+            await series.DisposeAsync();
+            // Another import stored this version meanwhile, published by someone else: the claims are the stored version's.
+            if (document.Publisher != publisher) stated = file.Claims(id, source.Series, document.Publisher).ToList();
+            people = await registering;
         }
         catch
         {
             // Nothing goes on writing behind a failure (a run again completes what was done).
-            await Task.WhenAny(registering);
+            await stop.CancelAsync();
+            await Task.WhenAll(new Task?[] { storing, registering }.OfType<Task>()).ContinueWith(_ => { }, TaskScheduler.Default);
+            await series.DisposeAsync();
             throw;
         }
 
-        // Another import stored this version meanwhile, published by someone else: the claims are the stored version's.
-        if (document.Publisher != publisher) stated = file.Claims(id, source.Series, document.Publisher).ToList();
         // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
         SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
-        var people = await registering;
         progress?.Invoke("people", register.Count, register.Count);
         var rejected = new List<RejectedRecord>(file.Rejected);
         rejected.AddRange(people.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
@@ -123,6 +140,8 @@ public static class PopoloImport
             appended.Checking.TotalSeconds, appended.Committing.TotalSeconds);
     }
 
+    private static string PublisherOf(PopoloSource source) => string.IsNullOrWhiteSpace(source.Publisher) ? DefaultPublisher : source.Publisher.Trim();
+
     private static string VersionId(string series, string hash) =>
         "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{series}\n{hash}")))[..16];
 
@@ -142,31 +161,43 @@ public static class PopoloImport
         if (versions.Count == 0) return (null, null, false);
 
         var stored = versions.FirstOrDefault(v => v.Id == id);
-        if (stored is not null) return (stored, await PersonIdsOfAsync(query, stored, ct), true);
+        if (stored is not null) return (stored, await PersonIdsOfAsync(store, query, stored, ct), true);
 
         var known = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var version in versions.OrderByDescending(v => v.PublishedAt).ThenBy(v => v.Id, StringComparer.Ordinal))
         {
-            foreach (var (popoloId, personId) in await PersonIdsOfAsync(query, version, ct) ?? []) known.TryAdd(popoloId, personId);
+            foreach (var (popoloId, personId) in await PersonIdsOfAsync(store, query, version, ct) ?? []) known.TryAdd(popoloId, personId);
         }
 
         return (null, known, true);
     }
 
-    // A version stored before the ids were kept with it gave the ids its own file gives alone.
-    private static async Task<Dictionary<string, string>?> PersonIdsOfAsync(IQuerySession query, VersionOnRecord version, CancellationToken ct)
+    /// <summary>
+    /// A version stored before the ids were kept with it gave the ids its own file gives alone: worked out once and kept
+    /// with it, so later imports do not parse its text again.
+    /// </summary>
+    private static async Task<Dictionary<string, string>?> PersonIdsOfAsync(IDocumentStore store, IQuerySession query, VersionOnRecord version, CancellationToken ct)
     {
         if (version.PersonIds is not null) return version.PersonIds;
         if (await query.LoadAsync<SourceDocument>(version.Id, ct) is not { } document) return null;
         using var parsed = JsonDocument.Parse(document.Text);
-        return PopoloFile.Read(parsed.RootElement).PersonIds();
+        var ids = PopoloFile.Read(parsed.RootElement).PersonIds();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var keep = new NpgsqlCommand(
+            $"update {store.Options.DatabaseSchemaName}.mt_doc_sourcedocument set data = jsonb_set(data, '{{personIds}}', $2::jsonb) where id = $1 and coalesce(data -> 'personIds', 'null'::jsonb) = 'null'::jsonb",
+            connection);
+        keep.Parameters.Add(new NpgsqlParameter<string> { TypedValue = version.Id });
+        keep.Parameters.Add(new NpgsqlParameter<string> { TypedValue = store.Options.Serializer().ToJson(ids), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+        await keep.ExecuteNonQueryAsync(ct);
+        return ids;
     }
 
     /// <summary>
     /// This version of the series, stored once: the same content again finds the version already stored (and says so).
     /// </summary>
     private static async Task<(SourceDocument Document, bool StoredBefore)> StoreVersionAsync(
-        IDocumentStore store, string id, string text, PopoloSource source, Dictionary<string, string> personIds, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string id, string hash, string text, PopoloSource source, Dictionary<string, string> personIds, TimeProvider time, CancellationToken ct)
     {
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
@@ -178,11 +209,11 @@ public static class PopoloImport
         {
             Id = id,
             Url = source.Series,
-            Publisher = string.IsNullOrWhiteSpace(source.Publisher) ? DefaultPublisher : source.Publisher.Trim(),
+            Publisher = PublisherOf(source),
             Title = string.IsNullOrWhiteSpace(source.Title) ? $"Popolo file {source.Series}" : source.Title.Trim(),
             PublishedAt = source.PublishedAt ?? now,
             Text = text,
-            TextHash = SourceDocument.HashOf(text),
+            TextHash = hash,
             RegisteredAt = now,
             Format = SourceFormats.Popolo,
             Series = source.Series,
@@ -198,6 +229,54 @@ public static class PopoloImport
         {
             await using var again = store.QuerySession();
             return ((await again.LoadAsync<SourceDocument>(id, ct))!, true);
+        }
+    }
+
+    /// <summary>
+    /// The imports of one series take turns: a PostgreSQL advisory lock taken in a transaction of its own, so it ends with
+    /// that transaction however the import ends (rolled back on dispose, or when the connection goes).
+    /// </summary>
+    private sealed class SeriesLock : IAsyncDisposable
+    {
+        private NpgsqlConnection? _connection;
+
+        public static async Task<SeriesLock> TakeAsync(IDocumentStore store, string series, CancellationToken ct)
+        {
+            var connection = store.Storage.Database.CreateConnection();
+            try
+            {
+                await connection.OpenAsync(ct);
+                await using var take = new NpgsqlBatch(connection) { Timeout = 600 };
+                take.BatchCommands.Add(new NpgsqlBatchCommand("begin"));
+                var lockCommand = new NpgsqlBatchCommand("select pg_advisory_xact_lock($1)");
+                lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"timeline popolo series\n{series}")), 0) });
+                take.BatchCommands.Add(lockCommand);
+                await take.ExecuteNonQueryAsync(ct);
+                return new SeriesLock { _connection = connection };
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _connection, null) is not { } connection) return;
+            try
+            {
+                await using var end = new NpgsqlCommand("rollback", connection);
+                await end.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // The connection broke: the server ended the transaction, and the lock with it.
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 

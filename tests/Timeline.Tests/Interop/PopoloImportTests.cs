@@ -203,6 +203,7 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         Count(v2, "claimsNoLongerStated").ShouldBe(0);
         var ids = await PersonIdsAsync(v2);
         ids["ep-1"].ShouldBe("ana-lima");
+        (await PersonIdsAsync(v1))["ep-1"].ShouldBe("ana-lima", "the first version lists the ids it gave (worked out once from its own file when it did not)");
         ids["ep-2"].ShouldBe("rui-costa");
         ids["ep-3"].ShouldStartWith("ana-lima-");
         using (var original = await Get("/api/people/ana-lima")) original.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -218,6 +219,29 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         Count(v3, "claimsAppended").ShouldBe(0);
         Count(v3, "claimsNoLongerStated").ShouldBe(1);
         (await PersonIdsAsync(v3))["ep-3"].ShouldBe(ids["ep-3"]);
+    }
+
+    [Fact]
+    public async Task two_new_versions_imported_at_once_never_give_one_id_to_two_namesakes()
+    {
+        // Each version has a Zoe Park of its own (another Popolo id): whichever is stored first keeps the plain id.
+        JsonObject Version(string popoloId) => new()
+        {
+            ["persons"] = new JsonArray(new JsonObject { ["id"] = popoloId, ["name"] = "Zoe Park" }),
+            ["organizations"] = new JsonArray(new JsonObject { ["id"] = "assembly", ["name"] = "National Assembly", ["classification"] = "legislature" }),
+            ["memberships"] = new JsonArray(new JsonObject { ["person_id"] = popoloId, ["organization_id"] = "assembly", ["start_date"] = "2014-01-01", ["role"] = "member" }),
+        };
+
+        var reports = await Task.WhenAll(
+            ImportAsync(Version("ep-7"), FirstPublished),
+            ImportAsync(Version("ep-8"), NewerPublished));
+
+        var seven = (await PersonIdsAsync(reports[0]))["ep-7"];
+        var eight = (await PersonIdsAsync(reports[1]))["ep-8"];
+        seven.ShouldNotBe(eight, "two Popolo persons became one person");
+        new[] { seven, eight }.Count(p => p == "zoe-park").ShouldBe(1);
+        Count(reports[0], "peopleRegistered").ShouldBe(1);
+        Count(reports[1], "peopleRegistered").ShouldBe(1);
     }
 
     private async Task<Dictionary<string, string>> PersonIdsAsync(JsonElement report)
