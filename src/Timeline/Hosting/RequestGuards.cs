@@ -14,21 +14,43 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
     public const long DefaultMaxImportBytes = 33_554_432;
 
     private readonly long _maxBytes = configuration.GetValue("Timeline:MaxRequestBytes", DefaultMaxRequestBytes);
-    private readonly long _maxImportBytes = configuration.GetValue("Timeline:MaxImportBytes", DefaultMaxImportBytes);
+    private readonly long _maxImportBytes = MaxImportBytes(configuration);
+
+    public static long MaxImportBytes(IConfiguration configuration) => configuration.GetValue("Timeline:MaxImportBytes", DefaultMaxImportBytes);
+
+    /// <summary>
+    /// The whole body of an import, or null once it passes <paramref name="maxBytes"/>: a body sent without a length is
+    /// counted as it is read, whatever the server in front enforces.
+    /// </summary>
+    public static async Task<string?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        // A byte-order mark is not text (a StreamReader drops it too).
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        return System.Text.Encoding.UTF8.GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         {
-            var import = request.Path.StartsWithSegments("/api/imports");
+            var import = IsImport(request);
             var maxBytes = import ? _maxImportBytes : _maxBytes;
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
 
             if (request.ContentLength > maxBytes)
             {
                 await Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", import
-                    ? $"Imports over HTTP are limited to {maxBytes} bytes; this file is {request.ContentLength}. Nothing was imported. Import it with the command (import popolo FILE), which takes any size, or raise Timeline__MaxImportBytes."
+                    ? $"Imports over HTTP are limited to {maxBytes} bytes; this file is {request.ContentLength}. Nothing was imported. {LargerImports}"
                     : $"Request bodies are limited to {maxBytes} bytes; this one is {request.ContentLength}.").ExecuteAsync(context);
                 return;
             }
@@ -43,6 +65,10 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
 
         await next(context);
     }
+
+    public const string LargerImports = "Import a larger file with the command (import popolo FILE), which takes any size, or raise Timeline__MaxImportBytes.";
+
+    public static bool IsImport(HttpRequest request) => request.Path.StartsWithSegments("/api/imports");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
@@ -67,8 +93,10 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
         var problem = exception switch
         {
+            // A body sent without a length (chunked) is cut off by the server's limit while it is read.
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", exception.Message),
+                Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large",
+                    RequestGuards.IsImport(context.Request) ? $"{exception.Message} Nothing was imported. {RequestGuards.LargerImports}" : exception.Message),
             BadHttpRequestException or JsonException =>
                 Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON", BodyError(exception)),
             _ when LostRaces.IsLostRace(exception) =>

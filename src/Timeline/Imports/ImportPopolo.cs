@@ -18,7 +18,7 @@ public static class ImportPopoloEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static async Task<IResult> Post(
-        HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct,
+        HttpContext context, IDocumentStore store, TimeProvider time, IConfiguration configuration, CancellationToken ct,
         string? source = null, string? publisher = null, string? title = null, string? publishedAt = null)
     {
         DateTimeOffset? published = null;
@@ -37,8 +37,13 @@ public static class ImportPopoloEndpoint
             return Problems.Invalid("source", "source is required: the file's identity as an absolute URL, the same for every version of it");
         }
 
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(ct);
+        var maxBytes = RequestGuards.MaxImportBytes(configuration);
+        if (await RequestGuards.ReadBoundedAsync(context.Request.Body, maxBytes, ct) is not { } text)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large",
+                $"Imports over HTTP are limited to {maxBytes} bytes; this file is larger. Nothing was imported. {RequestGuards.LargerImports}");
+        }
+
         if (string.IsNullOrWhiteSpace(text)) return Problems.MissingBody();
 
         try

@@ -345,6 +345,15 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         var problem = await ShouldBeProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         problem.GetProperty("detail").GetString()!.ShouldContain("50000");
         problem.GetProperty("detail").GetString()!.ShouldContain("import popolo FILE");
+
+        // Sent without a length (chunked), it is cut off while it is read: the same answer.
+        using var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(nauru)));
+        chunked.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/imports/popolo?source={Uri.EscapeDataString(Series)}") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        using var cut = await admin.SendAsync(request, Ct);
+        var cutProblem = await ShouldBeProblemAsync(cut, HttpStatusCode.RequestEntityTooLarge);
+        cutProblem.GetProperty("detail").GetString()!.ShouldContain("import popolo FILE");
         (await AllEventsAsync()).ShouldBe(events);
     }
 
