@@ -50,7 +50,7 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
             if (request.ContentLength > maxBytes)
             {
                 await Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", import
-                    ? $"Imports over HTTP are limited to {maxBytes} bytes; this file is {request.ContentLength}. Nothing was imported. {LargerImports}"
+                    ? ImportTooLarge(maxBytes, request.ContentLength)
                     : $"Request bodies are limited to {maxBytes} bytes; this one is {request.ContentLength}.").ExecuteAsync(context);
                 return;
             }
@@ -67,6 +67,10 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
     }
 
     public const string LargerImports = "Import a larger file with the command (import popolo FILE), which takes any size, or raise Timeline__MaxImportBytes.";
+
+    /// <summary>Why an import's body was refused: the limit, the size when it was given, and what to do instead.</summary>
+    public static string ImportTooLarge(long maxBytes, long? length) =>
+        $"Imports over HTTP are limited to {maxBytes} bytes; this file is {length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "larger"}. Nothing was imported. {LargerImports}";
 
     public static bool IsImport(HttpRequest request) => request.Path.StartsWithSegments("/api/imports");
 

@@ -40,8 +40,7 @@ public static class ImportPopoloEndpoint
         var maxBytes = RequestGuards.MaxImportBytes(configuration);
         if (await RequestGuards.ReadBoundedAsync(context.Request.Body, maxBytes, ct) is not { } text)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large",
-                $"Imports over HTTP are limited to {maxBytes} bytes; this file is larger. Nothing was imported. {RequestGuards.LargerImports}");
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", RequestGuards.ImportTooLarge(maxBytes, null));
         }
 
         if (string.IsNullOrWhiteSpace(text)) return Problems.MissingBody();

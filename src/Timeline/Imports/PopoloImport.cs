@@ -147,6 +147,12 @@ public static class PopoloImport
 
     private sealed record VersionOnRecord(string Id, string Publisher, DateTimeOffset PublishedAt, Dictionary<string, string>? PersonIds);
 
+    /// <summary>The versions of a series on record, without their texts.</summary>
+    private static async Task<List<VersionOnRecord>> VersionsAsync(IQuerySession query, string series, CancellationToken ct) =>
+        (await query.Query<SourceDocument>().Where(s => s.Series == series)
+            .Select(s => new { s.Id, s.Publisher, s.PublishedAt, s.PersonIds }).ToListAsync(ct))
+            .Select(v => new VersionOnRecord(v.Id, v.Publisher, v.PublishedAt, v.PersonIds)).ToList();
+
     /// <summary>
     /// This version if it is on record; the person ids the file's persons keep (this version's own, else those of the
     /// earlier versions, the newest first); and whether any version of the series is on record.
@@ -155,9 +161,7 @@ public static class PopoloImport
         IDocumentStore store, string series, string id, CancellationToken ct)
     {
         await using var query = store.QuerySession();
-        var versions = (await query.Query<SourceDocument>().Where(s => s.Series == series)
-            .Select(s => new { s.Id, s.Publisher, s.PublishedAt, s.PersonIds }).ToListAsync(ct))
-            .Select(v => new VersionOnRecord(v.Id, v.Publisher, v.PublishedAt, v.PersonIds)).ToList();
+        var versions = await VersionsAsync(query, series, ct);
         if (versions.Count == 0) return (null, null, false);
 
         var stored = versions.FirstOrDefault(v => v.Id == id);
@@ -293,8 +297,6 @@ public static class PopoloImport
         return taken;
     }
 
-    private sealed record Version(string Id, DateTimeOffset PublishedAt);
-
     /// <summary>
     /// When this is the series' newest version: every claim an earlier version stated that this one does not is marked
     /// no longer stated (first seen: the version that first stated it; last seen: the newest earlier version).
@@ -302,8 +304,8 @@ public static class PopoloImport
     private static async Task<int> MarkNoLongerStatedAsync(IDocumentStore store, SourceDocument version, HashSet<Guid> stated, string recordedBy, CancellationToken ct)
     {
         await using var query = store.QuerySession();
-        var versions = (await query.Query<SourceDocument>().Where(s => s.Series == version.Series).Select(s => new { s.Id, s.PublishedAt }).ToListAsync(ct))
-            .Select(v => new Version(v.Id, v.PublishedAt)).ToList();
+        // Read again, not taken from the start of the import: a newer version stored meanwhile says what is still stated.
+        var versions = await VersionsAsync(query, version.Series!, ct);
         var earlier = versions.Where(v => v.Id != version.Id).ToList();
         // An older version imported late says nothing about what the newest one stopped stating.
         if (earlier.Count == 0 || earlier.Any(v => v.PublishedAt > version.PublishedAt)) return 0;
