@@ -105,7 +105,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         }
 
         // Once started and caught up: in its first seconds the service is still compiling and starting its agents.
-        await QuiescentAsync();
+        await QuiescentAsync(http);
         var idle = await Load.RunAsync(1, TimeSpan.Zero, TimeSpan.FromSeconds(3), async _ => { await Task.Delay(100); return 0; }, service.Process);
         IdleCpu = idle.CpuMsPerOp!.Value * idle.PerSecond / 1000;
         Console.Error.WriteLine($"service CPU while idle: {IdleCpu:P0} of a core");
@@ -119,7 +119,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
             var appends = await RunAsync(clients, n => AppendAsync(PersonId((int)(n % People)), n), service.Process);
             trace?.WaitForExit();
             if (clients == 8) Profile = await profile.ReportAsync("HTTP appends at 8 clients", appends.AllOperations);
-            await QuiescentAsync();
+            await QuiescentAsync(http);
             var rawAppends = await RunAsync(clients, n => raw.AppendAsync($"raw-{n % People}", eventJson));
             oneClient ??= appends;
             rows.Add(Row.Rate($"HTTP claim appends over {People} people, {clients} client{(clients == 1 ? "" : "s")}", appends.PerSecond,
@@ -179,7 +179,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
     /// Until the service's async projections have caught up with what it just acknowledged: a baseline run while the
     /// service still works through the feed would share the cores with it.
     /// </summary>
-    private async Task QuiescentAsync()
+    internal static async Task QuiescentAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

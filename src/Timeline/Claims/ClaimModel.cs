@@ -9,7 +9,18 @@ public enum LeaveCause { Resigned, TermEnded, Dismissed, Died, Other }
 /// <summary>What a claim is about: (person, predicate, object). Claims with the same key are compared.</summary>
 public sealed record Proposition(string Subject, string Predicate, string Object)
 {
-    public string Key => $"{Subject}/{Predicate}/{Slugs.Normalize(Object)}";
+    // Read several times per claim on every write path; worked out once. Left out of equality and of `with` copies,
+    // so a copy with another object never carries the old key.
+    private string? _key;
+
+    private Proposition(Proposition original) => (Subject, Predicate, Object) = (original.Subject, original.Predicate, original.Object);
+
+    public string Key => _key ??= $"{Subject}/{Predicate}/{Slugs.Normalize(Object)}";
+
+    public bool Equals(Proposition? other) =>
+        other is not null && Subject == other.Subject && Predicate == other.Predicate && Object == other.Object;
+
+    public override int GetHashCode() => HashCode.Combine(Subject, Predicate, Object);
 }
 
 /// <summary>Who said it, as they were at the time.</summary>

@@ -43,8 +43,8 @@ public readonly record struct PartialDate(int Year, int? Month = null, int? Day 
 
     public override string ToString() => Precision switch
     {
-        DatePrecision.Day => string.Create(CultureInfo.InvariantCulture, $"{Year:D4}-{Month:D2}-{Day:D2}"),
-        DatePrecision.Month => string.Create(CultureInfo.InvariantCulture, $"{Year:D4}-{Month:D2}"),
+        DatePrecision.Day => string.Create(CultureInfo.InvariantCulture, $"{Year:D4}-{Month!.Value:D2}-{Day!.Value:D2}"),
+        DatePrecision.Month => string.Create(CultureInfo.InvariantCulture, $"{Year:D4}-{Month!.Value:D2}"),
         _ => Year.ToString("D4", CultureInfo.InvariantCulture),
     };
 
@@ -58,22 +58,17 @@ public readonly record struct PartialDate(int Year, int? Month = null, int? Day 
             return false;
         }
 
-        var parts = text.Trim().Split('-');
-        if (parts.Length > 3 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
+        // YYYY, YYYY-MM or YYYY-MM-DD: read in place (every claim's dates pass here, twice on an import).
+        var shape = text.AsSpan().Trim();
+        if (shape.Length is not (4 or 7 or 10) || !IsDateShape(shape))
         {
             error = $"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD";
             return false;
         }
 
-        if (parts[0].Length != 4 || (parts.Length > 1 && parts[1].Length != 2) || (parts.Length > 2 && parts[2].Length != 2))
-        {
-            error = $"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD";
-            return false;
-        }
-
-        var year = int.Parse(parts[0], CultureInfo.InvariantCulture);
-        int? month = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : null;
-        int? day = parts.Length > 2 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : null;
+        var year = Digits(shape[..4]);
+        int? month = shape.Length > 4 ? Digits(shape.Slice(5, 2)) : null;
+        int? day = shape.Length > 7 ? Digits(shape.Slice(8, 2)) : null;
         if (year < 1)
         {
             error = $"'{text}' has no year 0000";
@@ -94,6 +89,23 @@ public readonly record struct PartialDate(int Year, int? Month = null, int? Day 
 
         date = new PartialDate(year, month, day);
         return true;
+    }
+
+    private static bool IsDateShape(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i is 4 or 7 ? text[i] != '-' : !char.IsAsciiDigit(text[i])) return false;
+        }
+
+        return true;
+    }
+
+    private static int Digits(ReadOnlySpan<char> digits)
+    {
+        var value = 0;
+        foreach (var c in digits) value = value * 10 + (c - '0');
+        return value;
     }
 
     public static PartialDate Parse(string text) =>

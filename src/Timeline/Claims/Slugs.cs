@@ -15,14 +15,17 @@ public static partial class Slugs
     /// <summary>Lower-case, dash-separated form of free text, so "Senate of Pakistan" and "senate of  pakistan" match.</summary>
     public static string Normalize(string text)
     {
-        var builder = new StringBuilder(text.Length);
+        // Called for every claim's proposition and claimant: no builder, and one string for the result.
+        var normal = text.Normalize(NormalizationForm.FormKC);
+        var buffer = normal.Length <= 256 ? stackalloc char[normal.Length] : new char[normal.Length];
+        var length = 0;
         var dash = false;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        foreach (var c in normal)
         {
             if (char.IsLetterOrDigit(c))
             {
-                if (dash && builder.Length > 0) builder.Append('-');
-                builder.Append(char.ToLowerInvariant(c));
+                if (dash && length > 0) buffer[length++] = '-';
+                buffer[length++] = char.ToLowerInvariant(c);
                 dash = false;
             }
             else
@@ -31,6 +34,6 @@ public static partial class Slugs
             }
         }
 
-        return builder.ToString();
+        return new string(buffer[..length]);
     }
 }

@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Timeline.People;
@@ -190,18 +191,9 @@ public static class BulkAppend
             ready.Add(new Ready(i, personId, request, request.ClaimId ?? Guid.CreateVersion7(time.GetUtcNow()), validTime, cached.Document));
         }
 
-        await using var session = store.QuerySession();
-        // One round trip for everything the batch's decisions read.
         var personIds = ready.Select(r => r.PersonId).Concat(ready.Select(r => r.Request.Claimant?.PersonId?.Trim()).OfType<string>()).Distinct().ToArray();
-        var claimIds = ready.Select(r => r.ClaimId).Concat(ready.Select(r => r.Request.TargetClaimId).OfType<Guid>()).Distinct().ToArray();
-        var query = session.CreateBatchQuery();
-        var peopleTask = query.LoadMany<Person>().ById(personIds);
-        var takenTask = query.LoadMany<EntryId>().ById(claimIds);
-        var recordsTask = query.LoadMany<ClaimRecord>().ById(claimIds);
-        await query.Execute(ct);
-        var people = (await peopleTask).ToDictionary(p => p.Id, StringComparer.Ordinal);
-        var taken = (await takenTask).ToDictionary(e => e.Id);
-        var records = (await recordsTask).ToDictionary(c => c.Id);
+        var (people, owners, records) = await ReadAsync(store, personIds, [.. ready.Select(r => r.ClaimId).Distinct()],
+            [.. ready.Select(r => r.Request.TargetClaimId).OfType<Guid>().Distinct()], ct);
 
         var decided = new Dictionary<Guid, (string PersonId, object Event)>();
         var streams = new Dictionary<string, (List<object> Events, List<EntryId> Entries)>(StringComparer.Ordinal);
@@ -221,7 +213,7 @@ public static class BulkAppend
                 continue;
             }
 
-            var owner = taken.GetValueOrDefault(r.ClaimId)?.PersonId;
+            var owner = owners.GetValueOrDefault(r.ClaimId);
             var existing = owner is null ? null : records.GetValueOrDefault(r.ClaimId);
             var target = ClaimTypes.NeedsTarget(r.Request.Type!) ? records.GetValueOrDefault(r.Request.TargetClaimId!.Value) : null;
             var decision = AppendClaimEndpoint.Decide(person.Id, r.Request, r.ClaimId, r.ValidTime, r.Source, existing, target, owner);
@@ -256,6 +248,62 @@ public static class BulkAppend
         var writes = streams.Select(s => new StreamWrite(s.Key, people[s.Key].Version, s.Value.Events, recordedBy, s.Value.Entries, null)).ToArray();
         if (writes.Length > 0) await EventWriter.For(store).WriteAsync(writes, ct);
         return new BulkResult(decided.Count, already, refused, checking, clock.Elapsed - checking);
+    }
+
+    /// <summary>
+    /// Everything a batch's decisions read, in one round trip: the people; who holds each of the claims' ids and, when it is
+    /// a claim, that claim; and the claims the batch's amendments target. A new id costs one probe of the ids' primary key:
+    /// the claim index is read only for the ids already taken (every appended id is reserved with its entry).
+    /// </summary>
+    private static async Task<(Dictionary<string, Person> People, Dictionary<Guid, string> Owners, Dictionary<Guid, ClaimRecord> Records)> ReadAsync(
+        IDocumentStore store, string[] personIds, Guid[] ids, Guid[] targets, CancellationToken ct)
+    {
+        var schema = store.Options.DatabaseSchemaName;
+        var serializer = store.Options.Serializer();
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {schema}.{EventWriter.TableOf<Person>()} where id = any($1)")
+        {
+            Parameters = { new NpgsqlParameter<string[]> { TypedValue = personIds } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            select e.id, e.data ->> 'personId', c.data from {schema}.{EventWriter.TableOf<EntryId>()} as e
+            left join {schema}.{EventWriter.TableOf<ClaimRecord>()} as c on c.id = e.id where e.id = any($1)
+            """)
+        {
+            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {schema}.{EventWriter.TableOf<ClaimRecord>()} where id = any($1)")
+        {
+            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = targets } },
+        });
+
+        var people = new Dictionary<string, Person>(StringComparer.Ordinal);
+        var owners = new Dictionary<Guid, string>();
+        var records = new Dictionary<Guid, ClaimRecord>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var person = serializer.FromJson<Person>(reader, 0);
+            people[person.Id] = person;
+        }
+
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            owners[reader.GetGuid(0)] = reader.GetString(1);
+            if (!await reader.IsDBNullAsync(2, ct)) records[reader.GetGuid(0)] = serializer.FromJson<ClaimRecord>(reader, 2);
+        }
+
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var record = serializer.FromJson<ClaimRecord>(reader, 0);
+            records[record.Id] = record;
+        }
+
+        return (people, owners, records);
     }
 
     /// <summary>Opens the streams of the people not yet registered; people already on record are left as they are.</summary>

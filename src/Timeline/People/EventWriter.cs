@@ -87,7 +87,7 @@ internal sealed class EventWriter
             {
                 // A new claim's document cannot exist yet (its id is reserved in this commit); an amendment's target is read.
                 if (data is IClaimAmendment && ClaimIndexProjection.ClaimIdOf(data) is { } claimId) claimIds.Add(claimId);
-                if (ContradictionProjection.KeyOf(data) is { } key && kept[w]?.Contradictions.ContainsKey(key) != true) propositions.Add(key);
+                if (ContradictionProjection.KeyOf(data) is { } key && kept[w]?.Contradictions.ContainsKey(key) != true && !Unclaimed(writes[w], data)) propositions.Add(key);
             }
         }
 
@@ -112,6 +112,14 @@ internal sealed class EventWriter
 
         return stored;
     }
+
+    /// <summary>
+    /// A claim about a person whose stream holds only its registration (version 1): no claim about them is on record, so
+    /// neither is a document of its proposition (a proposition's subject is the person whose stream holds its claims).
+    /// Nothing is read for it; if the stream has moved meanwhile, the version check refuses the write.
+    /// </summary>
+    private static bool Unclaimed(StreamWrite write, object data) =>
+        write.ExpectedVersion == 1 && data is IClaimEvent claim && claim.Claim.Proposition.Subject == write.PersonId;
 
     private void Keep(string personId, Kept kept)
     {
@@ -231,7 +239,7 @@ internal sealed class EventWriter
                 e.TenantId = Tenant;
                 e.UserName = write.RecordedBy;
                 stored[w][i] = e;
-                rows.Add(e, _serializer.ToJson(e.Data));
+                rows.Add(e, JsonOf(e.Data));
 
                 person = Person.Fold(person, e);
                 if (ClaimIndexProjection.ClaimIdOf(e.Data) is { } claimId
@@ -276,19 +284,19 @@ internal sealed class EventWriter
             {
                 commit.BatchCommands.Add(Command(_sql.InsertEntries,
                     new NpgsqlParameter<Guid[]> { TypedValue = entries.Select(e => e.Id).ToArray() },
-                    Json(entries.Select(e => _serializer.ToJson(e)).ToArray()), Type<EntryId>()));
+                    Json(entries.Select(e => JsonOf(e)).ToArray()), Type<EntryId>()));
             }
 
             var remembered = writes.Select(w => w.Idempotency).OfType<IdempotencyRecord>().ToArray();
             if (remembered.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.InsertIdempotency,
-                    Text(remembered.Select(r => r.Id).ToArray()), Json(remembered.Select(r => _serializer.ToJson(r)).ToArray()), Type<IdempotencyRecord>()));
+                    Text(remembered.Select(r => r.Id).ToArray()), Json(remembered.Select(r => JsonOf(r)).ToArray()), Type<IdempotencyRecord>()));
             }
 
             var headers = writes.Select(w => people.GetValueOrDefault(w.PersonId)).OfType<Person>().ToArray();
             commit.BatchCommands.Add(Command(_sql.UpsertPeople,
-                Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => _serializer.ToJson(p)).ToArray()),
+                Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => JsonOf(p)).ToArray()),
                 new NpgsqlParameter<long[]> { TypedValue = headers.Select(p => p.Version).ToArray() }, Type<Person>()));
             // A claim's document is read before it changes, so one not read is the document of a claim this commit creates:
             // a plain insert, cheaper than an upsert (no speculative insertion), and its key is reserved with the claim's id.
@@ -297,13 +305,13 @@ internal sealed class EventWriter
             if (created.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.InsertClaims,
-                    new NpgsqlParameter<Guid[]> { TypedValue = created }, Json(created.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
+                    new NpgsqlParameter<Guid[]> { TypedValue = created }, Json(created.Select(id => JsonOf(claims[id])).ToArray()), Type<ClaimRecord>()));
             }
 
             if (changed.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertClaims,
-                    new NpgsqlParameter<Guid[]> { TypedValue = changed }, Json(changed.Select(id => _serializer.ToJson(claims[id])).ToArray()), Type<ClaimRecord>()));
+                    new NpgsqlParameter<Guid[]> { TypedValue = changed }, Json(changed.Select(id => JsonOf(claims[id])).ToArray()), Type<ClaimRecord>()));
             }
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
@@ -314,7 +322,7 @@ internal sealed class EventWriter
             if (toStore.Length > 0)
             {
                 commit.BatchCommands.Add(Command(_sql.UpsertContradictions,
-                    Text(toStore.Select(c => c.Id).ToArray()), Json(toStore.Select(c => _serializer.ToJson(c)).ToArray()), Type<Contradiction>()));
+                    Text(toStore.Select(c => c.Id).ToArray()), Json(toStore.Select(c => JsonOf(c)).ToArray()), Type<Contradiction>()));
             }
 
             if (toDrop.Length > 0) commit.BatchCommands.Add(Command(_sql.DeleteContradictions, Text(toDrop.Select(c => c.Id).ToArray())));
@@ -349,7 +357,22 @@ internal sealed class EventWriter
 
     private static NpgsqlParameter Text(string[] values) => new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar };
 
-    private static NpgsqlParameter Json(string[] values) => new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+    private static NpgsqlParameter Json(byte[][] values) => new NpgsqlParameter<byte[][]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+
+    [ThreadStatic] private static NpgsqlParameter? t_scratch;
+
+    /// <summary>
+    /// The document's JSON as the store writes it, in UTF-8: the bytes the server receives, without a UTF-16 string of
+    /// twice the size in between (the JSON is most of what a commit allocates).
+    /// </summary>
+    internal byte[] JsonOf(object value)
+    {
+        var scratch = t_scratch ??= new NpgsqlParameter();
+        _serializer.WriteToParameter(scratch, value);
+        var json = scratch.Value as byte[] ?? System.Text.Encoding.UTF8.GetBytes(_serializer.ToJson(value));
+        scratch.Value = null;
+        return json;
+    }
 
     private static NpgsqlParameter Type<T>() => new NpgsqlParameter<string> { TypedValue = typeof(T).FullName!, NpgsqlDbType = NpgsqlDbType.Varchar };
 
@@ -375,12 +398,12 @@ internal sealed class EventWriter
         public List<Guid> Ids { get; } = new(capacity);
         public List<string> Streams { get; } = new(capacity);
         public List<long> Versions { get; } = new(capacity);
-        public List<string> Data { get; } = new(capacity);
+        public List<byte[]> Data { get; } = new(capacity);
         public List<string> Types { get; } = new(capacity);
         public List<string> DotNetTypes { get; } = new(capacity);
         public List<string> UserNames { get; } = new(capacity);
 
-        public void Add(IEvent e, string json)
+        public void Add(IEvent e, byte[] json)
         {
             Sequences.Add(e.Sequence);
             Ids.Add(e.Id);
@@ -392,6 +415,9 @@ internal sealed class EventWriter
             UserNames.Add(e.UserName!);
         }
     }
+
+    /// <summary>The table Marten keeps a document type in (within the store's schema).</summary>
+    internal static string TableOf<T>() => $"mt_doc_{typeof(T).Name.ToLowerInvariant()}";
 
     /// <summary>The statements, written against the tables Marten creates (its column layout for events, streams and documents).</summary>
     /// <param name="userNames">Whether the store keeps each event's user_name (the service does; a bare store may not).</param>
@@ -447,9 +473,11 @@ internal sealed class EventWriter
         public string DeleteContradictions { get; } = $"delete from {schema}.{Table<Contradiction>()} where id = any($1)";
 
         // A plain insert: an id or key another write already holds fails the commit as a lost race (23505).
+        // Written once, never changed: a random version as Marten gives one (its column default, md5 of random text and the
+        // clock, costs more than the rest of an id's row).
         private static string Insert<T>(string schema, string idType) => $"""
-            insert into {schema}.{Table<T>()} (id, data, mt_dotnet_type, mt_last_modified)
-            select id, data, $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
+            insert into {schema}.{Table<T>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            select id, data, gen_random_uuid(), $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
             """;
 
         // Projected documents keep Marten's numeric revision: 1 when created, one more on each change.
@@ -459,6 +487,6 @@ internal sealed class EventWriter
             on conflict (id) do update set data = excluded.data, mt_version = d.mt_version + 1, mt_last_modified = excluded.mt_last_modified
             """;
 
-        private static string Table<T>() => $"mt_doc_{typeof(T).Name.ToLowerInvariant()}";
+        private static string Table<T>() => TableOf<T>();
     }
 }
