@@ -22,9 +22,10 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
     /// The whole body of an import, or null once it passes <paramref name="maxBytes"/>: a body sent without a length is
     /// counted as it is read, whatever the server in front enforces.
     /// </summary>
-    public static async Task<string?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken ct)
+    /// <param name="expectedLength">The declared length, when there is one: the buffer is taken at that size once.</param>
+    public static async Task<string?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken ct, long? expectedLength = null)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream(expectedLength is { } length && length > 0 && length <= maxBytes ? (int)length : 0);
         var chunk = new byte[81_920];
         int read;
         while ((read = await body.ReadAsync(chunk, ct)) > 0)

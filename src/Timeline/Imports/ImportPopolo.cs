@@ -38,7 +38,7 @@ public static class ImportPopoloEndpoint
         }
 
         var maxBytes = RequestGuards.MaxImportBytes(configuration);
-        if (await RequestGuards.ReadBoundedAsync(context.Request.Body, maxBytes, ct) is not { } text)
+        if (await RequestGuards.ReadBoundedAsync(context.Request.Body, maxBytes, ct, context.Request.ContentLength) is not { } text)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", RequestGuards.ImportTooLarge(maxBytes, null));
         }

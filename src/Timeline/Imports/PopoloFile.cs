@@ -284,9 +284,13 @@ public sealed partial class PopoloFile
     private static StatedClaim Stated(string series, string personId, AppendClaimRequest request)
     {
         // The same statement in any version of the series gets the same id: a re-import finds it on record.
-        var content = JsonSerializer.Serialize(request with { SourceId = null, Pointer = null }, PopoloJson.Options);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{series}\n{personId}\n{content}"));
-        return new StatedClaim(personId, request with { ClaimId = new Guid(hash.AsSpan(0, 16)) });
+        // SHA-256 of "{series}\n{personId}\n{the request's JSON}" in UTF-8, hashed as it is written (no strings in between).
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{series}\n{personId}\n"));
+        sha.AppendData(JsonSerializer.SerializeToUtf8Bytes(request with { SourceId = null, Pointer = null }, PopoloJson.Options));
+        Span<byte> hash = stackalloc byte[32];
+        sha.GetHashAndReset(hash);
+        return new StatedClaim(personId, request with { ClaimId = new Guid(hash[..16]) });
     }
 
     private static int? TermNumber(PopoloEvent? term) =>
