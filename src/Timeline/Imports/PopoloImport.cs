@@ -205,7 +205,7 @@ public static class PopoloImport
     {
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         if (await session.LoadAsync<SourceDocument>(id, ct) is { } stored) return (stored, true);
 
         var now = time.GetUtcNow();
@@ -223,17 +223,19 @@ public static class PopoloImport
             Series = source.Series,
             PersonIds = personIds,
         };
-        session.Insert(document);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return (document, false);
-        }
-        catch (Exception ex) when (LostRaces.IsLostRace(ex))
-        {
-            await using var again = store.QuerySession();
-            return ((await again.LoadAsync<SourceDocument>(id, ct))!, true);
-        }
+        // A file can be tens of MB: its JSON goes to PostgreSQL as UTF-8 bytes of one size, not through a session's
+        // growing buffers and a UTF-16 copy. Another import storing the same version first wins; this one reads it.
+        await using var insert = store.Storage.Database.CreateConnection();
+        await insert.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            insert into {store.Options.DatabaseSchemaName}.{EventWriter.TableOf<SourceDocument>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            values ($1, $2, gen_random_uuid(), $3, transaction_timestamp()) on conflict (id) do nothing
+            """, insert);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = EventWriter.For(store).JsonOf(document), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = typeof(SourceDocument).FullName! });
+        if (await command.ExecuteNonQueryAsync(ct) == 1) return (document, false);
+        return ((await session.LoadAsync<SourceDocument>(id, ct))!, true);
     }
 
     /// <summary>
