@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Timeline.Changes;
+using Timeline.Claims;
+using Timeline.People;
+using Timeline.Sources;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
@@ -81,5 +84,44 @@ public sealed class GroupCommitTests(AppFixture app) : RecordApiTest(app)
         stream.Select(e => e.Version).ShouldBe([1L, 2L, 3L]);
         stream[^1].EntryId.ShouldBe(answer.GetProperty("id").GetGuid());
         (await ClaimsAboutAsync(PersonId)).Count.ShouldBe(2);
+    }
+
+    /// <summary>
+    /// A write decided on version 1 (the registration alone) reads nothing for its propositions: no claim about the person
+    /// can be on record yet. Decided on that version after the stream has taken a claim (a node that heard late), it must
+    /// be refused by the version check with nothing changed, so the claim it would contest is never missed; decided again
+    /// on the stream as it is (on a node that kept nothing of the person), the denial contests the claim.
+    /// </summary>
+    [Fact]
+    public async Task a_write_decided_on_the_registration_alone_is_refused_once_the_stream_holds_a_claim()
+    {
+        var sourceId = await GivenSourceAsync();
+        using (var registered = await Post("/api/people", RecordApi.Person(PersonId))) registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var tendered = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetString()!;
+        var before = await StateAsync();
+
+        var denial = new AppendClaimRequest("ResignationDenied", null, "2013-11", sourceId, new ClaimantInput("Our Staff Reporter", "Reporter", "The Nation"),
+            RecordApi.DeniedQuote, "tester", Office: "Senator", Organization: "Senate of Pakistan");
+        ClaimTypes.Check(denial, out var validTime).Any.ShouldBeFalse();
+        var source = (await SourceCache.LoadAsync(App.Store, sourceId, Ct)).ShouldNotBeNull().Document;
+        var id = Guid.NewGuid();
+        var decision = AppendClaimEndpoint.Decide(PersonId, denial, id, validTime, source, null, null);
+        decision.Refusal.ShouldBeNull();
+
+        var stale = new StreamWrite(PersonId, 1, decision.Events, "tester", [new EntryId { Id = id, PersonId = PersonId }], null);
+        await Should.ThrowAsync<StreamMovedException>(() => EventWriter.For(App.Store).WriteAsync([stale], Ct));
+        await NothingAppendedSinceAsync(before);
+
+        // On another node, which kept nothing of this person: only its reads can find the claim to contest.
+        await using var other = await AppFixture.StartHostAsync(App.ConnectionString);
+        using var otherClient = AppFixture.ClientFor(other);
+        using var denied = await AppendAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied"), client: otherClient);
+        denied.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(denied));
+        var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        contradiction.GetProperty("state").GetString().ShouldBe("open");
+        string?[] Side(string stance) => [.. contradiction.GetProperty("sides").EnumerateArray().Single(s => s.GetProperty("stance").GetString() == stance)
+            .GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("id").GetString())];
+        Side("asserts").ShouldBe([tendered]);
+        Side("denies").ShouldBe([(await Body(denied)).GetProperty("id").GetString()]);
     }
 }
