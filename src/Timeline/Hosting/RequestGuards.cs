@@ -25,7 +25,7 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
     /// <param name="expectedLength">The declared length, when there is one: the buffer is taken at that size once.</param>
     public static async Task<string?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken ct, long? expectedLength = null)
     {
-        using var buffer = new MemoryStream(expectedLength is { } length && length > 0 && length <= maxBytes ? (int)length : 0);
+        using var buffer = new MemoryStream(expectedLength is { } length && length > 0 && length <= Math.Min(maxBytes, Array.MaxLength) ? (int)length : 0);
         var chunk = new byte[81_920];
         int read;
         while ((read = await body.ReadAsync(chunk, ct)) > 0)

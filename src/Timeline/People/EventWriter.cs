@@ -115,8 +115,10 @@ internal sealed class EventWriter
 
     /// <summary>
     /// A claim about a person whose stream holds only its registration (version 1): no claim about them is on record, so
-    /// neither is a document of its proposition (a proposition's subject is the person whose stream holds its claims).
-    /// Nothing is read for it; if the stream has moved meanwhile, the version check refuses the write.
+    /// neither is a document of its proposition. A proposition's subject is always the person whose stream holds its
+    /// claims (<see cref="ClaimTypes"/> builds it so, a dispute must target a claim of the same person, a notice of a claim
+    /// no longer stated goes to its subject), and the documents live no longer than the events they fold (a reset
+    /// removes both). Nothing is read for it; if the stream has moved meanwhile, the version check refuses the write.
     /// </summary>
     private static bool Unclaimed(StreamWrite write, object data) =>
         write.ExpectedVersion == 1 && data is IClaimEvent claim && claim.Claim.Proposition.Subject == write.PersonId;
