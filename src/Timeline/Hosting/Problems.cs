@@ -20,6 +20,10 @@ public static class Problems
 
     public static ProblemHttpResult MissingBody() => Invalid("body", "a JSON object body is required");
 
+    /// <summary>413: the body is over its limit (the guard, the import's own count, or the server's cut-off).</summary>
+    public static ProblemHttpResult TooLarge(string detail) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", detail);
+
     public static ProblemHttpResult NotFound(string what) =>
         Create(StatusCodes.Status404NotFound, "not-found", "Not found", what);
 

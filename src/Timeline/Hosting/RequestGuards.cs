@@ -50,7 +50,7 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
 
             if (request.ContentLength > maxBytes)
             {
-                await Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", import
+                await Problems.TooLarge(import
                     ? ImportTooLarge(maxBytes, request.ContentLength)
                     : $"Request bodies are limited to {maxBytes} bytes; this one is {request.ContentLength}.").ExecuteAsync(context);
                 return;
@@ -100,7 +100,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         {
             // A body sent without a length (chunked) is cut off by the server's limit while it is read.
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large",
+                Problems.TooLarge(
                     RequestGuards.IsImport(context.Request) ? $"{exception.Message} Nothing was imported. {RequestGuards.LargerImports}" : exception.Message),
             BadHttpRequestException or JsonException =>
                 Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON", BodyError(exception)),

@@ -40,7 +40,7 @@ public static class ImportPopoloEndpoint
         var maxBytes = RequestGuards.MaxImportBytes(configuration);
         if (await RequestGuards.ReadBoundedAsync(context.Request.Body, maxBytes, ct, context.Request.ContentLength) is not { } text)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Request body too large", RequestGuards.ImportTooLarge(maxBytes, null));
+            return Problems.TooLarge(RequestGuards.ImportTooLarge(maxBytes, null));
         }
 
         if (string.IsNullOrWhiteSpace(text)) return Problems.MissingBody();

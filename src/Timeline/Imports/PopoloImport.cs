@@ -189,7 +189,7 @@ public static class PopoloImport
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var keep = new NpgsqlCommand(
-            $"update {store.Options.DatabaseSchemaName}.mt_doc_sourcedocument set data = jsonb_set(data, '{{personIds}}', $2::jsonb) where id = $1 and coalesce(data -> 'personIds', 'null'::jsonb) = 'null'::jsonb",
+            $"update {store.Options.DatabaseSchemaName}.{EventWriter.TableOf<SourceDocument>()} set data = jsonb_set(data, '{{personIds}}', $2::jsonb) where id = $1 and coalesce(data -> 'personIds', 'null'::jsonb) = 'null'::jsonb",
             connection);
         keep.Parameters.Add(new NpgsqlParameter<string> { TypedValue = version.Id });
         keep.Parameters.Add(new NpgsqlParameter<string> { TypedValue = store.Options.Serializer().ToJson(ids), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });

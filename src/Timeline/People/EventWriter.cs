@@ -427,18 +427,18 @@ internal sealed class EventWriter
     {
         // Each stream with its header, the stream's row locked until the commit.
         public string LockStreams { get; } =
-            $"select s.id, s.version, p.data from {schema}.mt_streams as s left join {schema}.{Table<Person>()} as p on p.id = s.id where s.id = any($1) for update of s";
+            $"select s.id, s.version, p.data from {schema}.mt_streams as s left join {schema}.{TableOf<Person>()} as p on p.id = s.id where s.id = any($1) for update of s";
 
         public string NextSequences { get; } = $"select nextval('{schema}.mt_events_sequence'), transaction_timestamp() from generate_series(1, $1)";
 
-        public string LoadClaims { get; } = $"select id, data from {schema}.{Table<ClaimRecord>()} where id = any($1)";
+        public string LoadClaims { get; } = $"select id, data from {schema}.{TableOf<ClaimRecord>()} where id = any($1)";
 
-        public string LoadContradictions { get; } = $"select id, data from {schema}.{Table<Contradiction>()} where id = any($1)";
+        public string LoadContradictions { get; } = $"select id, data from {schema}.{TableOf<Contradiction>()} where id = any($1)";
 
         // The expression is the claim index's own (ClaimsSetup), so its index serves the lookup.
         public string LoadPropositionClaims { get; } = $"""
-            select r.data from {schema}.{Table<ClaimRecord>()} as r
-            where {PropositionKey} = any($1) and not exists (select 1 from {schema}.{Table<Contradiction>()} as c where c.id = {PropositionKey})
+            select r.data from {schema}.{TableOf<ClaimRecord>()} as r
+            where {PropositionKey} = any($1) and not exists (select 1 from {schema}.{TableOf<Contradiction>()} as c where c.id = {PropositionKey})
             """;
 
         private const string PropositionKey = "(r.data -> 'proposition' ->> 'key')";
@@ -458,13 +458,13 @@ internal sealed class EventWriter
         public string InsertIdempotency { get; } = Insert<IdempotencyRecord>(schema, "varchar");
 
         public string UpsertPeople { get; } = $"""
-            insert into {schema}.{Table<Person>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            insert into {schema}.{TableOf<Person>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
             select id, data, version, $4, transaction_timestamp() from unnest($1::varchar[], $2::jsonb[], $3::bigint[]) as p(id, data, version)
             on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
             """;
 
         public string InsertClaims { get; } = $"""
-            insert into {schema}.{Table<ClaimRecord>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            insert into {schema}.{TableOf<ClaimRecord>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
             select id, data, 1, $3, transaction_timestamp() from unnest($1::uuid[], $2::jsonb[]) as r(id, data)
             """;
 
@@ -472,23 +472,21 @@ internal sealed class EventWriter
 
         public string UpsertContradictions { get; } = Upsert<Contradiction>(schema, "varchar");
 
-        public string DeleteContradictions { get; } = $"delete from {schema}.{Table<Contradiction>()} where id = any($1)";
+        public string DeleteContradictions { get; } = $"delete from {schema}.{TableOf<Contradiction>()} where id = any($1)";
 
         // A plain insert: an id or key another write already holds fails the commit as a lost race (23505).
         // Written once, never changed: a random version as Marten gives one (its column default, md5 of random text and the
         // clock, costs more than the rest of an id's row).
         private static string Insert<T>(string schema, string idType) => $"""
-            insert into {schema}.{Table<T>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            insert into {schema}.{TableOf<T>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
             select id, data, gen_random_uuid(), $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
             """;
 
         // Projected documents keep Marten's numeric revision: 1 when created, one more on each change.
         private static string Upsert<T>(string schema, string idType) => $"""
-            insert into {schema}.{Table<T>()} as d (id, data, mt_version, mt_dotnet_type, mt_last_modified)
+            insert into {schema}.{TableOf<T>()} as d (id, data, mt_version, mt_dotnet_type, mt_last_modified)
             select id, data, 1, $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
             on conflict (id) do update set data = excluded.data, mt_version = d.mt_version + 1, mt_last_modified = excluded.mt_last_modified
             """;
-
-        private static string Table<T>() => TableOf<T>();
     }
 }
