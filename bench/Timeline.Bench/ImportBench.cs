@@ -275,17 +275,18 @@ internal static partial class ImportBench
             await copy.CompleteAsync();
         }
 
-        foreach (var (table, rows, version) in new[] { ("claims", batch.SelectMany(b => b.Value.Claims), true), ("entries", batch.SelectMany(b => b.Value.Entries), false) })
+        // Each document with its version given, as the writer gives them: a claim's revision, an id's random uuid.
+        foreach (var (table, rows, numbered) in new[] { ("claims", batch.SelectMany(b => b.Value.Claims), true), ("entries", batch.SelectMany(b => b.Value.Entries), false) })
         {
-            await using var copy = await connection.BeginBinaryImportAsync(
-                $"copy {schema}.{table} (id, data, mt_dotnet_type{(version ? ", mt_version" : "")}) from stdin (format binary)");
+            await using var copy = await connection.BeginBinaryImportAsync($"copy {schema}.{table} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)");
             foreach (var (id, data, type) in rows)
             {
                 await copy.StartRowAsync();
                 await copy.WriteAsync(id, NpgsqlDbType.Uuid);
                 await copy.WriteAsync(data, NpgsqlDbType.Jsonb);
                 await copy.WriteAsync(type, NpgsqlDbType.Varchar);
-                if (version) await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+                if (numbered) await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+                else await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
             }
 
             await copy.CompleteAsync();
