@@ -10,6 +10,18 @@ internal sealed record LoadResult(double PerSecond, double MeanMs, IReadOnlyDict
 {
     public long Count(int outcome) => Outcomes.GetValueOrDefault(outcome);
 
+    /// <summary>Rounds of equal length as one figure: operations and CPU summed, the peak the highest.</summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> rounds)
+    {
+        var perSecond = rounds.Average(r => r.PerSecond);
+        var weight = rounds.Sum(r => r.PerSecond);
+        var outcomes = rounds.SelectMany(r => r.Outcomes).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Sum(o => o.Value));
+        double? Weighted(Func<LoadResult, double?> of) =>
+            weight == 0 || rounds.Any(r => of(r) is null) ? null : rounds.Sum(r => of(r)!.Value * r.PerSecond) / weight;
+        return new LoadResult(perSecond, Weighted(r => r.MeanMs) ?? double.NaN, outcomes, rounds.Max(r => r.PeakWorkingSet), Weighted(r => r.CpuMsPerOp),
+            rounds.Sum(r => r.AllOperations));
+    }
+
     public string Describe() => string.Join(", ", Outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value} × {o.Key}"))
         + (CpuMsPerOp is { } cpu ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; service CPU {cpu:F2} ms/op") : "");
 }
