@@ -147,6 +147,8 @@ internal sealed class EventWriter
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(Command("begin"));
+            // Plans made once per connection: with the arrays' lengths known, PostgreSQL would plan every call anew.
+            read.BatchCommands.Add(Command("set local plan_cache_mode = force_generic_plan"));
             read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
             // Documents kept from the last commit are not asked for; often nothing is.
