@@ -28,13 +28,22 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
         SeedReport report;
         try
         {
-            report = await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async context =>
-                {
-                    progress.Task = context.AddTask("Seeding", maxValue: 1);
-                    return await seeder.SeedAsync(directory, CancellationToken.None, progress);
-                });
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                report = await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        progress.Task = context.AddTask("Seeding", maxValue: 1);
+                        return await seeder.SeedAsync(directory, CancellationToken.None, progress);
+                    });
+            }
+            else
+            {
+                // A log or a pipe gets one plain line (never wrapped): a live bar is drawn only on refresh, and a quick run may end before one.
+                Console.WriteLine($"Seeding from {directory}");
+                report = await seeder.SeedAsync(directory, CancellationToken.None, progress);
+            }
         }
         catch (InvalidDataException e)
         {
@@ -66,9 +75,12 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
 
         public List<(string File, string Record, string Reason)> Rejections { get; } = [];
 
-        public void Planned(int records) => Task!.MaxValue = Math.Max(records, 1);
+        public void Planned(int records)
+        {
+            if (Task is not null) Task.MaxValue = Math.Max(records, 1);
+        }
 
-        public void Advanced() => Task!.Increment(1);
+        public void Advanced() => Task?.Increment(1);
 
         public void Rejected(string file, string record, string reason) => Rejections.Add((file, record, reason));
     }
