@@ -10,7 +10,7 @@ internal sealed record LoadResult(double PerSecond, double MeanMs, IReadOnlyDict
 {
     public long Count(int outcome) => Outcomes.GetValueOrDefault(outcome);
 
-    /// <summary>Rounds of equal length as one figure: operations and CPU summed, the peak the highest.</summary>
+    /// <summary>Rounds of equal length as one figure: the mean rate, latency and CPU per operation weighted by operations, outcomes summed, the highest peak.</summary>
     public static LoadResult Combine(IReadOnlyList<LoadResult> rounds)
     {
         var perSecond = rounds.Average(r => r.PerSecond);
