@@ -71,6 +71,7 @@ public sealed class ClaimRecord
     public string ClaimantKey { get; set; } = "";
     public string? ClaimantPersonId { get; set; }
 
+    [JsonIgnore]
     public bool IsRetracted => Retraction is not null;
 
     [JsonIgnore]
