@@ -43,6 +43,8 @@ public sealed partial class DeployFilesTests
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
 
         RunLines(dockerfile).ShouldContain(line => line.Contains("-- codegen write", StringComparison.Ordinal), "the build must generate code statically");
+        RunLines(dockerfile).ShouldContain(line => line.StartsWith("RUN dotnet publish ", StringComparison.Ordinal) && line.Contains("PublishReadyToRun=true", StringComparison.Ordinal),
+            "the image must start with its code compiled ahead of time");
         var runtimeStage = dockerfile[dockerfile.LastIndexOf("FROM ", StringComparison.Ordinal)..];
         EnvValue(runtimeStage, CodeGenerationVariable).ShouldBe("Static", "the image must load the generated code");
         DockerEnv().Matches(runtimeStage).Select(m => m.Groups["name"].Value).Where(v => !TheServiceReads(v)).ShouldBeEmpty();
