@@ -99,6 +99,10 @@ public static class AppendClaimEndpoint
                 return Decision.Refuse(Problems.Conflict($"Id {claimId} is already used in '{personId}'."));
             case ClaimRetracted when target!.Retraction is not null:
                 return Decision.Refuse(Problems.Conflict($"Claim {target.Id} was already retracted."));
+            case ClaimRetracted r when !MayWithdraw(r.Attribution, target!):
+                return Decision.Refuse(Problems.Invalid("sourceId",
+                    $"A retraction is the withdrawal of a claim by whoever stands behind it: a source of its publisher ('{target!.Attribution.Source.Publisher}') " +
+                    $"or its claimant ('{target.Attribution.Claimant.Name}') taking it back. Anyone else contests it with ClaimDisputed."));
             case ClaimRetracted:
                 return Decision.Append(claimId, target!.Id, appended);
             case IClaimEvent claim when idOwner is not null:
@@ -109,4 +113,13 @@ public static class AppendClaimEndpoint
                 return Decision.Append(claimId, claimId, appended);
         }
     }
+
+    /// <summary>
+    /// Only the claim's publisher (a correction) or its claimant (taking the words back) can withdraw it: a rival's
+    /// retraction would silently take a side out of a contradiction.
+    /// </summary>
+    private static bool MayWithdraw(Attribution retraction, ClaimRecord target) =>
+        string.Equals(retraction.Source.Publisher.Trim(), target.Attribution.Source.Publisher.Trim(), StringComparison.OrdinalIgnoreCase)
+        || Slugs.Normalize(retraction.Claimant.Name) == target.ClaimantKey
+        || (retraction.Claimant.PersonId is { } person && person == target.ClaimantPersonId);
 }

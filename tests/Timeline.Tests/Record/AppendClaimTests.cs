@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Xunit;
@@ -133,5 +134,55 @@ public sealed class AppendClaimTests(AppFixture app) : RecordApiTest(app)
 
         await ShouldBeProblemAsync(again, HttpStatusCode.Conflict);
         await NothingAppendedSinceAsync(before);
+    }
+
+    private const string RivalText = "ISLAMABAD - Engineer Nasir Jamal said on Tuesday: I take back what I said about the Senator. Our editor said the report of the resignation was wrong.\n";
+
+    private async Task<string> GivenRivalSourceAsync()
+    {
+        using var source = await Post("/api/sources", RecordApi.Source("https://example.org/rival/2013/12/03", RivalText)
+            .With("publisher", "Rival Daily").With("publishedAt", "2013-12-03T09:00:00+05:00"));
+        source.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(source));
+        return (await Body(source)).GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task a_retraction_by_another_publisher_about_someone_elses_claim_is_422_and_appends_nothing()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var rival = await GivenRivalSourceAsync();
+        var target = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetGuid();
+        var before = await StateAsync();
+
+        using var response = await AppendAsync(new JsonObject
+        {
+            ["type"] = "ClaimRetracted", ["targetClaimId"] = target.ToString(), ["reason"] = "We say it is wrong.", ["sourceId"] = rival,
+            ["claimant"] = new JsonObject { ["name"] = "Rival Editor" }, ["quote"] = "the report of the resignation was wrong",
+        });
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        problem.GetRawText().ShouldContain("The Nation");
+        problem.GetRawText().ShouldContain("ClaimDisputed");
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task the_claimant_takes_back_a_statement_in_another_publishers_source()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var rival = await GivenRivalSourceAsync();
+        var denial = RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied")
+            .With("claimant", new JsonObject { ["name"] = "Engineer Nasir Jamal", ["role"] = "Deputy Convener", ["affiliation"] = "MQM" });
+        var target = (await GivenClaimAsync(denial)).GetProperty("id").GetGuid();
+
+        using var response = await AppendAsync(new JsonObject
+        {
+            ["type"] = "ClaimRetracted", ["targetClaimId"] = target.ToString(), ["reason"] = "He took it back.", ["sourceId"] = rival,
+            ["claimant"] = new JsonObject { ["name"] = "Engineer Nasir Jamal" }, ["quote"] = "I take back what I said about the Senator",
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
+        using var claim = await Get($"/api/claims/{target}");
+        (await Body(claim)).GetProperty("isRetracted").GetBoolean().ShouldBeTrue("the claim page and contest view show it as retracted");
     }
 }

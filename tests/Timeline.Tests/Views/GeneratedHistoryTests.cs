@@ -36,7 +36,7 @@ public sealed class GeneratedHistoryTests
     };
 
     private static SourceRef SourceOf(int index) =>
-        new($"src-{index:D16}", $"https://example.org/{index}", $"Publisher {index}", $"Article {index}", World.Published[index]);
+        new($"src-{index:D16}", $"https://example.org/{index}", World.PublisherOf(index), $"Article {index}", World.Published[index]);
 
     /// <summary>Appends a history's plan to an in-memory stream exactly as the API builds events; returns what the oracle needs.</summary>
     private static (StreamBuilder Builder, OracleInput Input, List<DateTimeOffset> RecordedAt) Build(List<Planned> plan)
@@ -223,7 +223,7 @@ public sealed class GeneratedHistoryApiTests(AppFixture app) : ApiTest(app)
             var source = await SendAsync("/api/sources", new JsonObject
             {
                 ["url"] = $"https://example.org/generated/{seed}/{i}",
-                ["publisher"] = $"Publisher {i}",
+                ["publisher"] = World.PublisherOf(i),
                 ["title"] = $"Article {i}",
                 ["author"] = "Staff",
                 ["publishedAt"] = World.Published[i].ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),

@@ -83,6 +83,15 @@ internal static class World
         new(2008, 9, 30, 22, 30, 0, TimeSpan.FromHours(-4)),
     ];
 
+    /// <summary>Sources 0 and 2 share a publisher: a claim is withdrawn only by its own publisher, earlier or later.</summary>
+    public static string PublisherOf(int source) => $"Publisher {source % 2}";
+
+    private static int SamePublisher(int source, int pick)
+    {
+        var candidates = Enumerable.Range(0, Published.Length).Where(j => PublisherOf(j) == PublisherOf(source)).ToArray();
+        return candidates[pick % candidates.Length];
+    }
+
     /// <summary>When the generated rulings were made (pure tests; over HTTP a ruling is made when it is posted).</summary>
     public static readonly DateTimeOffset[] RuledAt =
     [
@@ -131,7 +140,7 @@ internal static class World
                 StepKind.ClaimDisputed when claims.Count > 0 => new PlannedClaim(s.Kind.ToString(),
                     source, claimant, s.ValidTime?.Split('/')[0], Target: claims[s.Target % claims.Count]),
                 StepKind.ClaimRetracted when claims.Count > 0 && !retracted.Contains(claims[s.Target % claims.Count]) =>
-                    new PlannedRetraction(claims[s.Target % claims.Count], source),
+                    new PlannedRetraction(claims[s.Target % claims.Count], SamePublisher(((PlannedClaim)plan[claims[s.Target % claims.Count]]).Source, s.Source)),
                 StepKind.ClaimRuled when claims.Count > 0 => new PlannedRuling(claims[s.Target % claims.Count], Verdicts[s.Variant % Verdicts.Length], s.RuledAt % RuledAt.Length),
                 _ => null,
             };
