@@ -347,6 +347,8 @@ public static class BulkAppend
                 try
                 {
                     await using var session = store.LightweightSession();
+                    // The events' user_name, shown as recordedBy like every other write's.
+                    session.LastModifiedBy = recordedBy;
                     await session.BeginTransactionAsync(ct);
                     var onRecord = (await session.LoadManyAsync<Person>(ct, batch.Select(p => p.Person.Id!).Distinct())).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
                     var added = 0;

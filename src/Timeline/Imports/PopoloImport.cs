@@ -93,7 +93,7 @@ public static class PopoloImport
             // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
             // the claims keep a core busy.
             var personIdsOfFile = file.PersonIds();
-            storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, personIdsOfFile, time, stop.Token), stop.Token);
+            storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, personIdsOfFile, recordedBy, time, stop.Token), stop.Token);
             register = [.. file.Persons.Values.OrderBy(p => p.Index)];
             progress?.Invoke("people", 0, register.Count);
             var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
@@ -201,7 +201,8 @@ public static class PopoloImport
     /// This version of the series, stored once: the same content again finds the version already stored (and says so).
     /// </summary>
     private static async Task<(SourceDocument Document, bool StoredBefore)> StoreVersionAsync(
-        IDocumentStore store, string id, string hash, string text, PopoloSource source, Dictionary<string, string> personIds, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string id, string hash, string text, PopoloSource source, Dictionary<string, string> personIds, string recordedBy,
+        TimeProvider time, CancellationToken ct)
     {
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
@@ -219,6 +220,7 @@ public static class PopoloImport
             Text = text,
             TextHash = hash,
             RegisteredAt = now,
+            RegisteredBy = recordedBy,
             Format = SourceFormats.Popolo,
             Series = source.Series,
             PersonIds = personIds,
