@@ -132,13 +132,13 @@ public static class PopoloExport
     [WolverineGet("/api/exports/popolo")]
     [Tags("Imports")]
     [EndpointSummary("The record as a Popolo document")]
-    [EndpointDescription("People, organizations and memberships as the live claims state them. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
+    [EndpointDescription("People, organizations and memberships as the status view derives them: one membership per office tenure (with the party a member sat for) and per party membership, with their start and end dates. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
     [ProducesResponseType<PopoloDocument>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> Get(HttpContext context, IQuerySession session, CancellationToken ct, string? validAt = null, string? reportedAt = null)
+    public static async Task<IResult> Get(HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct, string? validAt = null, string? reportedAt = null)
     {
         if (!Clocks.TryParse(validAt, reportedAt, null, out var clocks, out var problem)) return problem!;
-        var document = await BuildAsync(session, clocks.ValidAt, clocks.ReportedBy, ct);
+        var document = await BuildAsync(session, clocks.ValidAt, clocks.ReportedBy, ct, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var body = JsonSerializer.SerializeToUtf8Bytes(document, PopoloJson.Options);
         return HttpCaching.Bytes(context, body, HttpCaching.Tag(Convert.ToHexString(SHA256.HashData(body))));
     }
