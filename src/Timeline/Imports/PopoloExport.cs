@@ -5,94 +5,143 @@ using Microsoft.AspNetCore.Mvc;
 using Timeline.Claims;
 using Timeline.Hosting;
 using Timeline.People;
+using Timeline.Sources;
 using Wolverine.Http;
 
 namespace Timeline.Imports;
 
 /// <summary>
-/// The record as Popolo: every person, and the memberships the live claims state (offices held in a chamber, with the
-/// party a member sat for; party memberships), read at a valid day and a reported time like every other view.
+/// The record as Popolo: every person, and the memberships the person views derive (<see cref="CareerView"/>: one per
+/// office tenure, with the party a member sat for; party memberships), read at a valid day and a reported time like
+/// every other view. Without a valid day it is the whole career, each membership with the start and end the status view
+/// gives it; with one, the memberships held that day. Claims a newer version of their source no longer states are left out.
 /// </summary>
 public static class PopoloExport
 {
     public const string Legislature = "legislature";
     public const string Party = "party";
+    public const string LegislativePeriod = "legislative period";
 
-    private static readonly string[] Types = [nameof(OfficeTaken), nameof(PartyJoined), nameof(StatementMade)];
+    // What the memberships and persons are derived from: offices, how they ended, parties, and births, deaths and ids.
+    private static readonly string[] Types =
+    [
+        nameof(OfficeTaken), nameof(OfficeHeld), nameof(OfficeLeft), nameof(ResignationTendered), nameof(ResignationConfirmed),
+        nameof(ResignationAccepted), nameof(ResignationDenied), nameof(ResignationWithdrawn), nameof(PartyJoined), nameof(PartyLeft),
+        nameof(StatementMade), nameof(ClaimDisputed),
+    ];
 
-    public static async Task<PopoloDocument> BuildAsync(IQuerySession session, DateOnly? validAt, ReportedBy? reportedBy, CancellationToken ct)
+    /// <param name="today">What "now" is for the career's memberships (the status view's today); by default the clock's.</param>
+    public static async Task<PopoloDocument> BuildAsync(
+        IQuerySession session, DateOnly? validAt, ReportedBy? reportedBy, CancellationToken ct, DateOnly? today = null)
     {
         var people = await session.Query<Person>().OrderBy(p => p.Id).ToListAsync(ct);
         var stored = await session.Query<ClaimRecord>().Where(c => c.Type.IsOneOf(Types)).ToListAsync(ct);
-        var claims = stored
+        var claimsOf = stored
             .Select(c => reportedBy is null ? c : reportedBy.Cut(c))
             .OfType<ClaimRecord>()
-            .Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False && c.NoLongerStated is null && c.Stance == Stance.Asserts)
-            .OrderBy(c => c.Sequence)
-            .ToList();
+            .Where(c => c.NoLongerStated is null)
+            .ToLookup(c => c.PersonId);
+        var day = today ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
 
         var organizations = new SortedDictionary<string, PopoloOrganization>(StringComparer.Ordinal);
-        var terms = new SortedSet<int>();
+        var terms = new Dictionary<int, HashSet<string>>();
         var memberships = new List<PopoloMembership>();
-        // A chamber seat and the party its holder sat for are one membership when they cite the same record.
-        var parties = claims.Where(c => c.Type == nameof(PartyJoined)).ToList();
-        var sittingFor = claims.Where(c => c.Type == nameof(OfficeTaken) && c.Attribution.Pointer is not null)
-            .Select(c => (c.PersonId, c.SourceId, c.Attribution.Pointer))
-            .ToHashSet();
-
-        foreach (var c in claims.Where(c => c.Type == nameof(OfficeTaken) && Holds(c, validAt)))
+        var persons = new List<PopoloPerson>();
+        foreach (var person in people)
         {
-            var chamber = Organization(organizations, c.Organization ?? c.Office!, Legislature);
-            var party = c.Attribution.Pointer is null ? null
-                : parties.FirstOrDefault(p => p.PersonId == c.PersonId && p.SourceId == c.SourceId && p.Attribution.Pointer == c.Attribution.Pointer);
-            if (c.Term is { } term) terms.Add(term);
-            memberships.Add(new PopoloMembership(c.PersonId, chamber,
-                OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
-                LegislativePeriodId: c.Term is { } t ? TermId(t) : null,
-                Role: char.ToLowerInvariant(c.Office![0]) + c.Office[1..],
-                StartDate: c.ValidTime?.From.ToString(), EndDate: c.ValidTime?.To?.ToString()));
-        }
+            var dossier = PersonDossier.Assemble(person, claimsOf[person.Id]);
+            var view = new CareerView(dossier, validAt, day);
+            var live = dossier.Claims.Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False && c.Stance == Stance.Asserts).ToList();
 
-        foreach (var p in parties.Where(p => Holds(p, validAt) && !sittingFor.Contains((p.PersonId, p.SourceId, p.Attribution.Pointer))))
-        {
-            memberships.Add(new PopoloMembership(p.PersonId, Organization(organizations, p.Party!, Party),
-                StartDate: p.ValidTime?.From.ToString(), EndDate: p.ValidTime?.To?.ToString()));
-        }
+            // A chamber seat and the party its holder sat for are one membership when they cite the same record.
+            var seats = live.Where(c => c.Type == nameof(OfficeTaken) && c.Attribution.Pointer is not null)
+                .Select(c => (c.SourceId, c.Attribution.Pointer)).ToHashSet();
+            var satFor = live.Where(c => c.Type == nameof(PartyJoined) && seats.Contains((c.SourceId, c.Attribution.Pointer)))
+                .GroupBy(c => (c.SourceId, c.Attribution.Pointer)).ToDictionary(g => g.Key, g => g.MinBy(c => c.Sequence)!);
 
-        var statements = claims.Where(c => c.Type == nameof(StatementMade)).ToLookup(c => c.PersonId);
-        var persons = people.Select(p =>
-        {
-            var said = statements[p.Id].ToList();
-            return new PopoloPerson(p.Id, p.Name,
-                p.Aliases.Count == 0 ? null : [.. p.Aliases.Select(a => new PopoloOtherName(a))],
+            foreach (var (tenure, held, _) in view.Tenures())
+            {
+                if (validAt is not null && !held) continue;
+                var cited = tenure.ClaimIds.Select(dossier.FindClaim).OfType<ClaimRecord>().OrderBy(c => c.Sequence).ToList();
+                var party = cited.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
+                if (tenure.Term is { } term)
+                {
+                    var sources = terms.TryGetValue(term, out var known) ? known : terms[term] = [];
+                    sources.UnionWith(cited.Where(c => c.Attribution.Pointer is not null).Select(c => c.SourceId));
+                }
+
+                memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
+                    OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
+                    LegislativePeriodId: tenure.Term is { } t ? TermId(t) : null,
+                    Role: tenure.Office,
+                    // An observation ("Senator" in an article of 2013-11) says it was held by then, not that it began then.
+                    StartDate: tenure.Since?.ToString(), EndDate: tenure.Until?.ToString()));
+            }
+
+            foreach (var (membership, until, held) in view.PartyTenures())
+            {
+                if (validAt is not null && !held) continue;
+                var cited = membership.ClaimIds.Select(dossier.FindClaim).OfType<ClaimRecord>();
+                if (cited.All(c => seats.Contains((c.SourceId, c.Attribution.Pointer)))) continue;
+                memberships.Add(new PopoloMembership(person.Id, Organization(organizations, membership.Party, Party),
+                    StartDate: membership.Since?.ToString(), EndDate: until?.ToString()));
+            }
+
+            var said = live.Where(c => c.Type == nameof(StatementMade)).OrderBy(c => c.Sequence).ToList();
+            persons.Add(new PopoloPerson(person.Id, person.Name,
+                person.Aliases.Count == 0 ? null : [.. person.Aliases.Select(a => new PopoloOtherName(a))],
                 Identifiers(said),
                 said.FirstOrDefault(s => s.Proposition.Predicate == PopoloFile.BornPredicate)?.Value,
-                said.FirstOrDefault(s => s.Proposition.Predicate == PopoloFile.DiedPredicate)?.Value);
-        }).ToList();
+                said.FirstOrDefault(s => s.Proposition.Predicate == PopoloFile.DiedPredicate)?.Value));
+        }
+
+        var periods = new List<PopoloEvent>();
+        foreach (var (term, sources) in terms.OrderBy(t => t.Key))
+        {
+            periods.Add(await PeriodAsync(session, term, sources, ct));
+        }
 
         return new PopoloDocument(
             persons,
             [.. organizations.Values],
-            [.. memberships.OrderBy(m => m.PersonId, StringComparer.Ordinal).ThenBy(m => m.OrganizationId, StringComparer.Ordinal).ThenBy(m => m.StartDate, StringComparer.Ordinal)],
-            [.. terms.Select(t => new PopoloEvent(TermId(t), $"Term {t}", "legislative period"))]);
+            [.. memberships.OrderBy(m => m.PersonId, StringComparer.Ordinal).ThenBy(m => m.OrganizationId, StringComparer.Ordinal)
+                .ThenBy(m => m.StartDate, StringComparer.Ordinal).ThenBy(m => m.LegislativePeriodId, StringComparer.Ordinal).ThenBy(m => m.Role, StringComparer.Ordinal)],
+            periods);
+    }
+
+    /// <summary>
+    /// A legislative period as the newest Popolo source that cites it names and dates it; a term no structured source
+    /// describes (an office taken by hand for term 21) is only its number.
+    /// </summary>
+    private static async Task<PopoloEvent> PeriodAsync(IQuerySession session, int term, IEnumerable<string> sourceIds, CancellationToken ct)
+    {
+        PopoloEvent? described = null;
+        DateTimeOffset? describedAt = null;
+        foreach (var id in sourceIds.Order(StringComparer.Ordinal))
+        {
+            if (await SourceCache.LoadAsync(session.DocumentStore, id, ct) is not { Structured.Popolo: { } file } source) continue;
+            var period = file.Events.Values.Where(e => PopoloFile.TermNumber(e) == term).OrderBy(e => e.Id, StringComparer.Ordinal).FirstOrDefault();
+            if (period is null || (describedAt is { } at && source.Document.PublishedAt <= at)) continue;
+            (described, describedAt) = (period, source.Document.PublishedAt);
+        }
+
+        return new PopoloEvent(TermId(term), described?.Name ?? $"Term {term}", described?.Classification ?? LegislativePeriod,
+            described?.StartDate, described?.EndDate);
     }
 
     [WolverineGet("/api/exports/popolo")]
     [Tags("Imports")]
     [EndpointSummary("The record as a Popolo document")]
-    [EndpointDescription("People, organizations and memberships as the live claims state them. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
+    [EndpointDescription("People, organizations and memberships as the status view derives them: one membership per office tenure (with the party a member sat for) and per party membership, with their start and end dates. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
     [ProducesResponseType<PopoloDocument>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> Get(HttpContext context, IQuerySession session, CancellationToken ct, string? validAt = null, string? reportedAt = null)
+    public static async Task<IResult> Get(HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct, string? validAt = null, string? reportedAt = null)
     {
         if (!Clocks.TryParse(validAt, reportedAt, null, out var clocks, out var problem)) return problem!;
-        var document = await BuildAsync(session, clocks.ValidAt, clocks.ReportedBy, ct);
+        var document = await BuildAsync(session, clocks.ValidAt, clocks.ReportedBy, ct, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var body = JsonSerializer.SerializeToUtf8Bytes(document, PopoloJson.Options);
         return HttpCaching.Bytes(context, body, HttpCaching.Tag(Convert.ToHexString(SHA256.HashData(body))));
     }
-
-    private static bool Holds(ClaimRecord c, DateOnly? day) =>
-        day is not { } d || c.ValidTime is not { } t || (t.From.Start <= d && (t.To is not { } end ? true : d <= end.End));
 
     private static IReadOnlyList<PopoloIdentifier>? Identifiers(IEnumerable<ClaimRecord> said)
     {

@@ -293,7 +293,8 @@ public sealed partial class PopoloFile
         return new StatedClaim(personId, request with { ClaimId = new Guid(hash[..16]) });
     }
 
-    private static int? TermNumber(PopoloEvent? term) =>
+    /// <summary>The term number a legislative period's id gives (its trailing number: <c>term/21</c> is 21).</summary>
+    public static int? TermNumber(PopoloEvent? term) =>
         term?.Id is { } id && TrailingNumber().Match(id) is { Success: true } m && int.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && Slugs.Normalize(a) == Slugs.Normalize(b);

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Shouldly;
+using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
+using Xunit;
+
+namespace Timeline.Tests.Interop;
+
+/// <summary>
+/// The Popolo export says what the status view says: one membership per tenure, ended by what ends it in the view, every
+/// office the view shows held, and roles and legislative periods as the record has them. Expected values are written here
+/// from the README's rules, never taken from the code under test.
+/// </summary>
+public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
+{
+    private const string Series = "https://example.org/springfield.json";
+    private const string Mirror = "https://mirror.example.org/springfield.json";
+    private const string NewsText = "Jane Doe left the Springfield Assembly in January 2021. The Assembly accepted the resignation of Bob Roe on 30 June 2020.";
+
+    /// <summary>Jane sits for the Green Party in the 21st Parliament (its dates); Bob holds the post "Member for Boe" from 2019-02-01.</summary>
+    private static readonly string Springfield = """
+        {
+          "persons": [{ "id": "p-jane", "name": "Jane Doe" }, { "id": "p-bob", "name": "Bob Roe" }],
+          "organizations": [
+            { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+            { "id": "party/green", "name": "Green Party", "classification": "party" }
+          ],
+          "posts": [{ "id": "post/boe", "label": "Member for Boe", "organization_id": "springfield" }],
+          "events": [{ "id": "term/21", "name": "21st Parliament", "classification": "legislative period", "start_date": "2019-01-15", "end_date": "2023-01-14" }],
+          "memberships": [
+            { "person_id": "p-jane", "organization_id": "springfield", "on_behalf_of_id": "party/green", "legislative_period_id": "term/21", "role": "member" },
+            { "person_id": "p-bob", "post_id": "post/boe", "legislative_period_id": "term/21", "role": "member", "start_date": "2019-02-01" }
+          ]
+        }
+        """;
+
+    private async Task ImportAsync(string text, string series, string publishedAt)
+    {
+        using var response = await PostRaw($"/api/imports/popolo?source={Uri.EscapeDataString(series)}&publishedAt={Uri.EscapeDataString(publishedAt)}",
+            new StringContent(text, Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+    }
+
+    private async Task<(JsonObject Document, string Text)> ExportAsync(string query = "")
+    {
+        using var response = await Get($"/api/exports/popolo{query}");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+        var text = await TextAsync(response);
+        return ((JsonObject)JsonNode.Parse(text)!, text);
+    }
+
+    private static List<string> Memberships(JsonObject export, string? person = null) =>
+        [.. PopoloOracle.Array(export, "memberships").Where(m => person is null || PopoloOracle.Text(m, "person_id") == person).Select(m => m!.ToJsonString())];
+
+    private static string Membership(string person, string organization, string? party = null, string? period = null, string? role = null, string? start = null, string? end = null)
+    {
+        var m = new JsonObject { ["person_id"] = person, ["organization_id"] = organization };
+        if (party is not null) m["on_behalf_of_id"] = party;
+        if (period is not null) m["legislative_period_id"] = period;
+        if (role is not null) m["role"] = role;
+        if (start is not null) m["start_date"] = start;
+        if (end is not null) m["end_date"] = end;
+        return m.ToJsonString();
+    }
+
+    private static JsonObject Said(string sourceId, string type, string validTime, string quote) => new()
+    {
+        ["type"] = type,
+        ["validTime"] = validTime,
+        ["sourceId"] = sourceId,
+        ["claimant"] = new JsonObject { ["name"] = "Springfield Gazette" },
+        ["quote"] = quote,
+        ["office"] = "Member",
+        ["organization"] = "Springfield Assembly",
+    };
+
+    /// <summary>The file imported twice (two series state every seat), Jane's departure and Bob's accepted resignation reported.</summary>
+    private async Task GivenSpringfieldAsync()
+    {
+        await ImportAsync(Springfield, Series, "2019-03-01T00:00:00Z");
+        await ImportAsync(Springfield, Mirror, "2019-04-01T00:00:00Z");
+        var news = await GivenSourceAsync("https://news.example.org/springfield", NewsText);
+        await GivenClaimAsync(Said(news, "OfficeLeft", "2021-01", "Jane Doe left the Springfield Assembly in January 2021.").With("term", 21).With("cause", "resigned"), "jane-doe");
+        await GivenClaimAsync(Said(news, "ResignationAccepted", "2020-06-30", "The Assembly accepted the resignation of Bob Roe on 30 June 2020."), "bob-roe");
+    }
+
+    [Fact]
+    public async Task a_tenure_stated_twice_and_ended_by_an_office_left_or_an_accepted_resignation_is_one_membership_with_that_end()
+    {
+        await GivenSpringfieldAsync();
+        var (career, _) = await ExportAsync();
+
+        // Jane: the term's start, ended by the OfficeLeft of 2021-01 (earlier than the term's end); once, not once per source.
+        Memberships(career, "jane-doe").ShouldBe([
+            Membership("jane-doe", "legislature/springfield-assembly", "party/green-party", "term/21", "Member", "2019-01-15", "2021-01")]);
+        // Bob: the post's label as the role, ended by the Assembly's acceptance of his resignation.
+        Memberships(career, "bob-roe").ShouldBe([
+            Membership("bob-roe", "legislature/springfield-assembly", period: "term/21", role: "Member for Boe", start: "2019-02-01", end: "2020-06-30")]);
+    }
+
+    [Fact]
+    public async Task on_a_valid_day_only_the_memberships_held_that_day_are_exported()
+    {
+        await GivenSpringfieldAsync();
+
+        (await ExportAsync("?validAt=2022-01-01")).Document["memberships"]!.AsArray().ShouldBeEmpty("Jane left in 2021-01 and Bob's resignation was accepted in 2020");
+        // On 2020-01-01 neither departure has happened yet, so (as in the status view that day) only the term's end is known.
+        Memberships((await ExportAsync("?validAt=2020-01-01")).Document).ShouldBe([
+            Membership("bob-roe", "legislature/springfield-assembly", period: "term/21", role: "Member for Boe", start: "2019-02-01", end: "2023-01-14"),
+            Membership("jane-doe", "legislature/springfield-assembly", "party/green-party", "term/21", "Member", "2019-01-15", "2023-01-14")]);
+        // The last day of January 2021 is still in Jane's month-precise end; Bob's ended in 2020.
+        Memberships((await ExportAsync("?validAt=2021-01-31")).Document).ShouldBe([
+            Membership("jane-doe", "legislature/springfield-assembly", "party/green-party", "term/21", "Member", "2019-01-15", "2021-01")]);
+    }
+
+    [Fact]
+    public async Task a_legislative_period_keeps_the_name_and_dates_of_the_file_that_gave_it()
+    {
+        await GivenSpringfieldAsync();
+        var (career, _) = await ExportAsync();
+
+        PopoloOracle.Array(career, "events").Select(e => e!.ToJsonString()).ShouldBe([
+            new JsonObject
+            {
+                ["id"] = "term/21", ["name"] = "21st Parliament", ["classification"] = "legislative period",
+                ["start_date"] = "2019-01-15", ["end_date"] = "2023-01-14",
+            }.ToJsonString()]);
+    }
+
+    [Fact]
+    public async Task importing_the_export_again_gives_the_same_export()
+    {
+        await GivenSpringfieldAsync();
+        var (first, text) = await ExportAsync();
+        Memberships(first).Count.ShouldBe(2);
+
+        await ImportAsync(text, "https://example.org/springfield-export.json", "2021-02-01T00:00:00Z");
+        var (again, _) = await ExportAsync();
+
+        Memberships(again).ShouldBe(Memberships(first));
+        PopoloOracle.Array(again, "events").ToJsonString().ShouldBe(PopoloOracle.Array(first, "events").ToJsonString());
+        PopoloOracle.Array(again, "persons").ToJsonString().ShouldBe(PopoloOracle.Array(first, "persons").ToJsonString());
+    }
+
+    [Fact]
+    public async Task the_seed_exports_the_offices_the_status_view_shows_with_their_own_names()
+    {
+        await App.SeedAsync();
+        var (career, _) = await ExportAsync();
+
+        // Senator is observed (2013-11), never given a start: held, with no start_date to invent and no end on record.
+        Memberships(career, "mustafa-kamal").ShouldBe([
+            Membership("mustafa-kamal", "legislature/city-district-government-karachi", role: "Mayor of Karachi", start: "2005", end: "2010"),
+            Membership("mustafa-kamal", "legislature/government-of-sindh", role: "Information Technology Minister of Sindh", start: "2003", end: "2005"),
+            Membership("mustafa-kamal", "legislature/senate-of-pakistan", role: "Senator"),
+            Membership("mustafa-kamal", "party/muttahida-qaumi-movement")]);
+
+        // On 2008-06-01 he was Mayor of Karachi, as GET /api/people/mustafa-kamal?validAt=2008-06-01 says.
+        Memberships((await ExportAsync("?validAt=2008-06-01")).Document, "mustafa-kamal").ShouldBe([
+            Membership("mustafa-kamal", "legislature/city-district-government-karachi", role: "Mayor of Karachi", start: "2005", end: "2010")]);
+    }
+}
