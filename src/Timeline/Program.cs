@@ -18,7 +18,7 @@ using Wolverine.Http;
 args = ExitCodes.WithHelpAsCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
-builder.Host.ApplyJasperFxExtensions();
+builder.Host.ApplyJasperFxExtensionsQuietly();
 if (!TrustedProxies.TryRead(builder.Configuration, out var trustedProxies, out var proxyProblem))
 {
     Console.Error.WriteLine(proxyProblem);
