@@ -16,9 +16,10 @@ using Wolverine;
 using Wolverine.Http;
 
 args = ExitCodes.WithHelpAsCommand(args);
+if (await CommandArguments.RefuseAsync(args) is { } badArguments) return badArguments;
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
-builder.Host.ApplyJasperFxExtensions();
+builder.Host.ApplyJasperFxExtensionsQuietly();
 if (!TrustedProxies.TryRead(builder.Configuration, out var trustedProxies, out var proxyProblem))
 {
     Console.Error.WriteLine(proxyProblem);

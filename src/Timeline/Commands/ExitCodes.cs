@@ -1,8 +1,9 @@
 namespace Timeline.Commands;
 
 /// <summary>
-/// What a command's exit code means: 0 done, 1 done with rejected records, 2 refused (nothing done). JasperFx maps a
-/// command's bool to 0 or 1 only, so a command states its code here and Program returns it.
+/// What a command's exit code means: 0 done, 1 done with rejected records, 2 refused (nothing done); 3, no PostgreSQL, is
+/// <see cref="Hosting.DatabaseSetup.PostgresUnavailableExitCode"/>. JasperFx maps a command's bool to 0 or 1 only, so a
+/// command states its code here and Program returns it.
 /// </summary>
 public static class ExitCodes
 {

@@ -37,18 +37,18 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Starts the embedded PostgreSQL now, unless a connection string is configured or the command line only asks for
-    /// help or code generation. Call it before <c>RunJasperFxCommands</c>: a failure then reaches your catch instead
-    /// of being printed with its stack trace by the command runner.
+    /// Starts the embedded PostgreSQL now, or checks that the configured server answers, unless the command line only
+    /// asks for help or code generation. Call it before <c>RunJasperFxCommands</c>: a failure then reaches your catch
+    /// instead of being printed with its stack trace by the command runner.
     /// </summary>
-    public static Task StartTimelineDatabaseAsync(this IHost host, string[] args)
+    /// <exception cref="PostgresUnavailableException">No PostgreSQL to start, or the configured one cannot be reached.</exception>
+    public static async Task StartTimelineDatabaseAsync(this IHost host, string[] args)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(args);
-        if (!CommandNeedsDatabase(args)) return Task.CompletedTask;
-        return host.Services.GetService<TimelineDatabase>() is { } database
-            ? Task.Run(database.EnsureStarted)
-            : Task.CompletedTask;
+        if (!CommandNeedsDatabase(args) || host.Services.GetService<TimelineDatabase>() is not { } database) return;
+        await Task.Run(database.EnsureStarted);
+        await database.EnsureReachableAsync();
     }
 
     /// <summary>
@@ -127,6 +127,38 @@ internal sealed class TimelineDatabase : IAsyncDisposable
             _embedded = new EmbeddedPostgresOptions(Path.GetFullPath(string.IsNullOrWhiteSpace(directory) ? DatabaseSetup.DefaultDataDirectory : directory));
         }
     }
+
+    /// <summary>
+    /// Opens one connection to the configured server, so that a server not there at start is one line naming it (never
+    /// its password) and exit 3, not the first query's stack trace. An outage after start is the 503s' business.
+    /// </summary>
+    public async Task EnsureReachableAsync()
+    {
+        if (_connectionString is null) return;
+        var probe = new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false };
+        try
+        {
+            await using var connection = new NpgsqlConnection(probe.ConnectionString);
+            await connection.OpenAsync();
+        }
+        catch (PostgresException refused)
+        {
+            throw new PostgresUnavailableException(
+                $"PostgreSQL at {Where(probe)} refused the connection (user '{probe.Username}', database '{probe.Database}'): {refused.MessageText}. Check ConnectionStrings__Timeline.",
+                refused);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new PostgresUnavailableException(
+                $"Cannot reach PostgreSQL at {Where(probe)}: {Innermost(ex).Message}. Start it, or point ConnectionStrings__Timeline at a server that runs.",
+                ex);
+        }
+    }
+
+    private static string Where(NpgsqlConnectionStringBuilder server) =>
+        server.Host is { } host && (host.Contains(',', StringComparison.Ordinal) || host.StartsWith('/')) ? host : $"{server.Host}:{server.Port}";
+
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 
     public NpgsqlDataSource CreateDataSource()
     {

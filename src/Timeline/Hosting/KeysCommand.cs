@@ -1,9 +1,10 @@
 using JasperFx.CommandLine;
 using Marten;
+using Timeline.Commands;
 
 namespace Timeline.Hosting;
 
-public sealed class KeysInput : NetCoreInput
+public sealed class KeysInput : NetCoreInput, ICheckedInput
 {
     [Description("create, list or revoke")]
     public string Action { get; set; } = "";
@@ -16,9 +17,26 @@ public sealed class KeysInput : NetCoreInput
 
     [Description("create: the key's name (default: <role>-<date>-<random>)")]
     public string? NameFlag { get; set; }
+
+    /// <summary>The role <c>--role</c> names, as stored.</summary>
+    public string? Role => RoleFlag?.Trim().ToLowerInvariant();
+
+    public string? Refusal() => Action.ToLowerInvariant() switch
+    {
+        "create" when Name.Length > 0 => $"create takes no name argument; name the key with --name {Name}.",
+        "create" when !AuthRoles.IsRole(Role) => $"--role must be one of {string.Join(", ", AuthRoles.All)}.",
+        "create" when !string.IsNullOrWhiteSpace(NameFlag) && !Claims.Slugs.IsSlug(NameFlag.Trim()) =>
+            $"--name '{NameFlag.Trim()}' must be lower-case letters, digits and single dashes.",
+        "create" => null,
+        "list" when Name.Length > 0 => "list takes no name.",
+        "list" => null,
+        "revoke" when string.IsNullOrWhiteSpace(Name) => "revoke needs the key's name: keys revoke NAME.",
+        "revoke" => null,
+        _ => $"Unknown action '{Action}': use create, list or revoke.",
+    };
 }
 
-[Description("Manages API keys in the database: create (prints the new key on its last line), list, revoke")]
+[Description("Manages API keys in the database: create (prints the new key on its last line), list, revoke; exit 0 done, 2 refused")]
 public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
 {
     public KeysCommand()
@@ -29,6 +47,7 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
 
     public override async Task<bool> Execute(KeysInput input)
     {
+        if (input.Refusal() is { } refusal) return Refuse(refusal);
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -37,18 +56,16 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
             "create" => await CreateAsync(store, input, now),
             "list" => await ListAsync(store),
             "revoke" => await RevokeAsync(store, input.Name, now),
-            _ => Fail($"Unknown action '{input.Action}': use create, list or revoke."),
+            _ => Refuse($"Unknown action '{input.Action}'."),
         };
     }
 
     private static async Task<bool> CreateAsync(IDocumentStore store, KeysInput input, DateTimeOffset now)
     {
-        var role = input.RoleFlag?.Trim().ToLowerInvariant();
-        if (!AuthRoles.IsRole(role)) return Fail($"--role must be one of {string.Join(", ", AuthRoles.All)}.");
+        var role = input.Role;
         var name = string.IsNullOrWhiteSpace(input.NameFlag)
             ? $"{role}-{now:yyyyMMdd}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}"
             : input.NameFlag.Trim();
-        if (!Claims.Slugs.IsSlug(name)) return Fail($"--name '{name}' must be lower-case letters, digits and single dashes.");
 
         var secret = ApiKeys.NewSecret();
         await using var session = store.LightweightSession();
@@ -59,12 +76,12 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
         }
         catch (Exception ex) when (LostRaces.IsLostRace(ex))
         {
-            return Fail($"A key named '{name}' already exists; choose another --name.");
+            return Refuse($"a key named '{name}' already exists; choose another --name.");
         }
 
         Console.WriteLine($"Created key '{name}' with role {role}. It is shown once; store it now and send it as 'Authorization: Bearer <key>':");
         Console.WriteLine(secret);
-        return true;
+        return ExitCodes.Exit(ExitCodes.Done);
     }
 
     private static async Task<bool> ListAsync(IDocumentStore store)
@@ -78,30 +95,28 @@ public sealed class KeysCommand : JasperFxAsyncCommand<KeysInput>
         }
 
         Console.WriteLine($"{keys.Count} key(s) in the database; keys from configuration are not listed.");
-        return true;
+        return ExitCodes.Exit(ExitCodes.Done);
     }
 
     private static async Task<bool> RevokeAsync(IDocumentStore store, string name, DateTimeOffset now)
     {
         await using var session = store.LightweightSession();
-        if (await session.LoadAsync<ApiKey>(name) is not { } key) return Fail($"No key named '{name}' in the database.");
-        if (key.RevokedAt is null)
-        {
-            key.RevokedAt = now;
-            session.Store(key);
-            await session.SaveChangesAsync();
-        }
+        if (await session.LoadAsync<ApiKey>(name) is not { } key) return Refuse($"no key named '{name}' in the database (keys from configuration are removed from configuration).");
+        if (key.RevokedAt is { } revokedAt) return Refuse($"'{name}' was already revoked at {Time(revokedAt)}; nothing changed.");
+        key.RevokedAt = now;
+        session.Store(key);
+        await session.SaveChangesAsync();
 
         Console.WriteLine($"Revoked '{name}'. Every node refuses it within {ApiKeys.DefaultCacheFor.TotalSeconds:0} s (Timeline:Auth:KeyCacheFor).");
-        return true;
+        return ExitCodes.Exit(ExitCodes.Done);
     }
 
     private static string Time(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
-    private static bool Fail(string message)
+    private static bool Refuse(string reason)
     {
-        Console.Error.WriteLine(message);
-        return false;
+        Console.Error.WriteLine($"Refused: {reason}");
+        return ExitCodes.Exit(ExitCodes.Refused);
     }
 }

@@ -6,13 +6,16 @@ using Spectre.Console;
 
 namespace Timeline.Imports;
 
-public sealed class ExportInput : NetCoreInput
+public sealed class ExportInput : NetCoreInput, ICheckedInput
 {
     [Description("The format to write: popolo")]
     public string Format { get; set; } = "";
 
     [Description("Write to this file instead of standard output")]
     public string? OutFlag { get; set; }
+
+    public string? Refusal() =>
+        string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase) ? null : $"'{Format}' is not a format this exports: use popolo";
 }
 
 [Description("Exports the record as a Popolo document (people, organizations, memberships); exit 0 done, 2 refused")]
@@ -22,9 +25,9 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
 
     public override async Task<bool> Execute(ExportInput input)
     {
-        if (!string.Equals(input.Format, "popolo", StringComparison.OrdinalIgnoreCase))
+        if (input.Refusal() is { } refusal)
         {
-            await Console.Error.WriteLineAsync($"Refused: '{input.Format}' is not a format this exports: use popolo");
+            await Console.Error.WriteLineAsync($"Refused: {refusal}");
             return ExitCodes.Exit(ExitCodes.Refused);
         }
 

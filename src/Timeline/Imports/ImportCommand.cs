@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Timeline.Imports;
 
-public sealed class ImportInput : NetCoreInput
+public sealed class ImportInput : NetCoreInput, ICheckedInput
 {
     [Description("The format of the file: popolo")]
     public string Format { get; set; } = "";
@@ -26,6 +26,17 @@ public sealed class ImportInput : NetCoreInput
     [Description("When this version was published, ISO 8601 (default: now)")]
     [FlagAlias("published-at", true)]
     public string? PublishedAtFlag { get; set; }
+
+    public string? Refusal()
+    {
+        if (!string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase)) return $"'{Format}' is not a format this imports: use popolo";
+        if (!System.IO.File.Exists(File)) return $"{File}: no such file";
+        if (PublishedAtFlag is { } at && !TryParseTime(at, out _)) return $"--published-at '{at}' is not an ISO 8601 time";
+        return null;
+    }
+
+    internal static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
 }
 
 [Description("Imports a Popolo file: people and the claims it states, each citing its record; exit 0 done, 1 done with rejected records, 2 refused")]
@@ -35,14 +46,8 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
 
     public override async Task<bool> Execute(ImportInput input)
     {
-        if (!string.Equals(input.Format, "popolo", StringComparison.OrdinalIgnoreCase)) return Refuse($"'{input.Format}' is not a format this imports: use popolo");
-        if (!System.IO.File.Exists(input.File)) return Refuse($"{input.File}: no such file");
-        DateTimeOffset? publishedAt = null;
-        if (input.PublishedAtFlag is { } at)
-        {
-            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return Refuse($"--published-at '{at}' is not an ISO 8601 time");
-            publishedAt = parsed;
-        }
+        if (input.Refusal() is { } refusal) return Refuse(refusal);
+        DateTimeOffset? publishedAt = input.PublishedAtFlag is { } at && ImportInput.TryParseTime(at, out var parsed) ? parsed : null;
 
         var source = new PopoloSource(input.SourceFlag ?? $"urn:popolo:{Uri.EscapeDataString(Path.GetFileName(input.File))}", input.PublisherFlag, input.TitleFlag, publishedAt);
         var text = await System.IO.File.ReadAllTextAsync(input.File);

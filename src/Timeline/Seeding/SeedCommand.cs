@@ -4,10 +4,12 @@ using Timeline.Commands;
 
 namespace Timeline.Seeding;
 
-public sealed class SeedInput : NetCoreInput
+public sealed class SeedInput : NetCoreInput, ICheckedInput
 {
     [Description("The seeds folder (default: seeds/ found from the working directory)")]
     public string? DirectoryFlag { get; set; }
+
+    public string? Refusal() => DirectoryFlag is null || Directory.Exists(DirectoryFlag) ? null : $"No folder {DirectoryFlag}.";
 }
 
 [Description("Loads seeds/ (sources, people and claims) through the API's own code paths; appends nothing twice. Exit code 0 done, 1 done with rejected records, 2 refused")]

@@ -92,7 +92,7 @@ public sealed class KeysCommandTests(AppFixture app) : RecordApiTest(app)
     public async Task create_refuses_an_unknown_role_and_stores_nothing()
     {
         var refused = await CommandLine.RunAsync(App.ConnectionString, "keys", "create", "--role", "superuser", "--name", "bad-role");
-        refused.ExitCode.ShouldNotBe(0, refused.ToString());
+        refused.ExitCode.ShouldBe(2, refused.ToString());
         refused.StandardError.ShouldContain("editor, reviewer, admin");
         await using var session = App.Store.QuerySession();
         (await session.LoadAsync<ApiKey>("bad-role", Ct)).ShouldBeNull();
