@@ -195,15 +195,18 @@ public sealed class BearerSecurityScheme : IOpenApiDocumentTransformer
             }
         }
 
-        // Request bodies still bind recordedBy only to refuse it: clients are not offered it. Responses keep it.
+        // Request bodies still bind recordedBy and registeredBy only to refuse them: clients are not offered them. Responses keep them.
         var bodies = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
             .SelectMany(o => o.RequestBody?.Content?.Values.AsEnumerable() ?? [])
             .Select(c => c.Schema).OfType<OpenApiSchemaReference>().Select(r => r.Reference.Id).OfType<string>().ToHashSet();
         foreach (var id in bodies)
         {
             if (document.Components.Schemas is null || !document.Components.Schemas.TryGetValue(id, out var found) || found is not OpenApiSchema body) continue;
-            body.Properties?.Remove("recordedBy");
-            body.Required?.Remove("recordedBy");
+            foreach (var field in Principals.ServerFields)
+            {
+                body.Properties?.Remove(field);
+                body.Required?.Remove(field);
+            }
         }
 
         return Task.CompletedTask;
@@ -213,9 +216,13 @@ public sealed class BearerSecurityScheme : IOpenApiDocumentTransformer
 /// <summary>Who recorded a write is the server's to say.</summary>
 public static class Principals
 {
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? RefuseRecordedBy(string? recordedBy) =>
+    /// <summary>The body fields that would name who recorded a write; request bodies bind them only to refuse them.</summary>
+    public static readonly string[] ServerFields = ["recordedBy", "registeredBy"];
+
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? RefuseRecordedBy(string? recordedBy, string field = "recordedBy") =>
         recordedBy is null
             ? null
-            : Problems.Create(StatusCodes.Status400BadRequest, "recorded-by-is-set-by-server", "recordedBy is set by the server",
-                "Do not send recordedBy: the server records the authenticated principal (the key's or token's name) as who recorded the write. Nothing was changed.");
+            : Problems.Create(StatusCodes.Status400BadRequest, "recorded-by-is-set-by-server", $"{field} is set by the server",
+                $"Do not send {field}: the server records the authenticated principal (the key's or token's name) as who recorded the write. Nothing was changed.",
+                new Dictionary<string, object?> { ["field"] = field });
 }
