@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +8,12 @@ using Wolverine.Http;
 
 namespace Timeline.Claims;
 
-public sealed record RuleOnClaim(string? Verdict, string? Rationale, string? Reviewer, string? ReviewUrl, Guid? RulingId = null);
+public sealed record RuleOnClaim(string? Verdict, string? Rationale, string? Reviewer, string? ReviewUrl, Guid? RulingId = null)
+{
+    /// <summary>Bound only to be refused. Left out when null, so an Idempotency-Key's request hash is as before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RecordedBy { get; init; }
+}
 
 public static class RuleOnClaimEndpoint
 {
@@ -38,6 +44,7 @@ public static class RuleOnClaimEndpoint
         Guid claimId, RuleOnClaim? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();
+        if (Principals.RefuseRecordedBy(command.RecordedBy) is { } refused) return refused;
         if (Check(command) is { } invalid) return invalid;
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var problem)) return problem!;
         if (!Preconditions.TryGetIdempotencyKey(context.Request, out var key, out problem)) return problem!;

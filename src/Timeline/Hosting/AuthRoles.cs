@@ -32,6 +32,25 @@ public static class AuthRoles
         return Admin;
     }
 
+    /// <summary>
+    /// The roles, any one of which will do, for a request routing refused (wrong method or content type) on a path
+    /// that matched <paramref name="meant"/>; null when anyone may hear why. Nothing runs for such a request, so the
+    /// caller is told what the route it meant would tell them: the route with its method if there is one, else any
+    /// route on the path (the 405 is for anyone allowed there). A read stays a read; a path that matched nothing still
+    /// needs admin for anything else.
+    /// </summary>
+    public static IReadOnlyList<string>? RequiredForRefused(string method, IReadOnlyList<MappedRoute> meant, bool readsPublic)
+    {
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return Required(method, null, readsPublic) is { } read ? [read] : null;
+        var sameMethod = meant.Where(r => r.Serves(method)).ToList();
+        var candidates = sameMethod.Count > 0
+            ? sameMethod.Select(r => Required(method, r.Pattern, readsPublic))
+            : meant.SelectMany(r => r.Methods.Select(m => Required(m, r.Pattern, readsPublic)));
+        var roles = candidates.Distinct().ToList();
+        if (roles.Count == 0) return [Admin];
+        return roles.Contains(null) ? null : [.. roles.OfType<string>()];
+    }
+
     /// <summary>A read while reads are private: any valid credential will do.</summary>
     public const string AnyRole = "*";
 

@@ -27,6 +27,7 @@ public static class AuthSetup
     public static IServiceCollection AddTimelineAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<PathRoutes>();
         services.ConfigureMarten(o =>
         {
             o.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
@@ -114,7 +115,7 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
 }
 
 /// <summary>Applies <see cref="AuthRoles"/>: 401 without valid credentials, 403 with too weak a role, both problem+json.</summary>
-public sealed class AccessControl(RequestDelegate next, IConfiguration configuration)
+public sealed class AccessControl(RequestDelegate next, IConfiguration configuration, PathRoutes routes)
 {
     private readonly bool _readsPublic = configuration.GetValue("Timeline:Auth:ReadsPublic", true);
 
@@ -128,8 +129,7 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
             return;
         }
 
-        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-        if (AuthRoles.Required(request.Method, pattern, _readsPublic) is not { } required)
+        if (Required(context) is not { } required)
         {
             await next(context);
             return;
@@ -147,7 +147,7 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
             return;
         }
 
-        if (!(required == AuthRoles.AnyRole || user.IsInRole(AuthRoles.Admin) || user.IsInRole(required)))
+        if (!(user.IsInRole(AuthRoles.Admin) || required.Any(role => role == AuthRoles.AnyRole || user.IsInRole(role))))
         {
             await Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Role too weak",
                 $"'{user.Identity.Name}' may not {request.Method} {request.Path}: it needs the {Describe(required)} role. Nothing was changed.").ExecuteAsync(context);
@@ -157,7 +157,17 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
         await next(context);
     }
 
-    private static string Describe(string role) => role == AuthRoles.AnyRole ? "any" : role == AuthRoles.Admin ? "admin" : $"{role} (or admin)";
+    /// <summary>The roles any one of which lets the request through; null when anyone may make it.</summary>
+    private IReadOnlyList<string>? Required(HttpContext context)
+    {
+        var method = context.Request.Method;
+        var endpoint = context.GetEndpoint();
+        if (PathRoutes.IsRoutingRejection(endpoint)) return AuthRoles.RequiredForRefused(method, routes.Matching(context.Request.Path), _readsPublic);
+        return AuthRoles.Required(method, (endpoint as RouteEndpoint)?.RoutePattern.RawText, _readsPublic) is { } role ? [role] : null;
+    }
+
+    private static string Describe(IReadOnlyList<string> roles) =>
+        string.Join(" or ", roles.Select(role => role == AuthRoles.AnyRole ? "any" : role == AuthRoles.Admin ? "admin" : $"{role} (or admin)"));
 }
 
 /// <summary>Declares the bearer scheme in the OpenAPI document and requires it on every write operation.</summary>
@@ -185,15 +195,18 @@ public sealed class BearerSecurityScheme : IOpenApiDocumentTransformer
             }
         }
 
-        // Request bodies still bind recordedBy only to refuse it: clients are not offered it. Responses keep it.
+        // Request bodies still bind recordedBy and registeredBy only to refuse them: clients are not offered them. Responses keep them.
         var bodies = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
             .SelectMany(o => o.RequestBody?.Content?.Values.AsEnumerable() ?? [])
             .Select(c => c.Schema).OfType<OpenApiSchemaReference>().Select(r => r.Reference.Id).OfType<string>().ToHashSet();
         foreach (var id in bodies)
         {
             if (document.Components.Schemas is null || !document.Components.Schemas.TryGetValue(id, out var found) || found is not OpenApiSchema body) continue;
-            body.Properties?.Remove("recordedBy");
-            body.Required?.Remove("recordedBy");
+            foreach (var field in Principals.ServerFields)
+            {
+                body.Properties?.Remove(field);
+                body.Required?.Remove(field);
+            }
         }
 
         return Task.CompletedTask;
@@ -203,9 +216,13 @@ public sealed class BearerSecurityScheme : IOpenApiDocumentTransformer
 /// <summary>Who recorded a write is the server's to say.</summary>
 public static class Principals
 {
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? RefuseRecordedBy(string? recordedBy) =>
+    /// <summary>The body fields that would name who recorded a write; request bodies bind them only to refuse them.</summary>
+    public static readonly string[] ServerFields = ["recordedBy", "registeredBy"];
+
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? RefuseRecordedBy(string? recordedBy, string field = "recordedBy") =>
         recordedBy is null
             ? null
-            : Problems.Create(StatusCodes.Status400BadRequest, "recorded-by-is-set-by-server", "recordedBy is set by the server",
-                "Do not send recordedBy: the server records the authenticated principal (the key's or token's name) as who recorded the write. Nothing was changed.");
+            : Problems.Create(StatusCodes.Status400BadRequest, "recorded-by-is-set-by-server", $"{field} is set by the server",
+                $"Do not send {field}: the server records the authenticated principal (the key's or token's name) as who recorded the write. Nothing was changed.",
+                new Dictionary<string, object?> { ["field"] = field });
 }

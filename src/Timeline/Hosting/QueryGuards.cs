@@ -6,7 +6,10 @@ using Wolverine.Http;
 
 namespace Timeline.Hosting;
 
-/// <summary>A query parameter the route does not read is a 400: a misspelled <c>validat=</c> must not silently answer a different question.</summary>
+/// <summary>
+/// A query parameter the route does not read is a 400: a misspelled <c>validat=</c> must not silently answer a different
+/// question, nor a misspelled <c>published-at=</c> silently write something else.
+/// </summary>
 public sealed class QueryGuards(RequestDelegate next)
 {
     /// <summary>Parameters every view reads besides its own (read-your-writes).</summary>
@@ -30,7 +33,7 @@ public sealed class QueryGuards(RequestDelegate next)
             if (unknown.Count > 0)
             {
                 await Problems.Create(StatusCodes.Status400BadRequest, "unknown-query-parameter", "Unknown query parameter",
-                    $"This route does not read {string.Join(", ", unknown.Select(k => $"'{k}'"))}; it reads {(known.Count == 0 ? "no query parameters" : string.Join(", ", known.Order()))}.",
+                    $"This route does not read {string.Join(", ", unknown.Select(k => $"'{k}'"))}; it reads {(known.Count == 0 ? "no query parameters" : string.Join(", ", known.Order()))}.{(IsRead(context) ? "" : " Nothing was changed.")}",
                     new Dictionary<string, object?> { ["unknown"] = unknown, ["known"] = known.Order().ToList() }).ExecuteAsync(context);
                 return;
             }
@@ -39,18 +42,23 @@ public sealed class QueryGuards(RequestDelegate next)
         await next(context);
     }
 
-    /// <summary>The query parameters a Wolverine GET endpoint binds: its simple parameters not taken from the route.</summary>
+    /// <summary>
+    /// The query parameters a Wolverine endpoint binds, whatever its method: its simple parameters not taken from the
+    /// route, and on a GET the shared ones. A write's body is bound from the body, never from the query.
+    /// </summary>
     private static HashSet<string>? QueryParametersOf(Endpoint endpoint)
     {
-        if (endpoint.Metadata.GetMetadata<HttpChain>() is not { } chain || !chain.HttpMethods.Contains(HttpMethods.Get)) return null;
+        if (endpoint.Metadata.GetMetadata<HttpChain>() is not { } chain) return null;
         var route = chain.RoutePattern?.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
         return chain.Method.Method.GetParameters()
             .Where(p => p.Name is not null && !route.Contains(p.Name) && IsSimple(p))
             .Select(p => p.Name!)
-            .Concat(Shared)
+            .Concat(chain.HttpMethods.Contains(HttpMethods.Get) ? Shared : [])
             // Exact names: "validat" is a misspelling, even though ASP.NET would bind it.
             .ToHashSet(StringComparer.Ordinal);
     }
+
+    private static bool IsRead(HttpContext context) => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
 
     private static bool IsSimple(ParameterInfo parameter)
     {

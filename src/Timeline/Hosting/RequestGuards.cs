@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Timeline.Hosting;
 
 /// <summary>
-/// Refuses write requests that are not JSON (415) or are larger than the documented limit (413). An import (admin only)
-/// has a limit of its own: a country's Popolo file is many times larger than any claim.
+/// Refuses a method the path does not serve (405), write requests that are not JSON (415) or are larger than the
+/// documented limit (413). An import (admin only) has a limit of its own: a country's Popolo file is many times larger
+/// than any claim.
 /// </summary>
-public sealed class RequestGuards(RequestDelegate next, IConfiguration configuration)
+public sealed class RequestGuards(RequestDelegate next, IConfiguration configuration, PathRoutes routes)
 {
     public const long DefaultMaxRequestBytes = 1_048_576;
     public const long DefaultMaxImportBytes = 33_554_432;
@@ -42,6 +43,17 @@ public sealed class RequestGuards(RequestDelegate next, IConfiguration configura
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
+        // Before the body checks: no body makes a method the path does not serve right.
+        if (routes.MethodsInsteadOf(context) is { Count: > 0 } allowed)
+        {
+            var allow = string.Join(", ", allowed);
+            context.Response.Headers.Allow = allow;
+            await Problems.Create(StatusCodes.Status405MethodNotAllowed, "method-not-allowed", "Method not allowed",
+                $"{request.Path} answers {allow}, not {request.Method}. Nothing was changed.",
+                new Dictionary<string, object?> { ["allow"] = allowed }).ExecuteAsync(context);
+            return;
+        }
+
         if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         {
             var import = IsImport(request);

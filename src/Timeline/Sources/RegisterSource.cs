@@ -6,7 +6,14 @@ using Wolverine.Http;
 
 namespace Timeline.Sources;
 
-public sealed record RegisterSource(string? Url, string? Publisher, string? Title, string? Author, DateTimeOffset? PublishedAt, string? Text);
+public sealed record RegisterSource(string? Url, string? Publisher, string? Title, string? Author, DateTimeOffset? PublishedAt, string? Text)
+{
+    /// <summary>Bound only to be refused: who registered a source is the server's to say.</summary>
+    public string? RegisteredBy { get; init; }
+
+    /// <summary>Bound only to be refused, as on every other write.</summary>
+    public string? RecordedBy { get; init; }
+}
 
 public sealed record RegisteredSource(string Id, string Url, string Publisher, string Title, string? Author, DateTimeOffset PublishedAt, string TextHash);
 
@@ -45,6 +52,7 @@ public static class RegisterSourceEndpoint
     public static async Task<IResult> Post(RegisterSource? command, HttpContext context, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
         if (command is null) return Problems.MissingBody();
+        if ((Principals.RefuseRecordedBy(command.RegisteredBy, "registeredBy") ?? Principals.RefuseRecordedBy(command.RecordedBy)) is { } refused) return refused;
         return await RegisterAsync(command, context.PrincipalName(), store, time, ct);
     }
 

@@ -13,7 +13,7 @@ using Xunit;
 namespace Timeline.Tests.Access;
 
 /// <summary>Who recorded a write is the authenticated principal, in the event's metadata and in the views.</summary>
-public sealed class PrincipalTests(AppFixture app) : RecordApiTest(app)
+public sealed partial class PrincipalTests(AppFixture app) : RecordApiTest(app)
 {
     private static readonly string Editor = AppFixture.PrincipalOf("editor");
     private static readonly string Reviewer = AppFixture.PrincipalOf("reviewer");
@@ -56,6 +56,74 @@ public sealed class PrincipalTests(AppFixture app) : RecordApiTest(app)
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await TextAsync(response));
         await NothingAppendedSinceAsync(before);
     }
+
+    [Theory]
+    [InlineData("recordedBy")]
+    [InlineData("RecordedBy")]
+    public async Task a_ruling_sent_with_recorded_by_is_400_and_not_recorded(string field)
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var claimId = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("claimId").GetGuid();
+        var before = await StateAsync();
+        using var reviewer = App.Client("reviewer");
+
+        using var response = await Send(reviewer, $"/api/claims/{claimId}/rulings", RecordApi.Ruling("true").With(field, "z"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/recorded-by-is-set-by-server");
+        problem.GetProperty("detail").GetString()!.ShouldContain("Do not send recordedBy");
+        await NothingAppendedSinceAsync(before);
+        (await ClaimsAboutAsync()).Single().GetProperty("rulings").GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("recordedBy")]
+    [InlineData("registeredBy")]
+    public async Task a_source_sent_with_who_registered_it_is_400_and_not_registered(string field)
+    {
+        using var editor = App.Client("editor");
+
+        using var response = await Send(editor, "/api/sources", RecordApi.Source().With(field, "z"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/recorded-by-is-set-by-server");
+        problem.GetProperty("detail").GetString()!.ShouldContain($"Do not send {field}");
+        problem.GetProperty("field").GetString().ShouldBe(field);
+        using var stored = await Get($"/api/sources/{Timeline.Sources.SourceDocument.IdFor(new Uri(RecordApi.ArticleUrl))}");
+        stored.StatusCode.ShouldBe(HttpStatusCode.NotFound, "the refused source was stored");
+    }
+
+    [Fact]
+    public async Task no_write_body_in_the_openapi_document_offers_who_recorded_it()
+    {
+        using var response = await Get("/openapi/v1.json");
+        var document = await Body(response);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var writes = new[] { "/api/people", "/api/sources", "/api/people/{id}/claims", "/api/claims/{claimId}/rulings" };
+        foreach (var path in writes)
+        {
+            var reference = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content")
+                .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+            // The body's schema and every schema it refers to (a claim's body is one of a schema per type).
+            var seen = new HashSet<string>();
+            var pending = new Queue<string>([reference.Split('/')[^1]]);
+            while (pending.TryDequeue(out var name))
+            {
+                if (!seen.Add(name)) continue;
+                var schema = schemas.GetProperty(name);
+                if (schema.TryGetProperty("properties", out var properties))
+                {
+                    properties.TryGetProperty("recordedBy", out _).ShouldBeFalse($"{path}: {name}");
+                    properties.TryGetProperty("registeredBy", out _).ShouldBeFalse($"{path}: {name}");
+                }
+
+                foreach (System.Text.RegularExpressions.Match m in SchemaReference().Matches(schema.GetRawText())) pending.Enqueue(m.Groups[1].Value);
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("#/components/schemas/([^\"]+)")]
+    private static partial System.Text.RegularExpressions.Regex SchemaReference();
 
     [Fact]
     public async Task the_principal_is_recorded_in_the_events_the_claim_views_and_the_source()

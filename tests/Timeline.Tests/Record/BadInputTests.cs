@@ -220,4 +220,54 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
 
         FieldErrors(problem, "targetClaimId").ShouldContain(m => m.Contains(unknown.ToString()));
     }
+
+    [Theory]
+    [InlineData("/api/people")]
+    [InlineData("/api/sources")]
+    [InlineData("/api/people/{person}/claims")]
+    [InlineData("/api/claims/{claim}/rulings")]
+    public async Task a_query_parameter_a_write_does_not_read_is_400_naming_it_and_writes_nothing(string route)
+    {
+        var (sourceId, _) = await GivenARecordAsync();
+        var claimId = (await EventsAsync())[^1].EntryId!.Value;
+        var before = await StateAsync();
+        var (path, body) = route switch
+        {
+            "/api/people" => (route, RecordApi.Person("x3", "X")),
+            "/api/sources" => (route, RecordApi.Source("https://example.org/another")),
+            "/api/people/{person}/claims" => ($"/api/people/{PersonId}/claims", RecordApi.Claim(sourceId)),
+            _ => ($"/api/claims/{claimId}/rulings", RecordApi.Ruling()),
+        };
+
+        using var response = await PostRaw($"{path}?bogus=1", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/unknown-query-parameter");
+        problem.GetProperty("detail").GetString()!.ShouldContain("'bogus'");
+        problem.GetProperty("detail").GetString()!.ShouldContain("no query parameters");
+        problem.GetProperty("detail").GetString()!.ShouldContain("Nothing was changed");
+        await NothingAppendedSinceAsync(before);
+        using var x3 = await Get("/api/people/x3");
+        x3.StatusCode.ShouldBe(HttpStatusCode.NotFound, "a refused registration registered the person");
+        (await ClaimsAboutAsync()).Single().GetProperty("rulings").GetArrayLength().ShouldBe(0, "a refused ruling was recorded");
+        using var another = await Get($"/api/sources/{Timeline.Sources.SourceDocument.IdFor(new Uri("https://example.org/another"))}");
+        another.StatusCode.ShouldBe(HttpStatusCode.NotFound, "a refused registration stored the source");
+    }
+
+    [Fact]
+    public async Task an_import_with_a_misspelled_published_at_is_400_naming_the_parameters_it_reads_and_imports_nothing()
+    {
+        var before = await AllEventsAsync();
+        var query = $"source={Uri.EscapeDataString(Timeline.Tests.Interop.PopoloImportTests.Series)}&published-at=2019-01-01";
+
+        using var response = await PostRaw($"/api/imports/popolo?{query}",
+            new StringContent(Timeline.Tests.Interop.PopoloOracle.Nauru().ToJsonString(), Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = problem.GetProperty("detail").GetString()!;
+        detail.ShouldContain("'published-at'");
+        foreach (var known in new[] { "publishedAt", "publisher", "source", "title" }) detail.ShouldContain(known);
+        problem.GetProperty("known").EnumerateArray().Select(k => k.GetString()).ShouldBe(["publishedAt", "publisher", "source", "title"]);
+        (await AllEventsAsync()).ShouldBe(before, "a refused import appended events");
+    }
 }
