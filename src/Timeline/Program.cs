@@ -50,11 +50,15 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     o.SerializerOptions.Converters.Add(new NoNulStrings());
+    // A misspelt optional field ("scheduled_end") or one sent twice must not be dropped or overwritten in silence.
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.AllowDuplicateProperties = false;
 });
+foreach (var body in BodyProblems.BodyTypeNames) builder.Logging.AddFilter(body, LogLevel.Critical);
 builder.Services.AddTimelineAuth(builder.Configuration);
 builder.Services.AddTimelineRateLimits(builder.Configuration);
 trustedProxies.AddTo(builder.Services);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BodyProblems.Customize);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 builder.Services.AddTimelineHealth();

@@ -8,7 +8,9 @@ public static class Problems
     private const string TypeBase = "https://timeline.invalid/problems/";
 
     public static ProblemHttpResult Create(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(detail, statusCode: status, title: title, type: TypeBase + slug, extensions: extensions);
+        TypedResults.Problem(detail, statusCode: status, title: title, type: TypeOf(slug), extensions: extensions);
+
+    public static string TypeOf(string slug) => TypeBase + slug;
 
     public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         Create(StatusCodes.Status422UnprocessableEntity, "invalid-request", "The request is not valid",

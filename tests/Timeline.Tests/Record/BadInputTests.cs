@@ -121,6 +121,51 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         await NothingAppendedSinceAsync(before);
     }
 
+    [Fact]
+    public async Task a_misspelt_field_is_400_naming_it_and_appends_nothing()
+    {
+        var (sourceId, before) = await GivenARecordAsync();
+        var claim = RecordApi.Claim(sourceId).With("scheduled_end", "2015-03");
+
+        using var response = await AppendAsync(claim);
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/malformed-json");
+        problem.GetProperty("detail").GetString()!.ShouldContain("'scheduled_end'");
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task a_field_sent_twice_is_400_and_appends_nothing()
+    {
+        var (sourceId, before) = await GivenARecordAsync();
+        var json = RecordApi.Claim(sourceId).ToJsonString();
+        var twice = json.Insert(1, "\"office\":\"Mayor\",");
+
+        using var response = await PostRaw($"/api/people/{PersonId}/claims", new StringContent(twice, Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString()!.ShouldContain("'office' is sent more than once");
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Theory]
+    [InlineData("/api/people", "{\"id\":\"jane-doe\",\"name\":5}", "$.name")]
+    [InlineData("/api/sources", "{\"url\":\"https://example.org/a\",\"publisher\":\"P\",\"title\":\"T\",\"publishedAt\":\"2020-02-30\",\"text\":\"t\"}", "$.publishedAt")]
+    public async Task a_value_of_the_wrong_type_is_400_naming_the_field_not_the_servers_types(string route, string json, string path)
+    {
+        var (_, before) = await GivenARecordAsync();
+
+        using var response = await PostRaw(route, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/malformed-json");
+        var detail = problem.GetProperty("detail").GetString()!;
+        detail.ShouldContain(path);
+        detail.ShouldNotContain("Timeline.");
+        await NothingAppendedSinceAsync(before);
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("[]")]
