@@ -2,6 +2,8 @@ using Timeline.Commands;
 using System.Text.Json;
 using JasperFx.CommandLine;
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Timeline.Claims;
 using Spectre.Console;
 
 namespace Timeline.Imports;
@@ -14,8 +16,17 @@ public sealed class ExportInput : NetCoreInput, ICheckedInput
     [Description("Write to this file instead of standard output")]
     public string? OutFlag { get; set; }
 
-    public string? Refusal() =>
-        string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase) ? null : $"'{Format}' is not a format this exports: use popolo";
+    [Description("Only the memberships held that day (YYYY-MM-DD), as GET /api/exports/popolo?validAt=")]
+    public string? ValidAtFlag { get; set; }
+
+    [Description("What the sources published by then said (a date, or an ISO 8601 time), as ?reportedAt=")]
+    public string? ReportedAtFlag { get; set; }
+
+    public string? Refusal()
+    {
+        if (!string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase)) return $"'{Format}' is not a format this exports: use popolo";
+        return Clocks.TryParse(ValidAtFlag, ReportedAtFlag, null, out _, out var problem) ? null : (problem as ProblemHttpResult)?.ProblemDetails.Detail;
+    }
 }
 
 [Description("Exports the record as a Popolo document (people, organizations, memberships); exit 0 done, 2 refused")]
@@ -33,7 +44,8 @@ public sealed class ExportCommand : JasperFxAsyncCommand<ExportInput>
 
         using var host = input.BuildHost();
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var document = await PopoloExport.BuildAsync(session, null, null, CancellationToken.None);
+        Clocks.TryParse(input.ValidAtFlag, input.ReportedAtFlag, null, out var clocks, out _);
+        var document = await PopoloExport.BuildAsync(session, clocks.ValidAt, clocks.ReportedBy, CancellationToken.None);
         if (input.OutFlag is null)
         {
             await using var stdout = Console.OpenStandardOutput();

@@ -39,6 +39,22 @@ public sealed class CommandOutputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task export_popolo_at_a_valid_day_gives_the_memberships_held_that_day()
+    {
+        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+
+        var run = await CommandLine.RunAsync(_database, "export", "popolo", "--valid-at", "2008-06-01");
+
+        // On 2008-06-01 Kamal was Mayor of Karachi (the seed's article), and nothing else.
+        run.ExitCode.ShouldBe(0, run.Output);
+        using var document = JsonDocument.Parse(run.StandardOutput);
+        document.RootElement.GetProperty("memberships").EnumerateArray()
+            .Where(m => m.GetProperty("person_id").GetString() == "mustafa-kamal")
+            .Select(m => m.GetProperty("role").GetString()).ShouldBe(["Mayor of Karachi"], run.Output);
+    }
+
+    [Fact]
     public async Task keys_create_writes_its_notice_and_the_key_on_stdout_and_nothing_else()
     {
         var run = await CommandLine.RunAsync(_database, "keys", "create", "--role", "editor", "--name", "night-desk");
@@ -73,7 +89,8 @@ public sealed class CommandOutputTests : IAsyncLifetime
 
     [Theory]
     [InlineData("--role", "keys", "create", "--role", "boss")]
-    [InlineData("--valid-at", "export", "popolo", "--valid-at", "2014-01-01")]
+    [InlineData("--valid-on", "export", "popolo", "--valid-on", "2014-01-01")]
+    [InlineData("2008-13-01", "export", "popolo", "--valid-at", "2008-13-01")]
     [InlineData("'csv'", "export", "csv")]
     [InlineData("frobnicate", "keys", "frobnicate")]
     public async Task bad_arguments_are_refused_with_exit_2_on_stderr_before_the_database_is_needed(string named, params string[] args)
