@@ -115,11 +115,16 @@ public static class AppendClaimEndpoint
     }
 
     /// <summary>
-    /// Only the claim's publisher (a correction) or its claimant (taking the words back) can withdraw it: a rival's
-    /// retraction would silently take a side out of a contradiction.
+    /// Only the claim's publisher (a correction; names compared as slugs) or its named claimant (taking the words back,
+    /// quoted in the retraction's source) can withdraw it: a rival's retraction would silently take a side out of a
+    /// contradiction. Not by web host: one host (a social network) carries many publishers. Anonymous claimants cannot
+    /// be told apart, so they never match each other.
     /// </summary>
-    private static bool MayWithdraw(Attribution retraction, ClaimRecord target) =>
-        string.Equals(retraction.Source.Publisher.Trim(), target.Attribution.Source.Publisher.Trim(), StringComparison.OrdinalIgnoreCase)
-        || Slugs.Normalize(retraction.Claimant.Name) == target.ClaimantKey
-        || (retraction.Claimant.PersonId is { } person && person == target.ClaimantPersonId);
+    private static bool MayWithdraw(Attribution retraction, ClaimRecord target)
+    {
+        if (Slugs.Normalize(retraction.Source.Publisher) == Slugs.Normalize(target.Attribution.Source.Publisher)) return true;
+        var (claimant, original) = (retraction.Claimant, target.Attribution.Claimant);
+        if (claimant.PersonId is { } person && person == original.PersonId) return true;
+        return !claimant.Anonymous && !original.Anonymous && Slugs.Normalize(claimant.Name) == target.ClaimantKey;
+    }
 }

@@ -71,7 +71,7 @@ public sealed class ClaimRecord
     public string ClaimantKey { get; set; } = "";
     public string? ClaimantPersonId { get; set; }
 
-    // Stored too: the claims index and the API's readers (the contest page, ClaimReview's query) read it by name.
+    // Serialized: GET /api/claims and the contradictions carry it, and the contest page's badge reads it.
     public bool IsRetracted => Retraction is not null;
 
     [JsonIgnore]

@@ -11,10 +11,14 @@ namespace Timeline.Commands;
 /// </summary>
 public static class CommandDiscovery
 {
+    private static int _quieted;
+
     /// <summary><c>ApplyJasperFxExtensions</c> without the scan's listing, and stdout kept for the command's output.</summary>
     public static IHostBuilder ApplyJasperFxExtensionsQuietly(this IHostBuilder host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        // Once per process: hosts built again (the tests' fixtures) must not stack filters or race on the console.
+        if (Interlocked.Exchange(ref _quieted, 1) == 1) return host.ApplyJasperFxExtensions();
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         try
         {

@@ -147,7 +147,7 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
             return;
         }
 
-        if (!(user.IsInRole(AuthRoles.Admin) || required.Any(role => role == AuthRoles.AnyRole || user.IsInRole(role))))
+        if (!Allowed(user, required))
         {
             await Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Role too weak",
                 $"'{user.Identity.Name}' may not {request.Method} {request.Path}: it needs the {Describe(required)} role. Nothing was changed.").ExecuteAsync(context);
@@ -163,7 +163,21 @@ public sealed class AccessControl(RequestDelegate next, IConfiguration configura
         var method = context.Request.Method;
         var endpoint = context.GetEndpoint();
         if (PathRoutes.IsRoutingRejection(endpoint)) return AuthRoles.RequiredForRefused(method, routes.Matching(context.Request.Path), _readsPublic);
-        return AuthRoles.Required(method, (endpoint as RouteEndpoint)?.RoutePattern.RawText, _readsPublic) is { } role ? [role] : null;
+        return AuthRoles.Required(method, (endpoint as RouteEndpoint)?.RoutePattern.RawText, _readsPublic) is { } role ? OneRole.GetOrAdd(role, r => [r]) : null;
+    }
+
+    // Every guarded request asks this: one list per role, made once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> OneRole = new(StringComparer.Ordinal);
+
+    private static bool Allowed(ClaimsPrincipal user, IReadOnlyList<string> required)
+    {
+        if (user.IsInRole(AuthRoles.Admin)) return true;
+        foreach (var role in required)
+        {
+            if (role == AuthRoles.AnyRole || user.IsInRole(role)) return true;
+        }
+
+        return false;
     }
 
     private static string Describe(IReadOnlyList<string> roles) =>

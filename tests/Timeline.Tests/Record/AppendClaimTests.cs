@@ -185,4 +185,39 @@ public sealed class AppendClaimTests(AppFixture app) : RecordApiTest(app)
         using var claim = await Get($"/api/claims/{target}");
         (await Body(claim)).GetProperty("isRetracted").GetBoolean().ShouldBeTrue("the claim page and contest view show it as retracted");
     }
+
+    [Fact]
+    public async Task an_anonymous_retraction_from_another_publisher_does_not_pass_for_an_anonymous_claimant()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var rival = await GivenRivalSourceAsync();
+        var anonymous = new JsonObject { ["anonymous"] = true };
+        var target = (await GivenClaimAsync(RecordApi.Claim(sourceId).With("claimant", anonymous.DeepClone()))).GetProperty("id").GetGuid();
+        var before = await StateAsync();
+
+        using var response = await AppendAsync(new JsonObject
+        {
+            ["type"] = "ClaimRetracted", ["targetClaimId"] = target.ToString(), ["reason"] = "Not true.", ["sourceId"] = rival,
+            ["claimant"] = anonymous.DeepClone(), ["quote"] = "the report of the resignation was wrong",
+        });
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task a_correction_from_the_same_publisher_spelt_differently_is_accepted()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        using var correction = await Post("/api/sources", RecordApi.Source("https://example.org/2013/12/03/correction", RecordApi.ArticleText)
+            .With("publisher", "THE  NATION.").With("publishedAt", "2013-12-03T09:00:00+05:00"));
+        correction.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(correction));
+        var correctionId = (await Body(correction)).GetProperty("id").GetString()!;
+        var target = (await GivenClaimAsync(RecordApi.Claim(sourceId))).GetProperty("id").GetGuid();
+
+        using var response = await AppendAsync(RecordApi.Claim(correctionId).With("type", "ClaimRetracted").With("targetClaimId", target.ToString())
+            .With("claimant", new JsonObject { ["name"] = "The Editor" }).With("reason", "The story was withdrawn."));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(response));
+    }
 }
