@@ -59,28 +59,36 @@ public static class PopoloExport
             var satFor = live.Where(c => c.Type == nameof(PartyJoined) && seats.Contains((c.SourceId, c.Attribution.Pointer)))
                 .GroupBy(c => (c.SourceId, c.Attribution.Pointer)).ToDictionary(g => g.Key, g => g.MinBy(c => c.Sequence)!);
 
-            foreach (var (tenure, held, _) in view.Tenures())
+            foreach (var (tenure, held, ended) in view.Tenures())
             {
                 if (validAt is not null && !held) continue;
+                // Ended on a day no source gives: Popolo cannot say so, and an open membership would read as held today.
+                if (ended && tenure.Until is null) continue;
                 var cited = tenure.ClaimIds.Select(dossier.FindClaim).OfType<ClaimRecord>().OrderBy(c => c.Sequence).ToList();
-                var party = cited.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
                 if (tenure.Term is { } term)
                 {
                     var sources = terms.TryGetValue(term, out var known) ? known : terms[term] = [];
                     sources.UnionWith(cited.Where(c => c.Attribution.Pointer is not null).Select(c => c.SourceId));
                 }
 
-                memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
-                    OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
-                    LegislativePeriodId: tenure.Term is { } t ? TermId(t) : null,
-                    Role: tenure.Office,
-                    // An observation ("Senator" in an article of 2013-11) says it was held by then, not that it began then.
-                    StartDate: tenure.Since?.ToString(), EndDate: tenure.Until?.ToString()));
+                var stints = Stints(cited);
+                // An observation ("Senator" in an article of 2013-11) says it was held by then, not that it began then.
+                var spans = stints.Count < 2 ? [(tenure.Since, tenure.Until, cited)] : stints;
+                foreach (var (from, to, claims) in spans)
+                {
+                    if (validAt is { } d && stints.Count >= 2 && !(from!.Value.Start <= d && (to is not { } end || d <= end.End))) continue;
+                    var party = claims.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
+                    memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
+                        OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
+                        LegislativePeriodId: tenure.Term is { } t ? TermId(t) : null,
+                        Role: tenure.Office, StartDate: from?.ToString(), EndDate: to?.ToString()));
+                }
             }
 
-            foreach (var (membership, until, held) in view.PartyTenures())
+            foreach (var (membership, until, held, ended) in view.PartyTenures())
             {
                 if (validAt is not null && !held) continue;
+                if (ended && until is null) continue;
                 var cited = membership.ClaimIds.Select(dossier.FindClaim).OfType<ClaimRecord>();
                 if (cited.All(c => seats.Contains((c.SourceId, c.Attribution.Pointer)))) continue;
                 memberships.Add(new PopoloMembership(person.Id, Organization(organizations, membership.Party, Party),
@@ -107,6 +115,33 @@ public static class PopoloExport
             [.. memberships.OrderBy(m => m.PersonId, StringComparer.Ordinal).ThenBy(m => m.OrganizationId, StringComparer.Ordinal)
                 .ThenBy(m => m.StartDate, StringComparer.Ordinal).ThenBy(m => m.LegislativePeriodId, StringComparer.Ordinal).ThenBy(m => m.Role, StringComparer.Ordinal)],
             periods);
+    }
+
+    /// <summary>
+    /// A tenure's separate stints, when its claims give more than one: their intervals, overlapping ones merged (two
+    /// sources of one term), each ended early by an office left within it. Two stints of one office without a term
+    /// number, or a party switch within a term, stay memberships of their own, as in the file they came from.
+    /// </summary>
+    private static List<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)> Stints(List<ClaimRecord> cited)
+    {
+        var stints = new List<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)>();
+        foreach (var c in cited.Where(c => c.Type == nameof(OfficeTaken) && c.ValidTime is { IsInterval: true, To: not null })
+                     .OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence))
+        {
+            var (from, to) = (c.ValidTime!.From, c.ValidTime.To!.Value);
+            if (stints.Count > 0 && stints[^1].To is { } last && from.Start <= last.End)
+            {
+                var (first, _, claims) = stints[^1];
+                stints[^1] = (first, to.End > last.End ? to : last, [.. claims, c]);
+            }
+            else
+            {
+                stints.Add((from, to, [c]));
+            }
+        }
+
+        var left = cited.Where(c => c.Type == nameof(OfficeLeft) && c.ValidTime is not null).Select(c => c.ValidTime!.From).ToList();
+        return [.. stints.Select(s => (s.From, left.Where(l => s.From!.Value.Start <= l.Start && l.End < s.To!.Value.End).OrderBy(l => l.End).Cast<PartialDate?>().FirstOrDefault() ?? s.To, s.Claims))];
     }
 
     /// <summary>

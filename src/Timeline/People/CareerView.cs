@@ -117,7 +117,7 @@ internal sealed class CareerView
     public IEnumerable<PartyMembership> Parties() => PartyTenures().Where(p => p.Held).Select(p => p.Membership);
 
     /// <summary>Every party membership the record gives, held on the day or not, with the end that closes it (null: none on record, or undated).</summary>
-    public IEnumerable<(PartyMembership Membership, PartialDate? Until, bool Held)> PartyTenures()
+    public IEnumerable<(PartyMembership Membership, PartialDate? Until, bool Held, bool Ended)> PartyTenures()
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
         {
@@ -125,8 +125,8 @@ internal sealed class CareerView
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
             var ends = IntervalEnds(supporting).Concat(Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object)).ToList();
-            var (held, _, approximate, end) = OnTheDay(start, ends);
-            yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held);
+            var (held, ended, approximate, end) = OnTheDay(start, ends);
+            yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
         }
     }
 

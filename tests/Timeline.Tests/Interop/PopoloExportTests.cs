@@ -161,4 +161,58 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
         Memberships((await ExportAsync("?validAt=2008-06-01")).Document, "mustafa-kamal").ShouldBe([
             Membership("mustafa-kamal", "legislature/city-district-government-karachi", role: "Mayor of Karachi", start: "2005", end: "2010")]);
     }
+
+    /// <summary>Kim sits for the Green Party, then for the Blue Party, within one term: two memberships of the file.</summary>
+    private static readonly string Switch = """
+        {
+          "persons": [{ "id": "p-kim", "name": "Kim Lee" }],
+          "organizations": [
+            { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+            { "id": "party/green", "name": "Green Party", "classification": "party" },
+            { "id": "party/blue", "name": "Blue Party", "classification": "party" }
+          ],
+          "events": [{ "id": "term/21", "name": "21st Parliament", "classification": "legislative period", "start_date": "2019-01-15", "end_date": "2023-01-14" }],
+          "memberships": [
+            { "person_id": "p-kim", "organization_id": "springfield", "on_behalf_of_id": "party/green", "legislative_period_id": "term/21", "role": "member", "start_date": "2019-01-15", "end_date": "2020-06-30" },
+            { "person_id": "p-kim", "organization_id": "springfield", "on_behalf_of_id": "party/blue", "legislative_period_id": "term/21", "role": "member", "start_date": "2020-07-01", "end_date": "2023-01-14" }
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task a_party_switch_within_a_term_stays_two_memberships_each_with_its_party()
+    {
+        await ImportAsync(Switch, Series, "2023-02-01T00:00:00Z");
+        var (career, text) = await ExportAsync();
+
+        var expected = new List<string>
+        {
+            Membership("kim-lee", "legislature/springfield-assembly", "party/green-party", "term/21", "Member", "2019-01-15", "2020-06-30"),
+            Membership("kim-lee", "legislature/springfield-assembly", "party/blue-party", "term/21", "Member", "2020-07-01", "2023-01-14"),
+        };
+        Memberships(career, "kim-lee").ShouldBe(expected);
+
+        await ImportAsync(text, "https://example.org/switch-export.json", "2023-03-01T00:00:00Z");
+        Memberships((await ExportAsync()).Document, "kim-lee").ShouldBe(expected, "exported and imported again, the two stints stay two");
+    }
+
+    [Fact]
+    public async Task a_party_membership_that_ended_on_no_given_day_is_not_exported_as_held()
+    {
+        await GivenSpringfieldAsync();
+        var news = await GivenSourceAsync("https://news.example.org/blue", "Jane Doe joined the Blue Party in 2015. Jane Doe has since left the Blue Party.");
+        JsonObject Party(string type, string quote) => new()
+        {
+            ["type"] = type, ["party"] = "Blue Party", ["sourceId"] = news, ["quote"] = quote,
+            ["claimant"] = new JsonObject { ["name"] = "Springfield Gazette" },
+        };
+        await GivenClaimAsync(Party("PartyJoined", "Jane Doe joined the Blue Party in 2015.").With("validTime", "2015"), "jane-doe");
+        await GivenClaimAsync(Party("PartyLeft", "Jane Doe has since left the Blue Party."), "jane-doe");
+
+        var (career, _) = await ExportAsync();
+
+        // Popolo cannot say "ended, day unknown", and a membership without end_date would read as held today.
+        Memberships(career, "jane-doe").ShouldBe([
+            Membership("jane-doe", "legislature/springfield-assembly", "party/green-party", "term/21", "Member", "2019-01-15", "2021-01")]);
+    }
 }
