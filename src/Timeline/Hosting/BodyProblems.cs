@@ -25,10 +25,19 @@ public static partial class BodyProblems
         .Select(t => t.FullName!)
         .Distinct()];
 
-    /// <summary>Rewrites Wolverine's binding problem (<c>AddProblemDetails</c>'s hook; every other problem passes unchanged).</summary>
+    /// <summary>Rewrites Wolverine's binding problem and the bare 404 of an unmatched path (<c>AddProblemDetails</c>'s hook; every other problem passes unchanged).</summary>
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        // A path no route matches reaches the status-code pages with nothing to say; say which path.
+        if (problem.Status == StatusCodes.Status404NotFound && problem.Detail is null)
+        {
+            problem.Type = Problems.TypeOf("not-found");
+            problem.Title = "Not found";
+            problem.Detail = $"No route matches {context.HttpContext.Request.Path} (an id of the wrong form, such as a claim id that is not a GUID, matches none). The routes are listed in /openapi/v1.json.";
+            return;
+        }
+
         if (problem.Type != WolverineType || problem.Title != WolverineTitle) return;
         problem.Type = Problems.TypeOf("malformed-json");
         problem.Title = "The body is not valid JSON";

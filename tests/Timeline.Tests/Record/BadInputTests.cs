@@ -121,6 +121,18 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         await NothingAppendedSinceAsync(before);
     }
 
+    [Theory]
+    [InlineData("/api/claims/not-a-guid")]
+    [InlineData("/api/no-such-thing")]
+    public async Task a_path_no_route_matches_is_a_404_problem_naming_the_path(string path)
+    {
+        using var response = await Get(path);
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.NotFound);
+        problem.GetProperty("type").GetString().ShouldEndWith("/not-found");
+        problem.GetProperty("detail").GetString()!.ShouldContain(path);
+    }
+
     [Fact]
     public async Task a_misspelt_field_is_400_naming_it_and_appends_nothing()
     {
