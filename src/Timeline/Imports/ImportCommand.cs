@@ -31,12 +31,9 @@ public sealed class ImportInput : NetCoreInput, ICheckedInput
     {
         if (!string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase)) return $"'{Format}' is not a format this imports: use popolo";
         if (!System.IO.File.Exists(File)) return $"{File}: no such file";
-        if (PublishedAtFlag is { } at && !TryParseTime(at, out _)) return $"--published-at '{at}' is not an ISO 8601 time";
+        if (PublishedAtFlag is { } at && !PopoloSource.TryParsePublishedAt(at, out _)) return $"--published-at '{at}' is not an ISO 8601 time";
         return null;
     }
-
-    internal static bool TryParseTime(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
 }
 
 [Description("Imports a Popolo file: people and the claims it states, each citing its record; exit 0 done, 1 done with rejected records, 2 refused")]
@@ -47,7 +44,7 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
     public override async Task<bool> Execute(ImportInput input)
     {
         if (input.Refusal() is { } refusal) return Refuse(refusal);
-        DateTimeOffset? publishedAt = input.PublishedAtFlag is { } at && ImportInput.TryParseTime(at, out var parsed) ? parsed : null;
+        DateTimeOffset? publishedAt = input.PublishedAtFlag is { } at && PopoloSource.TryParsePublishedAt(at, out var parsed) ? parsed : null;
 
         var source = new PopoloSource(input.SourceFlag ?? $"urn:popolo:{Uri.EscapeDataString(Path.GetFileName(input.File))}", input.PublisherFlag, input.TitleFlag, publishedAt);
         var text = await System.IO.File.ReadAllTextAsync(input.File);

@@ -24,7 +24,7 @@ public static class ImportPopoloEndpoint
         DateTimeOffset? published = null;
         if (!string.IsNullOrEmpty(publishedAt))
         {
-            if (!DateTimeOffset.TryParse(publishedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+            if (!PopoloSource.TryParsePublishedAt(publishedAt, out var at))
             {
                 return Problems.Invalid("publishedAt", $"publishedAt must be an ISO 8601 time like 2019-01-15T00:00:00Z; got '{publishedAt}'");
             }

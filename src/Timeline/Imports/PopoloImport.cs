@@ -11,7 +11,12 @@ using Timeline.Sources;
 namespace Timeline.Imports;
 
 /// <summary>Which source a Popolo file is: <paramref name="Series"/> is its identity (a URL), shared by its versions.</summary>
-public sealed record PopoloSource(string Series, string? Publisher = null, string? Title = null, DateTimeOffset? PublishedAt = null);
+public sealed record PopoloSource(string Series, string? Publisher = null, string? Title = null, DateTimeOffset? PublishedAt = null)
+{
+    /// <summary>A version's publishedAt as the HTTP route and the command both take it: ISO 8601, UTC when no offset is given.</summary>
+    public static bool TryParsePublishedAt(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time);
+}
 
 public sealed record KindCount(string Kind, int Read, int Rejected);
 
