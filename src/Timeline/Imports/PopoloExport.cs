@@ -73,10 +73,11 @@ public static class PopoloExport
 
                 var stints = Stints(cited);
                 // An observation ("Senator" in an article of 2013-11) says it was held by then, not that it began then.
-                var spans = stints.Count < 2 ? [(tenure.Since, tenure.Until, cited)] : stints;
+                IEnumerable<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)> spans = stints.Count < 2
+                    ? [(tenure.Since, tenure.Until, cited)]
+                    : stints.Where(s => validAt is not { } d || (s.From.Start <= d && d <= s.To.End)).Select(s => ((PartialDate?)s.From, (PartialDate?)s.To, s.Claims));
                 foreach (var (from, to, claims) in spans)
                 {
-                    if (validAt is { } d && stints.Count >= 2 && !(from!.Value.Start <= d && (to is not { } end || d <= end.End))) continue;
                     var party = claims.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
                     memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
                         OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
@@ -122,16 +123,16 @@ public static class PopoloExport
     /// sources of one term), each ended early by an office left within it. Two stints of one office without a term
     /// number, or a party switch within a term, stay memberships of their own, as in the file they came from.
     /// </summary>
-    private static List<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)> Stints(List<ClaimRecord> cited)
+    private static List<(PartialDate From, PartialDate To, List<ClaimRecord> Claims)> Stints(List<ClaimRecord> cited)
     {
-        var stints = new List<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)>();
+        var stints = new List<(PartialDate From, PartialDate To, List<ClaimRecord> Claims)>();
         foreach (var c in cited.Where(c => c.Type == nameof(OfficeTaken) && c.ValidTime is { IsInterval: true, To: not null })
                      .OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence))
         {
             var (from, to) = (c.ValidTime!.From, c.ValidTime.To!.Value);
-            if (stints.Count > 0 && stints[^1].To is { } last && from.Start <= last.End)
+            if (stints.Count > 0 && from.Start <= stints[^1].To.End)
             {
-                var (first, _, claims) = stints[^1];
+                var (first, last, claims) = stints[^1];
                 stints[^1] = (first, to.End > last.End ? to : last, [.. claims, c]);
             }
             else
@@ -141,7 +142,14 @@ public static class PopoloExport
         }
 
         var left = cited.Where(c => c.Type == nameof(OfficeLeft) && c.ValidTime is not null).Select(c => c.ValidTime!.From).ToList();
-        return [.. stints.Select(s => (s.From, left.Where(l => s.From!.Value.Start <= l.Start && l.End < s.To!.Value.End).OrderBy(l => l.End).Cast<PartialDate?>().FirstOrDefault() ?? s.To, s.Claims))];
+        for (var i = 0; i < stints.Count; i++)
+        {
+            var (from, to, claims) = stints[i];
+            var leftWithin = left.Where(l => from.Start <= l.Start && l.End < to.End).OrderBy(l => l.End).ToList();
+            if (leftWithin.Count > 0) stints[i] = (from, leftWithin[0], claims);
+        }
+
+        return stints;
     }
 
     /// <summary>
