@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using Shouldly;
 using Timeline.Tests.Infrastructure;
 
 namespace Timeline.Tests.Commands;
@@ -21,6 +22,13 @@ public sealed record CommandRun(int ExitCode, string StandardOutput, string Stan
 public static class CommandLine
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Loads the repository's seeds into the database by the <c>seed</c> command, which must succeed.</summary>
+    public static async Task SeedAsync(string connectionString)
+    {
+        var seeded = await RunAsync(connectionString, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
+        seeded.ExitCode.ShouldBe(0, seeded.Output);
+    }
 
     public static async Task<CommandRun> RunAsync(string? connectionString, params string[] args)
     {

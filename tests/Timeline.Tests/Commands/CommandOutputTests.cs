@@ -25,8 +25,7 @@ public sealed class CommandOutputTests : IAsyncLifetime
     [Fact]
     public async Task export_popolo_to_stdout_is_the_json_document_and_nothing_else()
     {
-        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
-        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await CommandLine.SeedAsync(_database);
 
         var run = await CommandLine.RunAsync(_database, "export", "popolo");
 
@@ -41,8 +40,7 @@ public sealed class CommandOutputTests : IAsyncLifetime
     [Fact]
     public async Task export_popolo_at_a_valid_day_gives_the_memberships_held_that_day()
     {
-        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
-        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await CommandLine.SeedAsync(_database);
 
         var run = await CommandLine.RunAsync(_database, "export", "popolo", "--valid-at", "2008-06-01");
 

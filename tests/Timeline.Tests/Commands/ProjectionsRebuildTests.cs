@@ -37,8 +37,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
     [Fact]
     public async Task projections_rebuild_brings_back_lost_views_from_the_events_as_they_were_served()
     {
-        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
-        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await CommandLine.SeedAsync(_database);
         Dictionary<string, string> before;
         await using (var host = await AppFixture.StartHostAsync(_database))
         {
@@ -122,8 +121,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
     [Fact]
     public async Task a_rebuild_of_one_named_projection_rebuilds_only_that_one()
     {
-        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
-        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await CommandLine.SeedAsync(_database);
 
         var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "Contradiction");
 
@@ -135,8 +133,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
     [Fact]
     public async Task the_changes_feed_is_read_from_the_events_so_a_rebuild_of_it_changes_nothing_and_a_lost_head_comes_back()
     {
-        var seeded = await CommandLine.RunAsync(_database, "seed", "--directory", Path.Combine(TestDirectories.RepositoryRoot, "seeds"));
-        seeded.ExitCode.ShouldBe(0, seeded.Output);
+        await CommandLine.SeedAsync(_database);
         await using var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync(Ct);
         await using var last = new NpgsqlCommand("select max(seq_id) from timeline.mt_events", connection);
