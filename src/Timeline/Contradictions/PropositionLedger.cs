@@ -21,8 +21,8 @@ public sealed record PropositionStanding(
 /// The rules that decide whether a proposition is contested and how it is resolved. Pure: given claims, a standing.
 /// <list type="bullet">
 /// <item>Retracted claims take no side.</item>
-/// <item>Contested: a live claim asserts and another denies, or two live assertions give incompatible values
-/// (partial dates are compatible when one refines the other: "2011" and "2011-03").</item>
+/// <item>Contested: a live claim asserts and another denies, or two live assertions of one stint give incompatible
+/// values (partial dates are compatible when one refines the other: "2011" and "2011-03").</item>
 /// <item>Resolved by, in order: an authoritative act (the body's own acceptance of a resignation); the latest
 /// "true" ruling on a live claim; or "false" rulings that leave the remaining claims agreeing.
 /// "Misleading" and "unproven" rulings are shown but settle nothing.</item>
@@ -80,15 +80,22 @@ public static class PropositionLedger
             return ContestKind.AssertionDenied;
         }
 
-        return StartsConflict(asserting) || EndsConflict(asserting) ? ContestKind.ValueConflict : ContestKind.None;
+        return DatesConflict(asserting) ? ContestKind.ValueConflict : ContestKind.None;
     }
 
+    /// <summary>Within one stint (<see cref="Stints"/>), two assertions give starts or ends that cannot both be right.</summary>
+    public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting) =>
+        Stints.Of(asserting).Exists(stint => StartsConflict(stint) || EndsConflict(stint));
+
+    /// <summary>Within one stint, two assertions give ends that cannot both be right.</summary>
+    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) => Stints.Of(asserting).Exists(EndsConflict);
+
     /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
-    public static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>
+    private static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>
         AnyPairDisagrees(asserting.Where(c => c.Value is not null).Select(c => c.Value!).Distinct().ToList(), ValuesAgree);
 
     /// <summary>Two assertions give ends that cannot both be right (1999/2004 against 1999/2003, or a day left in 2004).</summary>
-    public static bool EndsConflict(IEnumerable<ClaimRecord> asserting) =>
+    private static bool EndsConflict(IEnumerable<ClaimRecord> asserting) =>
         AnyPairDisagrees(asserting.Where(c => c.End is not null).Select(c => c.End!.Value).Distinct().ToList(), (a, b) => a.IsCompatibleWith(b));
 
     private static bool AnyPairDisagrees<T>(List<T> values, Func<T, T, bool> agree)

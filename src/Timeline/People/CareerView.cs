@@ -56,10 +56,12 @@ internal sealed class CareerView
             .OrderByDescending(c => c.ContestedSince);
 
     /// <summary>
-    /// Each office's tenure. Its start is the earliest start claimed (or the ruled one); with no start on record, the
-    /// earliest observation ("Senator" in an article) says it was held from then at the latest. Its end is the earliest
-    /// end claimed (an interval's end, a day it was left, an accepted resignation); a scheduled term end counts only
-    /// when no source says when it actually ended.
+    /// Each office's tenure on the day: of its stints (<see cref="Stints"/>), the one held, else the latest begun, else the
+    /// first. A stint's start is the earliest start claimed (or the ruled one); with no start on record, the earliest
+    /// observation ("Senator" in an article) says it was held from then at the latest. Its end is the earliest end claimed
+    /// (an interval's end, a day it was left, an accepted resignation); a scheduled term end counts only when no source
+    /// says when it actually ended. A stint that begins the day after the one before it ended continues it: the tenure
+    /// runs from the first (a member who changed party within a term, as two Popolo memberships).
     /// </summary>
     public IEnumerable<(Tenure Office, bool Held, bool Ended)> Tenures()
     {
@@ -69,30 +71,39 @@ internal sealed class CareerView
             if (standing.Holds == false) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             if (supporting.Count == 0) continue;
-            var decided = standing.ResolvedBy is { } id ? supporting.Find(c => c.Id == id) : null;
-
-            var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : supporting.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
-            var start = startClaim?.ValidTime!.From;
-            var observed = supporting.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min();
             // A dispute carries no office fields, and may be all that is counted of a claim not yet begun.
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
+            var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
+            var endsOnRecord = _endsOnRecord.Contains(key) || _endsOnRecord.Contains(new Proposition(subject, Predicates.ResignedFrom, body).Key);
 
-            var ends = (decided?.End is not null ? [decided] : supporting.Where(c => c.End is not null))
-                .Select(c => new TenureEnd(c.End, CauseOf(c), c.Id))
-                .Concat(AcceptedResignations(first.Proposition.Subject, body).Select(c => new TenureEnd(c.ValidTime?.From, EndCause.ResignationAccepted, c.Id)))
-                .ToList();
-            var scheduled = supporting.Select(c => c.ScheduledEnd).Where(e => e is not null).Min();
-            if (!_endsOnRecord.Contains(key) && !_endsOnRecord.Contains(new Proposition(first.Proposition.Subject, Predicates.ResignedFrom, body).Key) && scheduled is { } due)
+            var stints = Stints.Of(supporting).Select(stint =>
             {
-                ends.AddRange(supporting.Where(c => c.ScheduledEnd == due).Select(c => new TenureEnd(due, EndCause.TermEnded, c.Id)));
+                var decided = standing.ResolvedBy is { } id ? stint.Find(c => c.Id == id) : null;
+                var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : stint.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
+                var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is not null)).Select(c => new TenureEnd(c.End, CauseOf(c), c.Id)).ToList();
+                return new OfficeStint(stint, startClaim?.ValidTime!.From,
+                    stint.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min(), ends,
+                    stint.Select(c => c.ScheduledEnd).Where(e => e is not null).Min());
+            }).ToList();
+            var firstDays = stints.Select(s => (s.Start ?? s.Observed)?.Start).ToList();
+            foreach (var accepted in AcceptedResignations(subject, body))
+            {
+                stints[Stints.EndedOn(firstDays, accepted.ValidTime?.From)].Ends.Add(new TenureEnd(accepted.ValidTime?.From, EndCause.ResignationAccepted, accepted.Id));
             }
 
-            var (held, ended, approximate, end) = OnTheDay(start ?? observed, [.. ends.Select(e => e.Date)]);
+            foreach (var stint in stints.Where(s => !endsOnRecord && s.Scheduled is not null))
+            {
+                stint.Ends.AddRange(stint.Claims.Where(c => c.ScheduledEnd == stint.Scheduled).Select(c => new TenureEnd(stint.Scheduled, EndCause.TermEnded, c.Id)));
+            }
+
+            var (index, since, held, ended, approximate, end) = OnTheDay(stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList());
+            var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
+            var (observed, ends, scheduled) = (chosen.Observed, chosen.Ends, chosen.Scheduled);
             // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
             held &= start is not null || observed is not null;
             var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
-            var pending = held ? PendingResignation(first.Proposition.Subject, body) : null;
+            var pending = held ? PendingResignation(subject, body) : null;
 
             yield return (new Tenure(
                 first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
@@ -101,6 +112,8 @@ internal sealed class CareerView
                 standing.State == ContestState.Open, pending, [.. supporting.Select(c => c.Id)]), held, ended);
         }
     }
+
+    private sealed record OfficeStint(List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled);
 
     private sealed record TenureEnd(PartialDate? Date, EndCause Cause, Guid ClaimId);
 
@@ -123,9 +136,7 @@ internal sealed class CareerView
         {
             if (Standing(key).Holds != true || claims.Find(c => c.Party is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
-            var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var ends = IntervalEnds(supporting).Concat(Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object)).ToList();
-            var (held, ended, approximate, end) = OnTheDay(start, ends);
+            var (_, start, held, ended, approximate, end) = OnTheDay(Spans(supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object)));
             yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
         }
     }
@@ -136,13 +147,42 @@ internal sealed class CareerView
         {
             if (Standing(key).Holds != true || claims.Find(c => c.Role is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
-            var start = supporting.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min();
-            var ends = IntervalEnds(supporting)
-                .Concat(Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!))
-                .Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object)).ToList();
-            var (held, ended, approximate, _) = OnTheDay(start, ends);
+            var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
+            var (_, start, held, ended, approximate, _) = OnTheDay(Spans(supporting, left));
             yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
+    }
+
+    /// <summary>
+    /// A membership's stints, each from its earliest start until its interval ends and the days it was left (an undated
+    /// day ends the last stint, for today).
+    /// </summary>
+    private static List<(PartialDate? Start, List<PartialDate?> Ends)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> left)
+    {
+        var spans = Stints.Of(supporting)
+            .Select(stint => (Start: stint.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min(), Ends: IntervalEnds(stint).ToList()))
+            .ToList();
+        var firstDays = spans.Select(s => s.Start?.Start).ToList();
+        foreach (var day in left) spans[Stints.EndedOn(firstDays, day)].Ends.Add(day);
+        return spans;
+    }
+
+    /// <summary>
+    /// Of stints in order, each beginning at its start (null: undated) and ending at the earliest of its ends (null: an
+    /// undated end, counted only for "now"): the one held on the day, else the latest begun, else the first; with the start
+    /// of the run of stints it continues (each beginning the day after the one before it ended).
+    /// </summary>
+    private (int Index, PartialDate? Since, bool Held, bool Ended, bool Approximate, PartialDate? End) OnTheDay(
+        IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints)
+    {
+        var days = stints.Select(s => OnTheDay(s.Start, s.Ends)).ToList();
+        var index = days.FindLastIndex(d => d.Held);
+        if (index < 0) index = Math.Max(0, stints.ToList().FindLastIndex(s => s.Start is { } start && start.Start <= _day));
+        var first = index;
+        while (first > 0 && days[first - 1].End is { } before && stints[first].Start is { } start && before.End.AddDays(1) == start.Start) first--;
+        var since = stints[first].Start;
+        var (held, ended, approximate, end) = OnTheDay(since, stints[index].Ends);
+        return (index, since, held, ended, approximate, end);
     }
 
     /// <summary>

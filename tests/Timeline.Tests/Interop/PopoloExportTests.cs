@@ -197,6 +197,48 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task after_a_party_switch_within_a_term_the_status_view_has_the_seat_held_since_the_term_began_and_the_new_party()
+    {
+        await ImportAsync(Switch, Series, "2023-02-01T00:00:00Z");
+
+        using var response = await Get("/api/people/kim-lee?validAt=2021-01-01");
+        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        status["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        var seat = status["offices"]!.AsArray().ShouldHaveSingleItem()!;
+        (seat["since"]!.GetValue<string>(), seat["until"]!.GetValue<string>(), seat["contested"]!.GetValue<bool>()).ShouldBe(("2019-01-15", "2023-01-14", false));
+        status["parties"]!.AsArray().Select(p => p!["party"]!.GetValue<string>()).ShouldBe(["Blue Party"]);
+        status["openContradictions"]!.GetValue<int>().ShouldBe(0, "two memberships of one term, one after the other, do not contradict each other");
+    }
+
+    [Fact]
+    public async Task a_member_re_elected_for_the_same_party_is_still_its_member_in_the_second_term()
+    {
+        var twoTerms = """
+            {
+              "persons": [{ "id": "p-kim", "name": "Kim Lee" }],
+              "organizations": [
+                { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+                { "id": "party/green", "name": "Green Party", "classification": "party" }
+              ],
+              "events": [
+                { "id": "term/21", "name": "21st Parliament", "classification": "legislative period", "start_date": "2019-01-15", "end_date": "2023-01-14" },
+                { "id": "term/22", "name": "22nd Parliament", "classification": "legislative period", "start_date": "2023-01-15", "end_date": "2027-01-14" }
+              ],
+              "memberships": [
+                { "person_id": "p-kim", "organization_id": "springfield", "on_behalf_of_id": "party/green", "legislative_period_id": "term/21", "role": "member", "start_date": "2019-01-15", "end_date": "2023-01-14" },
+                { "person_id": "p-kim", "organization_id": "springfield", "on_behalf_of_id": "party/green", "legislative_period_id": "term/22", "role": "member", "start_date": "2023-01-15", "end_date": "2027-01-14" }
+              ]
+            }
+            """;
+        await ImportAsync(twoTerms, Series, "2023-02-01T00:00:00Z");
+
+        using var response = await Get("/api/people/kim-lee?validAt=2024-01-01");
+        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        var party = status["parties"]!.AsArray().ShouldHaveSingleItem()!;
+        (party["party"]!.GetValue<string>(), party["since"]!.GetValue<string>()).ShouldBe(("Green Party", "2019-01-15"));
+    }
+
+    [Fact]
     public async Task a_party_membership_that_ended_on_no_given_day_is_not_exported_as_held()
     {
         await GivenSpringfieldAsync();

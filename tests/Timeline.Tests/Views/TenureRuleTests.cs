@@ -205,6 +205,92 @@ public sealed class TenureRuleTests
         PropositionLedger.Reversals(s.Dossier().Claims).ShouldBeEmpty();
     }
 
+    // --- stints --------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void a_term_split_by_a_party_switch_is_one_tenure_held_from_the_first_start()
+    {
+        // Popolo records a switch as two memberships of one term; one file states both.
+        var s = new StreamBuilder();
+        s.OfficeTaken("Member", "Springfield Assembly", "2019-01-15/2020-06-30", claimant: "Springfield Assembly", term: 21);
+        s.OfficeTaken("Member", "Springfield Assembly", "2020-07-01/2023-01-14", claimant: "Springfield Assembly", term: 21);
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested);
+        var member = s.Status(D("2021-01-01")).Offices.ShouldHaveSingleItem();
+        (member.Since, member.Until, member.Contested).ShouldBe((PartialDate.Parse("2019-01-15"), PartialDate.Parse("2023-01-14"), false));
+        s.Status(D("2021-01-01")).StatusLine.ShouldBe("Member");
+        s.Status(D("2020-06-30")).Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2019-01-15"));
+        s.Status(D("2023-01-15")).StatusLine.ShouldBe("Former Member (until 2023-01-14)");
+    }
+
+    [Fact]
+    public void an_office_left_and_taken_again_is_two_stints_and_between_them_it_is_former()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "1999/2002-10", claimant: "Dawn");
+        s.OfficeTaken(Governor, Province, "2005-03-01", claimant: "The News");
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested, "the two starts belong to two stints");
+        s.Status(D("2003-06-01")).StatusLine.ShouldBe("Former Governor (until 2002-10)");
+        var again = s.Status(D("2006-01-01")).Offices.ShouldHaveSingleItem();
+        (again.Since, again.Until).ShouldBe((PartialDate.Parse("2005-03-01"), null));
+        s.Status().StatusLine.ShouldBe("Governor");
+    }
+
+    [Fact]
+    public void a_start_inside_an_earlier_interval_still_conflicts_and_an_open_start_reaches_every_later_one()
+    {
+        var overlapping = new StreamBuilder();
+        overlapping.OfficeTaken(Governor, Province, "1999/2004", claimant: "Dawn");
+        overlapping.OfficeTaken(Governor, Province, "2002/2006", claimant: "The News");
+        Standing(overlapping).Kind.ShouldBe(ContestKind.ValueConflict);
+
+        var open = new StreamBuilder();
+        open.OfficeTaken(Governor, Province, "1999", claimant: "Dawn");
+        open.OfficeTaken(Governor, Province, "2005/2007", claimant: "The News");
+        Standing(open).Kind.ShouldBe(ContestKind.ValueConflict, "a start with no end on record says it was still held in 2005");
+
+        // One source of a stint says it went on past the next start: that stint has not ended before it.
+        var disputed = new StreamBuilder();
+        disputed.OfficeTaken(Governor, Province, "1999/2002", claimant: "Dawn");
+        disputed.OfficeTaken(Governor, Province, "1999/2006", claimant: "The News");
+        disputed.OfficeTaken(Governor, Province, "2004/2006", claimant: "Daily Times");
+        var sides = disputed.Status().Contradictions.ShouldHaveSingleItem().Sides;
+        sides.Select(side => side.Value).ShouldBe(["1999", "1999", "2004"]);
+    }
+
+    [Fact]
+    public void a_day_left_ends_the_stint_begun_by_then_and_only_that_one()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "1999/2002-10", claimant: "Dawn");
+        s.OfficeLeft(Governor, Province, "2002-10-12", claimant: "The News", cause: LeaveCause.Dismissed);
+        s.OfficeTaken(Governor, Province, "2005-03-01", claimant: "Daily Times");
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested);
+        s.Status(D("2003-01-01")).StatusLine.ShouldBe("Former Governor (dismissed 2002-10-12)");
+        s.Status(D("2006-01-01")).StatusLine.ShouldBe("Governor");
+
+        // Left in 2006 is within the second stint: it ends that one.
+        s.OfficeLeft(Governor, Province, "2006-05-02", claimant: "Dawn", cause: LeaveCause.Resigned);
+        s.Status(D("2007-01-01")).StatusLine.ShouldBe("Former Governor (resigned 2006-05-02)");
+    }
+
+    [Fact]
+    public void a_party_membership_of_two_consecutive_terms_is_held_from_the_first_and_a_rejoining_from_its_own_start()
+    {
+        var s = new StreamBuilder();
+        s.PartyJoined("Green Party", "2015-01-15/2019-01-14");
+        s.PartyJoined("Green Party", "2019-01-15/2023-01-14");
+        s.PartyJoined("Blue Party", "2005/2008");
+        s.PartyJoined("Blue Party", "2024-02");
+
+        s.Status(D("2021-01-01")).Parties.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            p => p.Party.ShouldBe("Green Party"), p => p.Since.ShouldBe(PartialDate.Parse("2015-01-15")));
+        s.Status(D("2023-06-01")).StatusLine.ShouldBe("No office on record");
+        s.Status(D("2024-03-01")).Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2024-02"));
+    }
+
     // --- the reported clock --------------------------------------------------------------------------------------
 
     [Fact]

@@ -21,9 +21,11 @@ internal static class Coverage
         "office:since", "office:sinceAtLatest", "office:approximate", "office:contested", "office:scheduledEnd",
         "cause:resignationAccepted", "cause:resigned", "cause:termEnded", "cause:dismissed", "cause:died", "cause:other", "cause:unstated",
         "party", "party:approximate", "role", "former-role", "undated-set-aside", "timeline:retracted", "timeline:ruled",
+        // Stints: more than one, a run continued from an earlier one, dates that differ only across stints.
+        "stints:office", "stints:office-run", "stints:party", "stints:party-run", "stints:apart",
     ];
 
-    private static void Hit(string key) => Seen.AddOrUpdate(key, 1, (_, n) => n + 1);
+    public static void Hit(string key) => Seen.AddOrUpdate(key, 1, (_, n) => n + 1);
 
     public static void Tally(ExpStatus status, List<ExpEntry> timeline)
     {

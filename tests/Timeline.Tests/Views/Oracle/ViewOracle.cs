@@ -163,28 +163,57 @@ internal sealed class ViewOracle
     }
 
     /// <summary>
-    /// Assertion denied, value conflict or none. Reading: only office starts and ends are compared as dates (the README's
-    /// examples are offices); a party joined in two different years is not a conflict (memberships run "from its
-    /// earliest start"). Statement values compare as partial dates when both are dates, else as normalized text.
+    /// The README's stints of some claims of one proposition: the claims giving a start (OfficeTaken, PartyJoined,
+    /// PartyRoleTaken with a valid time) by their start's first day, each in the stint before it unless every start claim
+    /// there gives an interval whose last day is before its first day; every other claim in the latest stint begun on or
+    /// before its first day (the first when none has, the last when undated).
     /// </summary>
-    private static string Conflict(IReadOnlyCollection<Claim> live)
+    private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims)
     {
-        var asserting = live.Where(c => c.C.Asserts).ToList();
-        if (asserting.Count > 0 && live.Any(c => !c.C.Asserts)) return "assertionDenied";
-        if (PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) return "valueConflict";
-        if (PairDisagrees(asserting.Where(c => c.End is not null).Select(c => c.End!.Value).ToList(), (a, b) => a.Agrees(b))) return "valueConflict";
-        if (PairDisagrees(asserting.Where(c => c.C.Value is not null).Select(c => c.C.Value!).ToList(), TextAgrees)) return "valueConflict";
-        return "none";
+        var all = claims.ToList();
+        var stints = new List<(DateOnly First, List<Claim> Claims)>();
+        foreach (var c in all.Where(GivesStart).OrderBy(c => c.C.ValidTime!.From.First).ThenBy(c => c.C.Order))
+        {
+            var day = c.C.ValidTime!.From.First;
+            if (stints.Count > 0 && !stints[^1].Claims.Where(GivesStart).All(p => p.C.ValidTime!.To is { } to && to.Last < day)) stints[^1].Claims.Add(c);
+            else stints.Add((day, [c]));
+        }
+
+        if (stints.Count == 0) return [all];
+        foreach (var c in all.Where(c => !GivesStart(c))) stints[StintOn(stints.Select(s => (DateOnly?)s.First).ToList(), c.C.ValidTime?.From)].Claims.Add(c);
+        return [.. stints.Select(s => s.Claims)];
     }
 
-    /// <summary>For the coverage tally: what the live claims conflict on.</summary>
+    private static bool GivesStart(Claim c) => c.C.Type is "OfficeTaken" or "PartyJoined" or "PartyRoleTaken" && c.C.ValidTime is not null;
+
+    /// <summary>The stint a date falls to: the latest begun on or before its first day, else the first; undated, the last.</summary>
+    private static int StintOn(List<DateOnly?> firstDays, ODate? date) =>
+        date is not { } d ? firstDays.Count - 1 : Math.Max(0, firstDays.FindLastIndex(f => f is { } first && first <= d.First));
+
+    /// <summary>
+    /// Assertion denied, value conflict or none. Reading: only office starts and ends are compared as dates (the README's
+    /// examples are offices); a party joined in two different years is not a conflict (memberships run "from its
+    /// earliest start"). Statement values compare as partial dates when both are dates, else as normalized text. Values
+    /// are compared within a stint.
+    /// </summary>
+    private static string Conflict(IReadOnlyCollection<Claim> live) => ConflictOn([.. live]) switch
+    {
+        "denied" => "assertionDenied",
+        "none" => "none",
+        _ => "valueConflict",
+    };
+
+    /// <summary>What the live claims conflict on: denied, starts, ends, values or none.</summary>
     private static string ConflictOn(List<Claim> live)
     {
         var asserting = live.Where(c => c.C.Asserts).ToList();
         if (asserting.Count > 0 && live.Any(c => !c.C.Asserts)) return "denied";
-        if (PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) return "starts";
-        if (PairDisagrees(asserting.Where(c => c.End is not null).Select(c => c.End!.Value).ToList(), (a, b) => a.Agrees(b))) return "ends";
-        return "values";
+        var stints = StintsOf(asserting);
+        if (stints.Count > 1 && PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) Coverage.Hit("stints:apart");
+        if (stints.Exists(st => PairDisagrees(st.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b)))) return "starts";
+        if (stints.Exists(st => PairDisagrees(st.Where(c => c.End is not null).Select(c => c.End!.Value).ToList(), (a, b) => a.Agrees(b)))) return "ends";
+        if (stints.Exists(st => PairDisagrees(st.Where(c => c.C.Value is not null).Select(c => c.C.Value!).ToList(), TextAgrees))) return "values";
+        return "none";
     }
 
     private Standing StandingOf(string predicate, string @object)
@@ -268,7 +297,16 @@ internal sealed class ViewOracle
     private bool Approximate(ODate? start, ODate? end) =>
         (start is { Precision: < 3 } s && s.Contains(_day)) || (end is { Precision: < 3 } e && e.Contains(_day));
 
-    /// <summary>Each office with the answers the rules allow (more than one only where the README leaves a tie).</summary>
+    private sealed record OfficeStint(List<Claim> Claims, ODate? Since, ODate? Observed, List<End> Ends, ODate? Scheduled)
+    {
+        public ODate? Anchor => Since ?? Observed;
+    }
+
+    /// <summary>
+    /// Each office with the answers the rules allow (more than one only where the README leaves a tie): of its stints, the
+    /// one held, else the latest begun by the day, else the first, its since taken from the first of the run of stints it
+    /// continues.
+    /// </summary>
     public List<(List<ExpTenure> Alternatives, bool Held, bool Former)> Tenures()
     {
         var result = new List<(List<ExpTenure>, bool, bool)>();
@@ -279,40 +317,67 @@ internal sealed class ViewOracle
             if (standing.Holds == false) continue;
             var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
             if (supporting.Count == 0) continue;
-            var chosen = standing.Chosen is { } ch && supporting.Contains(ch) ? ch : null;
-
-            var since = chosen?.Start ?? EarliestStart(supporting.Where(c => c.Start is not null).Select(c => c.Start!.Value));
-            var observed = EarliestStart(supporting.Where(c => c.C.Type == "OfficeHeld").Select(c => c.C.ValidTime!.From));
             var body = first.Organization ?? first.Office!;
 
-            var ends = (chosen?.End is not null ? [chosen] : supporting.Where(c => c.End is not null))
-                .Select(c => new End(c.End, c.C.Type == "OfficeLeft" ? c.C.Cause! : "unstated", c.C.Id, c.C.Order))
-                .Concat(ClaimsOf("resigned-from", body).Where(c => c.C.Type == "ResignationAccepted" && c.Supports)
-                    .Select(c => new End(c.C.ValidTime?.From, "resignationAccepted", c.C.Id, c.C.Order)))
-                .ToList();
-            var scheduled = EarliestStart(supporting.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value));
-            var endSets = new List<List<End>> { ends };
+            var stints = StintsOf(supporting).Select(stint =>
+            {
+                var chosen = standing.Chosen is { } ch && stint.Contains(ch) ? ch : null;
+                return new OfficeStint(stint,
+                    chosen?.Start ?? EarliestStart(stint.Where(c => c.Start is not null).Select(c => c.Start!.Value)),
+                    EarliestStart(stint.Where(c => c.C.Type == "OfficeHeld").Select(c => c.C.ValidTime!.From)),
+                    [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is not null))
+                        .Select(c => new End(c.End, c.C.Type == "OfficeLeft" ? c.C.Cause! : "unstated", c.C.Id, c.C.Order))],
+                    EarliestStart(stint.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value)));
+            }).ToList();
+            var firstDays = stints.Select(st => st.Anchor?.First).ToList();
+            foreach (var accepted in ClaimsOf("resigned-from", body).Where(c => c.C.Type == "ResignationAccepted" && c.Supports))
+            {
+                stints[StintOn(firstDays, accepted.C.ValidTime?.From)].Ends.Add(new End(accepted.C.ValidTime?.From, "resignationAccepted", accepted.C.Id, accepted.C.Order));
+            }
+
             // Only when no live claim on record gives an end, even one dated after the day (so not only the counted
             // ones), does the scheduled end end it. Reading: every claim giving that scheduled end says so.
             var endOnRecord = _claims.Exists(c => c.Supports && c.C.Asserts &&
                 ((c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object) && c.End is not null)
                  || (c.C.Type == "ResignationAccepted" && Normalize(c.C.Object) == Normalize(body))));
-            if (!endOnRecord && scheduled is { } due)
+            foreach (var st in stints.Where(st => !endOnRecord && st.Scheduled is not null))
             {
-                ends.AddRange(supporting.Where(c => c.C.ScheduledEnd is { } s && s.Agrees(due)).Select(c => new End(due, "termEnded", c.C.Id, c.C.Order)));
+                st.Ends.AddRange(st.Claims.Where(c => c.C.ScheduledEnd is { } e && e.Agrees(st.Scheduled!.Value)).Select(c => new End(st.Scheduled, "termEnded", c.C.Id, c.C.Order)));
             }
 
-            var candidates = EarliestEnds(ends.Select(e => e.Date));
-            var ended = ends.Exists(e => e.Date is null) || (candidates[0] is { } last && _day > last.Last);
-            // Reading: the office is held from the observation, so a day inside an imprecise observation is as
-            // uncertain as one inside an imprecise start ("Senator" in 2005 says nothing sure of 2005-06-01).
-            var anchor = since ?? observed;
-            var held = anchor is { } a && a.First <= _day && !ended;
-            var alternatives = endSets.SelectMany(set => candidates.Select(end => Tenure(first, standing, supporting, set, since, observed, anchor, scheduled, body, end, held, ended))).ToList();
+            var days = stints.Select(st =>
+            {
+                var candidates = EarliestEnds(st.Ends.Select(e => e.Date));
+                var ended = st.Ends.Exists(e => e.Date is null) || (candidates[0] is { } last && _day > last.Last);
+                // Reading: the office is held from the observation, so a day inside an imprecise observation is as
+                // uncertain as one inside an imprecise start ("Senator" in 2005 says nothing sure of 2005-06-01).
+                return (Candidates: candidates, Ended: ended, Held: st.Anchor is { } a && a.First <= _day && !ended);
+            }).ToList();
+            var (k, j) = Picked(stints.Select(st => st.Anchor).ToList(), days.Select(d => (d.Held, d.Candidates[0])).ToList());
+            if (stints.Count > 1) Coverage.Hit(j < k ? "stints:office-run" : "stints:office");
+            var picked = stints[k];
+            var anchor = stints[j].Anchor;
+            var since = picked.Since is null ? null : anchor;
+            var (held, ended) = (days[k].Held, days[k].Ended);
+            var alternatives = days[k].Candidates.Select(end => Tenure(first, standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended)).ToList();
             result.Add((alternatives, held, ended));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Of stints (their start, whether held on the day, their earliest end): the one held, else the latest begun by the day,
+    /// else the first (k); and the first of the run it continues, each stint of the run beginning the day after the one
+    /// before it ended (j).
+    /// </summary>
+    private (int K, int J) Picked(List<ODate?> starts, List<(bool Held, ODate? End)> days)
+    {
+        var k = days.FindLastIndex(d => d.Held);
+        if (k < 0) k = Math.Max(0, starts.FindLastIndex(s => s is { } start && start.First <= _day));
+        var j = k;
+        while (j > 0 && days[j - 1].End is { } before && starts[j] is { } start && before.Last.AddDays(1) == start.First) j--;
+        return (k, j);
     }
 
     private ExpTenure Tenure(
@@ -362,12 +427,24 @@ internal sealed class ViewOracle
     {
         if (StandingOf(claims[0].C.Predicate, claims[0].C.Object).Holds != true) return null;
         var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
-        var start = EarliestStart(supporting.Where(c => c.C.ValidTime is not null).Select(c => c.C.ValidTime!.From));
-        var ends = supporting.Where(c => c.C.ValidTime?.To is not null).Select(c => c.C.ValidTime!.To).Concat(leftOn).ToList();
-        var candidates = EarliestEnds(ends);
-        var ended = ends.Exists(e => e is null) || (candidates[0] is { } last && _day > last.Last);
-        var held = (start is not { } s || s.First <= _day) && !ended;
-        var approximate = candidates.Select(end => held && Approximate(start, end)).ToHashSet();
+        var stints = StintsOf(supporting)
+            .Select(st => (Start: EarliestStart(st.Where(c => c.C.ValidTime is not null).Select(c => c.C.ValidTime!.From)),
+                Ends: st.Where(c => c.C.ValidTime?.To is not null).Select(c => c.C.ValidTime!.To).ToList()))
+            .ToList();
+        var firstDays = stints.Select(st => st.Start?.First).ToList();
+        foreach (var day in leftOn) stints[StintOn(firstDays, day)].Ends.Add(day);
+
+        var days = stints.Select(st =>
+        {
+            var candidates = EarliestEnds(st.Ends);
+            var ended = st.Ends.Exists(e => e is null) || (candidates[0] is { } last && _day > last.Last);
+            return (Candidates: candidates, Ended: ended, Held: (st.Start is not { } s || s.First <= _day) && !ended);
+        }).ToList();
+        var (k, j) = Picked(stints.Select(st => st.Start).ToList(), days.Select(d => (d.Held, d.Candidates[0])).ToList());
+        if (stints.Count > 1) Coverage.Hit(j < k ? "stints:party-run" : "stints:party");
+        var start = stints[j].Start;
+        var (held, ended) = (days[k].Held, days[k].Ended);
+        var approximate = days[k].Candidates.Select(end => held && Approximate(start, end)).ToHashSet();
         return (new ExpMembership(party, role, start?.ToString(), approximate, supporting.Select(c => c.C.Id).ToHashSet()), held, ended);
     }
 

@@ -1,0 +1,64 @@
+using Timeline.Claims;
+
+namespace Timeline.Contradictions;
+
+/// <summary>
+/// The stints one proposition's claims describe: an office held, given up and taken again, or one term that a party switch
+/// splits into two memberships, as Popolo files record it. The claims that give a start (<see cref="Dating.Start"/>),
+/// in order of start, each join the stint before them, unless every start claim of that stint gives an interval that
+/// ended before this one begins: then a new stint begins. Every other claim joins the latest stint begun by its date
+/// (the first, when none has; the last, when it is undated). Starts and ends are compared only within a stint.
+/// </summary>
+/// <remarks>
+/// Adding claims can only join stints, never split one (an open interval or a later end only extends a stint), so a
+/// conflict among some claims stays one among more of them, as <see cref="Contradiction.EverContested"/> needs.
+/// </remarks>
+public static class Stints
+{
+    public static List<List<ClaimRecord>> Of(IReadOnlyCollection<ClaimRecord> claims)
+    {
+        var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
+        if (starts.Count < 2) return [[.. claims]];
+
+        var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
+        // The last day the current stint's claims reach; null once one of them is open-ended.
+        DateOnly? reaches = null;
+        foreach (var claim in starts)
+        {
+            var (first, end) = (claim.ValidTime!.From.Start, claim.ValidTime.To?.End);
+            if (stints.Count > 0 && (reaches is not { } last || last >= first))
+            {
+                stints[^1].Claims.Add(claim);
+                reaches = reaches is { } r && end is { } e ? (e > r ? e : r) : null;
+                continue;
+            }
+
+            stints.Add((first, [claim]));
+            reaches = end;
+        }
+
+        foreach (var claim in claims.Where(c => !IsStart(c)).OrderBy(c => c.Sequence))
+        {
+            var index = claim.ValidTime is { } time ? Math.Max(0, stints.FindLastIndex(s => s.First <= time.From.Start)) : stints.Count - 1;
+            stints[index].Claims.Add(claim);
+        }
+
+        return [.. stints.Select(s => s.Claims)];
+    }
+
+    /// <summary>The stint a claim from another proposition (a resignation accepted, a party left) on <paramref name="date"/> ends.</summary>
+    public static int EndedOn(IReadOnlyList<DateOnly?> firstDays, PartialDate? date) =>
+        date is { } d ? Math.Max(0, LastIndex(firstDays, day => day is { } f && f <= d.Start)) : firstDays.Count - 1;
+
+    private static int LastIndex(IReadOnlyList<DateOnly?> days, Func<DateOnly?, bool> match)
+    {
+        for (var i = days.Count - 1; i >= 0; i--)
+        {
+            if (match(days[i])) return i;
+        }
+
+        return -1;
+    }
+
+    private static bool IsStart(ClaimRecord claim) => claim.Kind.Dating == Dating.Start && claim.ValidTime is not null;
+}
