@@ -12,7 +12,7 @@ namespace Timeline.Imports;
 
 /// <summary>
 /// The record as Popolo: every person, and the memberships the person views derive (<see cref="CareerView"/>: one per
-/// office tenure, with the party a member sat for; party memberships), read at a valid day and a reported time like
+/// stint of an office, with the party a member sat for; one per stint of a party membership), read at a valid day and a reported time like
 /// every other view. Without a valid day it is the whole career, each membership with the start and end the status view
 /// gives it; with one, the memberships held that day. Claims a newer version of their source no longer states are left out.
 /// </summary>
@@ -59,7 +59,9 @@ public static class PopoloExport
             var satFor = live.Where(c => c.Type == nameof(PartyJoined) && seats.Contains((c.SourceId, c.Attribution.Pointer)))
                 .GroupBy(c => (c.SourceId, c.Attribution.Pointer)).ToDictionary(g => g.Key, g => g.MinBy(c => c.Sequence)!);
 
-            foreach (var (tenure, held, ended) in view.Tenures())
+            // Every stint a membership of its own, as in the files they came from: two stints of one office, or one term
+            // split by a party switch, each with its own dates and party.
+            foreach (var (tenure, held, ended) in view.Tenures(everyStint: true))
             {
                 if (validAt is not null && !held) continue;
                 // Ended on a day no source gives: Popolo cannot say so, and an open membership would read as held today.
@@ -71,22 +73,16 @@ public static class PopoloExport
                     sources.UnionWith(cited.Where(c => c.Attribution.Pointer is not null).Select(c => c.SourceId));
                 }
 
-                var stints = Stints(cited);
-                // An observation ("Senator" in an article of 2013-11) says it was held by then, not that it began then.
-                IEnumerable<(PartialDate? From, PartialDate? To, List<ClaimRecord> Claims)> spans = stints.Count < 2
-                    ? [(tenure.Since, tenure.Until, cited)]
-                    : stints.Where(s => validAt is not { } d || (s.From.Start <= d && d <= s.To.End)).Select(s => ((PartialDate?)s.From, (PartialDate?)s.To, s.Claims));
-                foreach (var (from, to, claims) in spans)
-                {
-                    var party = claims.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
-                    memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
-                        OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
-                        LegislativePeriodId: tenure.Term is { } t ? TermId(t) : null,
-                        Role: tenure.Office, StartDate: from?.ToString(), EndDate: to?.ToString()));
-                }
+                // The party a member sat for is stated by the record their seat cites. An observation ("Senator" in an
+                // article of 2013-11) gives no start: it says it was held by then, not that it began then.
+                var party = cited.Select(c => satFor.GetValueOrDefault((c.SourceId, c.Attribution.Pointer))).FirstOrDefault(p => p is not null);
+                memberships.Add(new PopoloMembership(person.Id, Organization(organizations, tenure.Organization ?? tenure.Office, Legislature),
+                    OnBehalfOfId: party is null ? null : Organization(organizations, party.Party!, Party),
+                    LegislativePeriodId: tenure.Term is { } t ? TermId(t) : null,
+                    Role: tenure.Office, StartDate: tenure.Since?.ToString(), EndDate: tenure.Until?.ToString()));
             }
 
-            foreach (var (membership, until, held, ended) in view.PartyTenures())
+            foreach (var (membership, until, held, ended) in view.PartyTenures(everyStint: true))
             {
                 if (validAt is not null && !held) continue;
                 if (ended && until is null) continue;
@@ -119,40 +115,6 @@ public static class PopoloExport
     }
 
     /// <summary>
-    /// A tenure's separate stints, when its claims give more than one: their intervals, overlapping ones merged (two
-    /// sources of one term), each ended early by an office left within it. Two stints of one office without a term
-    /// number, or a party switch within a term, stay memberships of their own, as in the file they came from.
-    /// </summary>
-    private static List<(PartialDate From, PartialDate To, List<ClaimRecord> Claims)> Stints(List<ClaimRecord> cited)
-    {
-        var stints = new List<(PartialDate From, PartialDate To, List<ClaimRecord> Claims)>();
-        foreach (var c in cited.Where(c => c.Type == nameof(OfficeTaken) && c.ValidTime is { IsInterval: true, To: not null })
-                     .OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence))
-        {
-            var (from, to) = (c.ValidTime!.From, c.ValidTime.To!.Value);
-            if (stints.Count > 0 && from.Start <= stints[^1].To.End)
-            {
-                var (first, last, claims) = stints[^1];
-                stints[^1] = (first, to.End > last.End ? to : last, [.. claims, c]);
-            }
-            else
-            {
-                stints.Add((from, to, [c]));
-            }
-        }
-
-        var left = cited.Where(c => c.Type == nameof(OfficeLeft) && c.ValidTime is not null).Select(c => c.ValidTime!.From).ToList();
-        for (var i = 0; i < stints.Count; i++)
-        {
-            var (from, to, claims) = stints[i];
-            var leftWithin = left.Where(l => from.Start <= l.Start && l.End < to.End).OrderBy(l => l.End).ToList();
-            if (leftWithin.Count > 0) stints[i] = (from, leftWithin[0], claims);
-        }
-
-        return stints;
-    }
-
-    /// <summary>
     /// A legislative period as the newest Popolo source that cites it names and dates it; a term no structured source
     /// describes (an office taken by hand for term 21) is only its number.
     /// </summary>
@@ -175,7 +137,7 @@ public static class PopoloExport
     [WolverineGet("/api/exports/popolo")]
     [Tags("Imports")]
     [EndpointSummary("The record as a Popolo document")]
-    [EndpointDescription("People, organizations and memberships as the status view derives them: one membership per office tenure (with the party a member sat for) and per party membership, with their start and end dates. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
+    [EndpointDescription("People, organizations and memberships as the status view derives them: one membership per stint of an office (with the party a member sat for) and of a party membership, with their start and end dates. validAt=YYYY-MM-DD keeps the memberships held that day; reportedAt keeps what sources published by then. Claims marked no longer stated by their source are left out.")]
     [ProducesResponseType<PopoloDocument>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(HttpContext context, IQuerySession session, TimeProvider time, CancellationToken ct, string? validAt = null, string? reportedAt = null)

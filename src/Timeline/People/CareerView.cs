@@ -63,7 +63,8 @@ internal sealed class CareerView
     /// says when it actually ended. A stint that begins the day after the one before it ended continues it: the tenure
     /// runs from the first (a member who changed party within a term, as two Popolo memberships).
     /// </summary>
-    public IEnumerable<(Tenure Office, bool Held, bool Ended)> Tenures()
+    /// <param name="everyStint">Every stint, each from its own start, instead of the one the day picks (the Popolo export's career).</param>
+    public IEnumerable<(Tenure Office, bool Held, bool Ended)> Tenures(bool everyStint = false)
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldOffice))
         {
@@ -97,19 +98,26 @@ internal sealed class CareerView
                 stint.Ends.AddRange(stint.Claims.Where(c => c.ScheduledEnd == stint.Scheduled).Select(c => new TenureEnd(stint.Scheduled, EndCause.TermEnded, c.Id)));
             }
 
-            var (index, since, held, ended, approximate, end) = OnTheDay(stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList());
-            var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
-            var (observed, ends, scheduled) = (chosen.Observed, chosen.Ends, chosen.Scheduled);
-            // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
-            held &= start is not null || observed is not null;
-            var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
-            var pending = held ? PendingResignation(subject, body) : null;
+            var spans = stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList();
+            IEnumerable<(int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
+            if (everyStint) picked = stints.Select((s, i) => (i, s.Start ?? s.Observed, s.Claims));
+            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.Index, onTheDay.Since, supporting)];
+            foreach (var (index, since, cited) in picked)
+            {
+                var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
+                var (observed, ends, scheduled) = (chosen.Observed, chosen.Ends, chosen.Scheduled);
+                var (held, ended, approximate, end) = OnTheDay(since, spans[index].Item2);
+                // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
+                held &= start is not null || observed is not null;
+                var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
+                var pending = held ? PendingResignation(subject, body) : null;
 
-            yield return (new Tenure(
-                first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
-                ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
-                [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
-                standing.State == ContestState.Open, pending, [.. supporting.Select(c => c.Id)]), held, ended);
+                yield return (new Tenure(
+                    first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
+                    ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
+                    [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
+                    standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
+            }
         }
     }
 
@@ -130,14 +138,26 @@ internal sealed class CareerView
     public IEnumerable<PartyMembership> Parties() => PartyTenures().Where(p => p.Held).Select(p => p.Membership);
 
     /// <summary>Every party membership the record gives, held on the day or not, with the end that closes it (null: none on record, or undated).</summary>
-    public IEnumerable<(PartyMembership Membership, PartialDate? Until, bool Held, bool Ended)> PartyTenures()
+    /// <param name="everyStint">Every stint, each from its own start, instead of the one the day picks (the Popolo export's career).</param>
+    public IEnumerable<(PartyMembership Membership, PartialDate? Until, bool Held, bool Ended)> PartyTenures(bool everyStint = false)
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
         {
             if (Standing(key).Holds != true || claims.Find(c => c.Party is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
-            var (_, start, held, ended, approximate, end) = OnTheDay(Spans(supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object)));
-            yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
+            var spans = Spans(supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object));
+            if (!everyStint)
+            {
+                var (_, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+                yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
+                continue;
+            }
+
+            foreach (var span in spans)
+            {
+                var (held, ended, approximate, end) = OnTheDay(span.Start, span.Ends);
+                yield return (new PartyMembership(named.Party!, span.Start, approximate, span.Claims.Select(c => c.Id).ToList()), end, held, ended);
+            }
         }
     }
 
@@ -148,7 +168,7 @@ internal sealed class CareerView
             if (Standing(key).Holds != true || claims.Find(c => c.Role is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
-            var (_, start, held, ended, approximate, _) = OnTheDay(Spans(supporting, left));
+            var (_, start, held, ended, approximate, _) = OnTheDay([.. Spans(supporting, left).Select(s => (s.Start, s.Ends))]);
             yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
@@ -157,10 +177,10 @@ internal sealed class CareerView
     /// A membership's stints, each from its earliest start until its interval ends and the days it was left (an undated
     /// day ends the last stint, for today).
     /// </summary>
-    private static List<(PartialDate? Start, List<PartialDate?> Ends)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> left)
+    private static List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> left)
     {
         var spans = Stints.Of(supporting)
-            .Select(stint => (Start: stint.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min(), Ends: IntervalEnds(stint).ToList()))
+            .Select(stint => (Start: stint.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min(), Ends: IntervalEnds(stint).ToList(), Claims: stint))
             .ToList();
         var firstDays = spans.Select(s => s.Start?.Start).ToList();
         foreach (var day in left) spans[Stints.EndedOn(firstDays, day)].Ends.Add(day);

@@ -239,6 +239,43 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_seat_left_and_taken_again_and_a_party_rejoined_are_exported_as_a_membership_per_stint()
+    {
+        await ImportAsync("""
+            {
+              "persons": [{ "id": "p-kim", "name": "Kim Lee" }],
+              "organizations": [
+                { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+                { "id": "party/green", "name": "Green Party", "classification": "party" }
+              ],
+              "memberships": [
+                { "person_id": "p-kim", "organization_id": "springfield", "role": "member", "start_date": "2010-01-01", "end_date": "2012-06-30" },
+                { "person_id": "p-kim", "organization_id": "springfield", "role": "member", "start_date": "2015-01-01" },
+                { "person_id": "p-kim", "organization_id": "party/green", "start_date": "2009-03-01", "end_date": "2011-12-31" },
+                { "person_id": "p-kim", "organization_id": "party/green", "start_date": "2014-05-01" }
+              ]
+            }
+            """, Series, "2016-02-01T00:00:00Z");
+
+        var expected = new List<string>
+        {
+            Membership("kim-lee", "legislature/springfield-assembly", role: "Member", start: "2010-01-01", end: "2012-06-30"),
+            Membership("kim-lee", "legislature/springfield-assembly", role: "Member", start: "2015-01-01"),
+            Membership("kim-lee", "party/green-party", start: "2009-03-01", end: "2011-12-31"),
+            Membership("kim-lee", "party/green-party", start: "2014-05-01"),
+        };
+        Memberships((await ExportAsync()).Document, "kim-lee").Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal));
+        Memberships((await ExportAsync("?validAt=2013-01-01")).Document, "kim-lee").ShouldBeEmpty("between the stints neither was held");
+
+        using var response = await Get("/api/people/kim-lee?validAt=2016-01-01");
+        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        status["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        status["offices"]![0]!["since"]!.GetValue<string>().ShouldBe("2015-01-01");
+        status["parties"]![0]!["since"]!.GetValue<string>().ShouldBe("2014-05-01");
+        status["openContradictions"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_party_membership_that_ended_on_no_given_day_is_not_exported_as_held()
     {
         await GivenSpringfieldAsync();
