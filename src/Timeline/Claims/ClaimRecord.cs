@@ -74,6 +74,13 @@ public sealed class ClaimRecord
     // Serialized: GET /api/claims and the contradictions carry it, and the contest page's badge reads it.
     public bool IsRetracted => Retraction is not null;
 
+    /// <summary>
+    /// Takes no side and counts for nothing: retracted, or no longer stated by a newer version of its own structured source
+    /// (a cut to a reported time before that version gives the claim back).
+    /// </summary>
+    [JsonIgnore]
+    public bool IsWithdrawn => Retraction is not null || NoLongerStated is not null;
+
     [JsonIgnore]
     public Ruling? LatestRuling => Rulings.Count == 0 ? null : Rulings[^1];
 

@@ -6,6 +6,7 @@ namespace Timeline.Contradictions;
 public sealed record ContradictionSide(Stance Stance, string? Value, PartialDate? End, IReadOnlyList<ClaimRecord> Claims);
 
 /// <summary>A contested proposition as clients see it: each side with its claims and their attributions.</summary>
+/// <param name="Retracted">The claims that take no side: retracted, or no longer stated by a newer version of their source.</param>
 public sealed record ContradictionView(
     string Id,
     string PersonId,
@@ -21,7 +22,7 @@ public sealed record ContradictionView(
 {
     public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing)
     {
-        var live = claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence).ToList();
+        var live = claims.Where(c => !c.IsWithdrawn).OrderBy(c => c.Sequence).ToList();
         var endsConflict = PropositionLedger.EndsConflictInAStint([.. live.Where(c => c.Stance == Stance.Asserts)]);
         var sides = live
             .GroupBy(c => (c.Stance, Value: c.Stance == Stance.Asserts ? c.Value : null, End: c.Stance == Stance.Asserts && endsConflict ? c.End : null))
@@ -38,7 +39,7 @@ public sealed record ContradictionView(
             PropositionLedger.ContestedSince(claims),
             claims.Max(c => c.Rulings.Select(r => r.RecordedAt).Append(c.Retraction?.RecordedAt ?? c.RecordedAt).Append(c.RecordedAt).Max()),
             sides,
-            claims.Where(c => c.IsRetracted).ToList(),
+            claims.Where(c => c.IsWithdrawn).ToList(),
             PropositionLedger.Reversals(claims),
             standing);
     }

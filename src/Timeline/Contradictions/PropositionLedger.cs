@@ -20,7 +20,7 @@ public sealed record PropositionStanding(
 /// <summary>
 /// The rules that decide whether a proposition is contested and how it is resolved. Pure: given claims, a standing.
 /// <list type="bullet">
-/// <item>Retracted claims take no side.</item>
+/// <item>Withdrawn claims (retracted, or no longer stated by their structured source) take no side.</item>
 /// <item>Contested: a live claim asserts and another denies, or two live assertions of one stint give incompatible
 /// values (partial dates are compatible when one refines the other: "2011" and "2011-03").</item>
 /// <item>Resolved by, in order: an authoritative act (the body's own acceptance of a resignation); the latest
@@ -35,7 +35,7 @@ public static class PropositionLedger
 {
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
     {
-        var live = claims.Where(c => !c.IsRetracted).ToList();
+        var live = claims.Where(c => !c.IsWithdrawn).ToList();
         var kind = ConflictKind(live);
 
         var authority = live.LastOrDefault(c => c.IsAuthoritative && c.Stance == Stance.Asserts && c.DecisiveVerdict != Verdict.False);
@@ -118,7 +118,7 @@ public static class PropositionLedger
     /// </summary>
     public static IReadOnlyList<Reversal> Reversals(IEnumerable<ClaimRecord> claims) =>
         claims
-            .Where(c => !c.IsRetracted && !c.Attribution.Claimant.Anonymous)
+            .Where(c => !c.IsWithdrawn && !c.Attribution.Claimant.Anonymous)
             .GroupBy(c => c.ClaimantPersonId ?? c.ClaimantKey)
             .SelectMany(g =>
             {
@@ -135,7 +135,7 @@ public static class PropositionLedger
     /// </summary>
     public static DateTimeOffset? ContestedSince(IEnumerable<ClaimRecord> claims)
     {
-        var live = claims.Where(c => !c.IsRetracted).OrderBy(c => c.Sequence).ToList();
+        var live = claims.Where(c => !c.IsWithdrawn).OrderBy(c => c.Sequence).ToList();
         // A conflict among some claims is one among all of them: when all agree, no earlier set conflicted either.
         if (ConflictKind(live) == ContestKind.None) return null;
         var seen = new List<ClaimRecord>();

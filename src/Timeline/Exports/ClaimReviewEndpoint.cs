@@ -28,7 +28,7 @@ public static class ClaimReviewEndpoint
 
         var ofPerson = await session.Query<ClaimRecord>().Where(c => c.PersonId == claim.PersonId).ToListAsync(ct);
         var appearances = ofPerson
-            .Where(c => c.Id == claim.Id || (!c.IsRetracted && c.Proposition.Key == claim.Proposition.Key && c.Stance == claim.Stance && c.ClaimantKey == claim.ClaimantKey))
+            .Where(c => c.Id == claim.Id || (!c.IsWithdrawn && c.Proposition.Key == claim.Proposition.Key && c.Stance == claim.Stance && c.ClaimantKey == claim.ClaimantKey))
             .ToList();
         var review = ClaimReview.From(claim, appearances, $"{context.Request.Scheme}://{context.Request.Host}");
         var body = HttpCaching.Render(context, review);

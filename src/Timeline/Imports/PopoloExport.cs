@@ -51,7 +51,7 @@ public static class PopoloExport
         {
             var dossier = PersonDossier.Assemble(person, claimsOf[person.Id]);
             var view = new CareerView(dossier, validAt, day);
-            var live = dossier.Claims.Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False && c.Stance == Stance.Asserts).ToList();
+            var live = dossier.Claims.Where(c => !c.IsWithdrawn && c.DecisiveVerdict != Verdict.False && c.Stance == Stance.Asserts).ToList();
 
             // A chamber seat and the party its holder sat for are one membership when they cite the same record.
             var seats = live.Where(c => c.Type == nameof(OfficeTaken) && c.Attribution.Pointer is not null)

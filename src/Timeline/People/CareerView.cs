@@ -224,7 +224,7 @@ internal sealed class CareerView
         claims.Where(c => c.ValidTime?.To is not null).Select(c => c.ValidTime!.To);
 
     private static IEnumerable<ClaimRecord> Live(IEnumerable<ClaimRecord> claims) =>
-        claims.Where(c => !c.IsRetracted && c.DecisiveVerdict != Verdict.False);
+        claims.Where(c => !c.IsWithdrawn && c.DecisiveVerdict != Verdict.False);
 
     /// <summary>When the claims that something ended say it ended; null for an undated end.</summary>
     private IEnumerable<PartialDate?> Ends(string subject, string predicate, string @object)

@@ -161,6 +161,46 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         removed.ShouldNotBeEmpty();
     }
 
+    [Fact]
+    public async Task the_views_follow_a_corrected_version_and_read_before_it_the_version_then_published()
+    {
+        // The first version gives Fay the whole term and Dan a Senate seat; the corrected one ends Fay's seat early and drops Dan's.
+        static JsonObject Seat(string person, string organization, string start, string? end = null)
+        {
+            var seat = new JsonObject { ["person_id"] = person, ["organization_id"] = organization, ["role"] = "member", ["start_date"] = start };
+            if (end is not null) seat["end_date"] = end;
+            return seat;
+        }
+
+        static JsonObject File(params JsonObject[] seats) => new()
+        {
+            ["persons"] = new JsonArray(new JsonObject { ["id"] = "p-fay", ["name"] = "Fay Noor" }, new JsonObject { ["id"] = "p-dan", ["name"] = "Dan Oyelaran" }),
+            ["organizations"] = new JsonArray(
+                new JsonObject { ["id"] = "assembly", ["name"] = "National Assembly", ["classification"] = "legislature" },
+                new JsonObject { ["id"] = "senate", ["name"] = "Senate", ["classification"] = "legislature" }),
+            ["memberships"] = new JsonArray(seats),
+        };
+
+        await ImportAsync(File(Seat("p-fay", "assembly", "2015-01-10", "2019-01-09"), Seat("p-dan", "senate", "2016-03-01")));
+        await ImportAsync(File(Seat("p-fay", "assembly", "2015-01-10", "2017-03-15")), NewerPublished);
+
+        async Task<JsonObject> StatusAsync(string url)
+        {
+            using var response = await Get(url);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        }
+
+        var fay = await StatusAsync("/api/people/fay-noor?validAt=2018-01-01");
+        fay["statusLine"]!.GetValue<string>().ShouldBe("Former Member (until 2017-03-15)");
+        fay["openContradictions"]!.GetValue<int>().ShouldBe(0, "the corrected file replaces what the same file said before; it does not contradict it");
+        (await StatusAsync("/api/people/dan-oyelaran"))["statusLine"]!.GetValue<string>().ShouldBe("No office on record");
+
+        // As the sources stood before the correction was published, the first version's seats are what they said.
+        (await StatusAsync("/api/people/fay-noor?validAt=2018-01-01&reportedAt=2019-03-01"))["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        (await StatusAsync("/api/people/dan-oyelaran?reportedAt=2019-03-01"))["statusLine"]!.GetValue<string>().ShouldBe("Member");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
