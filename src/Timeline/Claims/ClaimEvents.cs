@@ -20,6 +20,9 @@ public abstract record ClaimEvent : IClaimEvent
     public string? Role { get; init; }
     public string? Statement { get; init; }
     public Guid? DisputedClaimId { get; init; }
+
+    /// <summary>A dispute of a claim that gives only an end (an office left on a day): that end, which is all it denies.</summary>
+    public PartialDate? DisputedEnd { get; init; }
     public string? Reason { get; init; }
 }
 

@@ -48,6 +48,9 @@ public sealed class ClaimRecord
     public string? Role { get; set; }
     public string? Statement { get; set; }
     public Guid? DisputedClaimId { get; set; }
+
+    /// <summary>The end a dispute of an <see cref="OfficeLeft"/> denies; the holding of the office it leaves alone.</summary>
+    public PartialDate? DisputedEnd { get; set; }
     public string? Reason { get; set; }
 
     /// <summary>The end this claim gives its proposition (an office's interval end, or the day it was left), compared across sources.</summary>
@@ -80,6 +83,10 @@ public sealed class ClaimRecord
     /// </summary>
     [JsonIgnore]
     public bool IsWithdrawn => Retraction is not null || NoLongerStated is not null;
+
+    /// <summary>Denies only an end (<see cref="DisputedEnd"/>): it sides against the claims giving that end, not against the holding.</summary>
+    [JsonIgnore]
+    public bool DeniesAnEnd => Stance == Stance.Denies && DisputedEnd is not null;
 
     [JsonIgnore]
     public Ruling? LatestRuling => Rulings.Count == 0 ? null : Rulings[^1];
@@ -128,6 +135,7 @@ public sealed class ClaimRecord
             Role = x.Role,
             Statement = x.Statement,
             DisputedClaimId = x.DisputedClaimId,
+            DisputedEnd = x.DisputedEnd,
             Reason = x.Reason,
             End = ClaimTypes.Of(type).EndOf(c.ValidTime),
         };

@@ -267,6 +267,8 @@ public static class ClaimTypes
         return target is null ? made : made with
         {
             Office = target.Office, Organization = target.Organization, Term = target.Term, Party = target.Party, Role = target.Role,
+            // "He was not dismissed on 2005-05-05" contests when the office ended, not that it was held.
+            DisputedEnd = target.Kind.Dating == Dating.End ? target.End : null,
         };
     }
 

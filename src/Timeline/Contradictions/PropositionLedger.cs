@@ -21,7 +21,7 @@ public sealed record PropositionStanding(
 /// The rules that decide whether a proposition is contested and how it is resolved. Pure: given claims, a standing.
 /// <list type="bullet">
 /// <item>Withdrawn claims (retracted, or no longer stated by their structured source) take no side.</item>
-/// <item>Contested: a live claim asserts and another denies, or two live assertions of one stint give incompatible
+/// <item>Contested: a live claim asserts and another denies (a dispute of an end denies only a claim giving that end), or two live assertions of one stint give incompatible
 /// values (partial dates are compatible when one refines the other: "2011" and "2011-03").</item>
 /// <item>Resolved by, in order: an authoritative act (the body's own acceptance of a resignation); the latest
 /// "true" ruling on a live claim; or "false" rulings that leave the remaining claims agreeing.
@@ -48,13 +48,14 @@ public static class PropositionLedger
             .Where(c => c.DecisiveVerdict == Verdict.True)
             .OrderBy(c => c.Rulings.Last(r => r.Verdict is Verdict.True or Verdict.False).Sequence)
             .LastOrDefault();
-        if (ruledTrue is not null)
-        {
-            return Settled(kind, ruledTrue.Stance == Stance.Asserts, ruledTrue.Value, ruledTrue.Id, "ruling");
-        }
-
         var standing = live.Where(c => c.DecisiveVerdict != Verdict.False).ToList();
         var holds = standing.Any(c => c.Stance == Stance.Asserts);
+        if (ruledTrue is not null)
+        {
+            // A dispute of an end, upheld, takes that end away and leaves the holding to the other claims.
+            return Settled(kind, ruledTrue.DeniesAnEnd ? holds : ruledTrue.Stance == Stance.Asserts, ruledTrue.Value, ruledTrue.Id, "ruling");
+        }
+
         var value = standing.FirstOrDefault(c => c.Stance == Stance.Asserts && c.Value is not null)?.Value;
         if (kind == ContestKind.None)
         {
@@ -75,7 +76,7 @@ public static class PropositionLedger
         // Every conflict takes two claims; most propositions have one.
         if (live.Count < 2) return ContestKind.None;
         var asserting = live.Where(c => c.Stance == Stance.Asserts).ToList();
-        if (asserting.Count > 0 && live.Any(c => c.Stance == Stance.Denies))
+        if (asserting.Count > 0 && live.Any(c => c.Stance == Stance.Denies && (!c.DeniesAnEnd || asserting.Exists(a => a.End is { } end && end.IsCompatibleWith(c.DisputedEnd!.Value)))))
         {
             return ContestKind.AssertionDenied;
         }

@@ -77,12 +77,15 @@ internal sealed class CareerView
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
             var endsOnRecord = _endsOnRecord.Contains(key) || _endsOnRecord.Contains(new Proposition(subject, Predicates.ResignedFrom, body).Key);
+            // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
+            var overruled = standing.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld ? upheld.DisputedEnd : null;
 
             var stints = Stints.Of(supporting).Select(stint =>
             {
                 var decided = standing.ResolvedBy is { } id ? stint.Find(c => c.Id == id) : null;
                 var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : stint.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
-                var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is not null)).Select(c => new TenureEnd(c.End, CauseOf(c), c.Id)).ToList();
+                var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.IsCompatibleWith(o))))
+                    .Select(c => new TenureEnd(c.End, CauseOf(c), c.Id)).ToList();
                 return new OfficeStint(stint, startClaim?.ValidTime!.From,
                     stint.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min(), ends,
                     stint.Select(c => c.ScheduledEnd).Where(e => e is not null).Min());

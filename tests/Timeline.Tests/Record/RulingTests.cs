@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
 using Xunit;
@@ -28,6 +29,54 @@ public sealed class RulingTests(AppFixture app) : RecordApiTest(app)
         ruled.Data.GetProperty("verdict").GetString().ShouldBe("false");
         var listed = (await ClaimsAboutAsync()).ShouldHaveSingleItem();
         listed.GetProperty("rulings").EnumerateArray().ShouldHaveSingleItem().GetProperty("rulingId").GetGuid().ShouldBe(rulingId);
+    }
+
+    [Fact]
+    public async Task a_dispute_of_the_day_an_office_was_left_contests_that_end_and_upheld_leaves_the_office_held()
+    {
+        const string Text = "Mustafa Kamal became Mayor of Karachi in 2005. He was dismissed as mayor on 5 May 2009. " +
+            "The council says Mustafa Kamal was never dismissed and is still mayor.";
+        await GivenPersonAndSourceAsync();
+        var sourceId = await GivenSourceAsync("https://example.org/karachi-mayor", Text);
+        JsonObject Said(string type, string quote) => new()
+        {
+            ["type"] = type, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor", ["organization"] = "Karachi Metropolitan Corporation",
+            ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
+        };
+        await GivenClaimAsync(Said("OfficeTaken", "Mustafa Kamal became Mayor of Karachi in 2005.").With("validTime", "2005"));
+        var left = (await GivenClaimAsync(Said("OfficeLeft", "He was dismissed as mayor on 5 May 2009.").With("validTime", "2009-05-05").With("cause", "dismissed")))
+            .GetProperty("id").GetGuid();
+        var dispute = (await GivenClaimAsync(new JsonObject
+        {
+            ["type"] = "ClaimDisputed", ["targetClaimId"] = left.ToString(), ["sourceId"] = sourceId,
+            ["quote"] = "The council says Mustafa Kamal was never dismissed and is still mayor.",
+            ["claimant"] = new JsonObject { ["name"] = "Karachi Metropolitan Corporation" },
+        })).GetProperty("id").GetGuid();
+
+        async Task<JsonObject> StatusAsync()
+        {
+            using var response = await Get($"/api/people/{PersonId}?validAt=2010-01-01");
+            return (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        }
+
+        // Contested: the end against its dispute; the office itself is not denied.
+        var contested = await StatusAsync();
+        contested["statusLine"]!.GetValue<string>().ShouldBe("Former Mayor (dismissed 2009-05-05)");
+        contested["formerOffices"]![0]!["contested"]!.GetValue<bool>().ShouldBeTrue();
+        using (var claim = await Get($"/api/claims/{dispute}"))
+        {
+            (await Body(claim)).GetProperty("disputedEnd").GetString().ShouldBe("2009-05-05");
+        }
+
+        using (var ruled = await Post($"/api/claims/{dispute}/rulings", RecordApi.Ruling("true")))
+        {
+            ruled.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(ruled));
+        }
+
+        var upheld = await StatusAsync();
+        upheld["statusLine"]!.GetValue<string>().ShouldBe("Mayor", "the fact-checker upheld that he was never dismissed: he is still mayor");
+        upheld["offices"]![0]!["since"]!.GetValue<string>().ShouldBe("2005");
+        upheld["openContradictions"]!.GetValue<int>().ShouldBe(0);
     }
 
     [Fact]

@@ -25,6 +25,8 @@ internal sealed class OracleInput
             {
                 Order = order, RecordedAt = recordedAt, Id = id, Type = c.Type, Asserts = !target.Asserts, ValidTime = validTime ?? target.ValidTime,
                 Source = Source(c.Source), ScheduledEnd = null, Cause = null, Value = null,
+                // A dispute of a day the office was left denies that end, not the office (the README's table).
+                DisputedEnd = target.Type == "OfficeLeft" ? target.ValidTime!.From : null,
             };
         }
         else

@@ -16,7 +16,8 @@ internal sealed record OSource(int Index, DateTimeOffset PublishedAt)
 
 internal sealed record OClaim(
     long Order, DateTimeOffset RecordedAt, Guid Id, string Type, string Predicate, string Object, bool Asserts, OValidTime? ValidTime, OSource Source,
-    string? Office, string? Organization, ODate? ScheduledEnd, string? Cause, string? Party, string? Role, string? Value) : OEvent(Order, RecordedAt);
+    string? Office, string? Organization, ODate? ScheduledEnd, string? Cause, string? Party, string? Role, string? Value, ODate? DisputedEnd = null)
+    : OEvent(Order, RecordedAt);
 
 internal sealed record ORetraction(long Order, DateTimeOffset RecordedAt, Guid Target, OSource Source) : OEvent(Order, RecordedAt);
 
@@ -207,7 +208,13 @@ internal sealed class ViewOracle
     private static string ConflictOn(List<Claim> live)
     {
         var asserting = live.Where(c => c.C.Asserts).ToList();
-        if (asserting.Count > 0 && live.Any(c => !c.C.Asserts)) return "denied";
+        // A dispute of an OfficeLeft denies that end only: it meets the claims giving an end that agrees with it.
+        if (asserting.Count > 0 && live.Any(c => !c.C.Asserts && (c.C.DisputedEnd is not { } denied || asserting.Exists(a => a.End is { } end && end.Agrees(denied)))))
+        {
+            if (live.Exists(c => c.C.DisputedEnd is not null)) Coverage.Hit("end-dispute:contested");
+            return "denied";
+        }
+
         var stints = StintsOf(asserting);
         if (stints.Count > 1 && PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) Coverage.Hit("stints:apart");
         if (stints.Exists(st => PairDisagrees(st.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b)))) return "starts";
@@ -236,11 +243,12 @@ internal sealed class ViewOracle
         if (act is not null) return new Standing(settled, kind, true, act, "authority");
 
         // 2. The live claim with the latest true ruling (a claim whose latest decisive ruling is false is not ruled true).
-        var ruledTrue = live.Where(c => c.Decisive?.Verdict == "true").MaxBy(c => c.Decisive!.Order);
-        if (ruledTrue is not null) return new Standing(settled, kind, ruledTrue.C.Asserts, ruledTrue, "true-ruling");
-
+        //    An upheld dispute of an end leaves the holding to the claims not ruled false.
         var remaining = live.Where(c => c.Decisive?.Verdict != "false").ToList();
         var holds = remaining.Any(c => c.C.Asserts);
+        var ruledTrue = live.Where(c => c.Decisive?.Verdict == "true").MaxBy(c => c.Decisive!.Order);
+        if (ruledTrue is not null) return new Standing(settled, kind, ruledTrue.C.DisputedEnd is not null ? holds : ruledTrue.C.Asserts, ruledTrue, "true-ruling");
+
         if (kind == "none") return new Standing("uncontested", kind, holds, null);
 
         // 3. False rulings that leave the remaining claims agreeing.
@@ -318,6 +326,8 @@ internal sealed class ViewOracle
             var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
             if (supporting.Count == 0) continue;
             var body = first.Organization ?? first.Office!;
+            var overruled = standing.Chosen?.C.DisputedEnd;
+            if (overruled is not null) Coverage.Hit("end-dispute:upheld");
 
             var stints = StintsOf(supporting).Select(stint =>
             {
@@ -325,7 +335,7 @@ internal sealed class ViewOracle
                 return new OfficeStint(stint,
                     chosen?.Start ?? EarliestStart(stint.Where(c => c.Start is not null).Select(c => c.Start!.Value)),
                     EarliestStart(stint.Where(c => c.C.Type == "OfficeHeld").Select(c => c.C.ValidTime!.From)),
-                    [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is not null))
+                    [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.Agrees(o))))
                         .Select(c => new End(c.End, c.C.Type == "OfficeLeft" ? c.C.Cause! : "unstated", c.C.Id, c.C.Order))],
                     EarliestStart(stint.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value)));
             }).ToList();
