@@ -254,6 +254,8 @@ internal sealed class CareerView
         var standing = Standing(key);
         return standing switch
         {
+            // Still held on the day (the acceptance's own day, or within its month or year): the body has accepted it.
+            { ResolutionRule: "authoritative act" } => "resignation accepted",
             { State: ContestState.Open } => "resignation tendered (contested)",
             { State: ContestState.Resolved, Holds: true } => "resignation tendered (confirmed)",
             { Holds: true } => "resignation tendered",

@@ -326,6 +326,8 @@ public sealed class ContradictionRuleTests
         var before = s.Status(new DateOnly(2013, 12, 4));
         before.Offices.Single().Office.ShouldBe("Senator");
         before.StatusLine.ShouldStartWith("Senator — resignation tendered");
+        // On the day itself the seat is still held, and the body has accepted the resignation.
+        s.Status(new DateOnly(2013, 12, 5)).StatusLine.ShouldBe("Senator — resignation accepted");
         var after = s.Status(new DateOnly(2013, 12, 6));
         after.StatusLine.ShouldBe("Former Senator (resignation accepted 2013-12-05)");
     }

@@ -14,7 +14,7 @@ internal static class Coverage
     [
         "line:1", "line:1-pending", "line:2", "line:3", "line:4", "line:5", "line:6",
         // "(confirmed)" is rare in random histories (a few per run); a fixed history covers it every run.
-        "pending:resignation tendered", "pending:resignation tendered (contested)", "pending:resignation withdrawn",
+        "pending:resignation tendered", "pending:resignation tendered (contested)", "pending:resignation withdrawn", "pending:resignation accepted",
         "contradiction:assertionDenied:open", "contradiction:assertionDenied:resolved", "contradiction:valueConflict:open", "contradiction:valueConflict:resolved",
         "conflict-on:starts", "conflict-on:ends", "conflict-on:values", "conflict-on:denied",
         "resolved-by:authority", "resolved-by:true-ruling", "resolved-by:false-rulings",

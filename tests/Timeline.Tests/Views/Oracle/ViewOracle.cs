@@ -416,6 +416,7 @@ internal sealed class ViewOracle
         if (ClaimsOf("resigned-from", body).Count == 0) return null;
         return StandingOf("resigned-from", body) switch
         {
+            { How: "authority" } => "resignation accepted",
             { State: "open" } => "resignation tendered (contested)",
             { State: "resolved", Holds: true } => "resignation tendered (confirmed)",
             { State: "uncontested", Holds: true } => "resignation tendered",
