@@ -27,7 +27,11 @@ internal sealed class CareerView
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
         _endsOnRecord = Live(dossier.Claims).Where(c => c.Stance == Stance.Asserts && (c.End is not null || c.Kind.EndsOffice is not null))
             .Select(c => c.Proposition.Key).ToHashSet();
+        _uncounted = dossier.Claims.Where(c => !Counts(c)).ToLookup(c => c.Proposition.Key);
     }
+
+    /// <summary>The claims a valid day leaves out (not begun by then), by proposition: a settlement among them still holds.</summary>
+    private readonly ILookup<string, ClaimRecord> _uncounted;
 
     /// <summary>Offices, and bodies' resignations, whose end some live claim gives, whatever its date (by proposition key): they need no scheduled end.</summary>
     private readonly HashSet<string> _endsOnRecord;
@@ -71,6 +75,7 @@ internal sealed class CareerView
             var standing = Standing(key);
             if (standing.Holds == false) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
+            supporting.RemoveAll(OverruledStarts(key, claims).Contains);
             if (supporting.Count == 0) continue;
             // A dispute carries no office fields, and may be all that is counted of a claim not yet begun.
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
@@ -122,6 +127,25 @@ internal sealed class CareerView
                     standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
             }
         }
+    }
+
+    /// <summary>
+    /// A start that a fact-checker upheld holds on every day: read before it began, the counted claims of its stint that
+    /// give another start are overruled (the office had not begun), though the upheld claim itself is not yet counted.
+    /// </summary>
+    private HashSet<ClaimRecord> OverruledStarts(string key, List<ClaimRecord> counted)
+    {
+        if (!_uncounted.Contains(key)) return [];
+        var all = counted.Concat(_uncounted[key]).ToList();
+        if (PropositionLedger.Evaluate(all).ResolvedBy is not { } id
+            || all.Find(c => c.Id == id) is not { Kind.Dating: Dating.Start, DecisiveVerdict: Verdict.True, ValidTime: { } upheld } chosen
+            || Counts(chosen))
+        {
+            return [];
+        }
+
+        var stint = Stints.Of([.. Live(all).Where(c => c.Stance == Stance.Asserts)]).Find(s => s.Contains(chosen)) ?? [];
+        return [.. stint.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is { } time && !time.From.IsCompatibleWith(upheld.From))];
     }
 
     private sealed record OfficeStint(List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled);

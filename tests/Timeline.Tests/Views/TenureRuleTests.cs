@@ -205,6 +205,20 @@ public sealed class TenureRuleTests
         PropositionLedger.Reversals(s.Dossier().Claims).ShouldBeEmpty();
     }
 
+    [Fact]
+    public void a_start_upheld_by_a_ruling_holds_on_days_before_it_and_the_overruled_earlier_start_counts_for_nothing()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "2012-03", claimant: "Daily A");
+        var later = s.OfficeTaken(Governor, Province, "2013", claimant: "Daily B");
+        s.Status(D("2012-06-01")).StatusLine.ShouldBe("Governor", "before any ruling, the only start begun by then counts");
+
+        s.Rule(later, Verdict.True, "the gazette notification is dated 2013");
+
+        s.Status(D("2012-06-01")).StatusLine.ShouldBe("No office on record", "the record settled that the tenure began in 2013");
+        s.Status(D("2013-06-01")).Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2013"));
+    }
+
     // --- stints --------------------------------------------------------------------------------------------------
 
     [Fact]

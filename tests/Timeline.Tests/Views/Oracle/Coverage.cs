@@ -25,6 +25,8 @@ internal static class Coverage
         "stints:office", "stints:office-run", "stints:party", "stints:party-run", "stints:apart",
         // A dispute of an OfficeLeft: against its end only, and upheld.
         "end-dispute:contested", "end-dispute:upheld",
+        // A true ruling on a start read before that start.
+        "office:upheld-start-later",
     ];
 
     public static void Hit(string key) => Seen.AddOrUpdate(key, 1, (_, n) => n + 1);

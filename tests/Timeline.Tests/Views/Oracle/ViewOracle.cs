@@ -324,6 +324,18 @@ internal sealed class ViewOracle
             var standing = StandingOf(HeldOffice, first.Object);
             if (standing.Holds == false) continue;
             var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
+            if (_validAt is not null)
+            {
+                // A start upheld by a true ruling holds on every day: before it, the other starts of its stint are overruled.
+                var all = _claims.Where(c => c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object)).ToList();
+                if (Evaluate(all) is { How: "true-ruling", Chosen: { C.Type: "OfficeTaken" } upheld } && !Counts(upheld))
+                {
+                    Coverage.Hit("office:upheld-start-later");
+                    var stint = StintsOf(all.Where(c => c.Supports && c.C.Asserts)).Single(st => st.Contains(upheld));
+                    supporting.RemoveAll(c => stint.Contains(c) && c.Start is { } s && !s.Agrees(upheld.Start!.Value));
+                }
+            }
+
             if (supporting.Count == 0) continue;
             var body = first.Organization ?? first.Office!;
             var overruled = standing.Chosen?.C.DisputedEnd;
