@@ -33,6 +33,12 @@ public sealed record Reversal(string Claimant, string? ClaimantPersonId, ClaimRe
 
 public static class PropositionLedger
 {
+    /// <summary>
+    /// Raised whenever a rule here changes what a stored contradiction document says (<see cref="ContradictionRestate"/>):
+    /// 2 = stints, withdrawn claims, disputes of an end.
+    /// </summary>
+    public const int RulesVersion = 2;
+
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
     {
         var live = claims.Where(c => !c.IsWithdrawn).ToList();

@@ -5,6 +5,8 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
+using Timeline.Claims;
+using Timeline.Contradictions;
 using Timeline.Tests.Infrastructure;
 using Xunit;
 
@@ -32,6 +34,51 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
     private static List<string> ClaimIds(JsonElement contradiction, string stance) =>
         [.. contradiction.GetProperty("sides").EnumerateArray().Single(s => s.GetProperty("stance").GetString() == stance)
             .GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+
+    [Fact]
+    public async Task a_document_stored_under_older_rules_is_brought_up_to_this_builds_rules_when_a_node_starts()
+    {
+        const string Text = "Mustafa Kamal was Mayor of Karachi from 2005 to June 2007. He was Mayor of Karachi again from July 2007.";
+        await GivenPersonAndSourceAsync();
+        var sourceId = await GivenSourceAsync("https://example.org/two-stints", Text);
+        JsonObject Mayor(string validTime, string quote) => new()
+        {
+            ["type"] = "OfficeTaken", ["validTime"] = validTime, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor",
+            ["organization"] = "Karachi Metropolitan Corporation", ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
+        };
+        await GivenClaimAsync(Mayor("2005/2007-06", "Mustafa Kamal was Mayor of Karachi from 2005 to June 2007."));
+        await GivenClaimAsync(Mayor("2007-07", "He was Mayor of Karachi again from July 2007."));
+        (await StoredContradictionsAsync()).ShouldBe(0, "two stints of one office are no conflict under this build's rules");
+
+        // What an older build stored for them: an open value conflict, and a database it left no rules mark in.
+        await using (var session = App.Store.LightweightSession())
+        {
+            var claims = await session.Query<ClaimRecord>().Where(c => c.PersonId == PersonId).ToListAsync(Ct);
+            var stale = Contradiction.FromClaims(claims[0].Proposition.Key, claims);
+            stale.Standing = new PropositionStanding(ContestState.Open, ContestKind.ValueConflict, null, null, null, null);
+            (stale.State, stale.Kind, stale.ContestedSince) = (ContestState.Open, ContestKind.ValueConflict, claims.Max(c => c.RecordedAt));
+            session.Store(stale);
+            await session.SaveChangesAsync(Ct);
+        }
+
+        await using (var connection = new NpgsqlConnection(App.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var unmark = new NpgsqlCommand(
+                "do $$ begin if to_regclass('timeline.timeline_rules') is not null then delete from timeline.timeline_rules; end if; end $$", connection);
+            await unmark.ExecuteNonQueryAsync(Ct);
+        }
+
+        async Task<int> OpenListedAsync() => (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("count").GetInt32();
+        (await OpenListedAsync()).ShouldBe(1, "the stale document is what the list reads");
+
+        // The upgraded node starts: it brings the document up to its rules in the background.
+        await using var upgraded = await AppFixture.StartHostAsync(App.ConnectionString);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await OpenListedAsync() > 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100, Ct);
+        (await OpenListedAsync()).ShouldBe(0, "two stints of one office are not an open contradiction");
+        (await Body(await Get($"/api/people/{PersonId}?validAt=2008-01-01"))).GetProperty("statusLine").GetString().ShouldBe("Mayor");
+    }
 
     [Fact]
     public async Task agreeing_claims_store_no_document_and_a_denial_on_another_node_shows_them_all_side_by_side()
