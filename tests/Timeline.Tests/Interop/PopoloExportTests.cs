@@ -51,6 +51,13 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
         return ((JsonObject)JsonNode.Parse(text)!, text);
     }
 
+    private async Task<JsonObject> StatusAsync(string url)
+    {
+        using var response = await Get(url);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
+        return (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+    }
+
     private static List<string> Memberships(JsonObject export, string? person = null) =>
         [.. PopoloOracle.Array(export, "memberships").Where(m => person is null || PopoloOracle.Text(m, "person_id") == person).Select(m => m!.ToJsonString())];
 
@@ -201,8 +208,7 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
     {
         await ImportAsync(Switch, Series, "2023-02-01T00:00:00Z");
 
-        using var response = await Get("/api/people/kim-lee?validAt=2021-01-01");
-        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        var status = await StatusAsync("/api/people/kim-lee?validAt=2021-01-01");
         status["statusLine"]!.GetValue<string>().ShouldBe("Member");
         var seat = status["offices"]!.AsArray().ShouldHaveSingleItem()!;
         (seat["since"]!.GetValue<string>(), seat["until"]!.GetValue<string>(), seat["contested"]!.GetValue<bool>()).ShouldBe(("2019-01-15", "2023-01-14", false));
@@ -232,8 +238,7 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
             """;
         await ImportAsync(twoTerms, Series, "2023-02-01T00:00:00Z");
 
-        using var response = await Get("/api/people/kim-lee?validAt=2024-01-01");
-        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        var status = await StatusAsync("/api/people/kim-lee?validAt=2024-01-01");
         var party = status["parties"]!.AsArray().ShouldHaveSingleItem()!;
         (party["party"]!.GetValue<string>(), party["since"]!.GetValue<string>()).ShouldBe(("Green Party", "2019-01-15"));
     }
@@ -267,8 +272,7 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
         Memberships((await ExportAsync()).Document, "kim-lee").Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal));
         Memberships((await ExportAsync("?validAt=2013-01-01")).Document, "kim-lee").ShouldBeEmpty("between the stints neither was held");
 
-        using var response = await Get("/api/people/kim-lee?validAt=2016-01-01");
-        var status = (JsonObject)JsonNode.Parse(await TextAsync(response))!;
+        var status = await StatusAsync("/api/people/kim-lee?validAt=2016-01-01");
         status["statusLine"]!.GetValue<string>().ShouldBe("Member");
         status["offices"]![0]!["since"]!.GetValue<string>().ShouldBe("2015-01-01");
         status["parties"]![0]!["since"]!.GetValue<string>().ShouldBe("2014-05-01");
