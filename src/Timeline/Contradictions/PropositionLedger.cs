@@ -92,10 +92,13 @@ public static class PropositionLedger
 
     /// <summary>Within one stint (<see cref="Stints"/>), two assertions give starts or ends that cannot both be right.</summary>
     public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting) =>
-        Stints.Of(asserting).Exists(stint => StartsConflict(stint) || EndsConflict(stint));
+        Stints.MayHaveSeveral(asserting)
+            ? Stints.Of(asserting).Exists(stint => StartsConflict(stint) || EndsConflict(stint))
+            : StartsConflict(asserting) || EndsConflict(asserting);
 
     /// <summary>Within one stint, two assertions give ends that cannot both be right.</summary>
-    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) => Stints.Of(asserting).Exists(EndsConflict);
+    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) =>
+        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting).Exists(EndsConflict) : EndsConflict(asserting);
 
     /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
     private static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>

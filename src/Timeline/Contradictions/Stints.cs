@@ -17,8 +17,8 @@ public static class Stints
 {
     public static List<List<ClaimRecord>> Of(IReadOnlyCollection<ClaimRecord> claims)
     {
+        if (!MayHaveSeveral(claims)) return [[.. claims]];
         var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
-        if (starts.Count < 2) return [[.. claims]];
 
         var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
         // The last day the current stint's claims reach; null once one of them is open-ended.
@@ -60,5 +60,17 @@ public static class Stints
         return -1;
     }
 
-    private static bool IsStart(ClaimRecord claim) => claim.Kind.Dating == Dating.Start && claim.ValidTime is not null;
+    /// <summary>Whether two of the claims give a start, without which there is one stint: most propositions, on every append.</summary>
+    public static bool MayHaveSeveral(IEnumerable<ClaimRecord> claims)
+    {
+        var starts = 0;
+        foreach (var claim in claims)
+        {
+            if (IsStart(claim) && ++starts == 2) return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsStart(ClaimRecord claim) => claim.ValidTime is not null && claim.Kind.Dating == Dating.Start;
 }
