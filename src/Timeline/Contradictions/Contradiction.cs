@@ -25,11 +25,12 @@ public sealed class Contradiction
     public DateTimeOffset? ContestedSince { get; set; }
 
     /// <summary>
-    /// Some of the claims, retracted ones included, conflict. Only then can the proposition be contested, now or as the
-    /// sources stood on any earlier day (a cut of the claims), and once true it stays true: such propositions are stored.
+    /// Some of the claims, retracted ones included, may conflict (<see cref="PropositionLedger.MayEverConflict"/>). Only
+    /// then can the proposition be contested, now or as the sources stood on any earlier day (a cut of the claims), and
+    /// once true it stays true: such propositions are stored.
     /// </summary>
     [JsonIgnore]
-    public bool EverContested => PropositionLedger.ConflictKind(Claims) != ContestKind.None;
+    public bool EverContested => PropositionLedger.MayEverConflict(Claims);
 
     /// <summary>The writer's note that this document is stored (to be dropped if never contested), not part of it.</summary>
     [JsonIgnore]

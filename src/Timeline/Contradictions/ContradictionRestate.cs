@@ -10,7 +10,7 @@ namespace Timeline.Contradictions;
 /// upgrade would go on listing a proposition the new rules no longer find contested. Once per database and rules
 /// version, in the background after start: each document is evaluated again from its own claims and written back only
 /// when the answer changed and no writer has moved it meanwhile (a writer folds with the new rules anyway). One node
-/// does it, under an advisory lock; the others find the mark it leaves.
+/// does it, under an advisory lock; the others wait for the mark it leaves, and take over if it never comes.
 /// </summary>
 internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<ContradictionRestate> logger) : BackgroundService
 {
@@ -25,8 +25,10 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
         {
             try
             {
-                await RestateAsync(stoppingToken);
-                return;
+                if (await RestateAsync(stoppingToken) is not null) return;
+                // Another node holds the lock: wait for its mark, and take over if it stopped half-way.
+                await Task.Delay(TimeSpan.FromSeconds(15), stoppingToken);
+                attempt = 0;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -37,14 +39,17 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
         }
     }
 
-    /// <summary>Re-evaluates the documents if this database's mark is older than the rules; returns how many changed.</summary>
-    public async Task<int> RestateAsync(CancellationToken ct)
+    /// <summary>
+    /// Re-evaluates the documents if this database's mark is older than the rules; returns how many changed, or null when
+    /// another node holds the lock.
+    /// </summary>
+    public async Task<int?> RestateAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (await MarkAsync(connection, ct) >= PropositionLedger.RulesVersion) return 0;
 
         var lockKey = $"{_schema}.timeline_rules";
-        if (!(bool)(await ScalarAsync(connection, "select pg_try_advisory_lock(hashtext($1))", ct, lockKey))!) return 0;
+        if (!(bool)(await ScalarAsync(connection, "select pg_try_advisory_lock(hashtext($1))", ct, lockKey))!) return null;
         try
         {
             await ScalarAsync(connection, $"create table if not exists {_schema}.timeline_rules (name text primary key, version integer not null)", ct);
@@ -59,10 +64,19 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
                 after = page[^1].Id;
                 foreach (var (id, stored, version) in page)
                 {
+                    if (stored?.Claims is not { Count: > 0 })
+                    {
+                        // Nothing to evaluate from; left as it is rather than holding up the rest.
+                        logger.LogWarning("Contradiction document {Id} has no readable claims; left as it is", id);
+                        continue;
+                    }
+
                     var fresh = Contradiction.FromClaims(id, stored.Claims);
                     if (fresh.Standing == stored.Standing && fresh.ContestedSince == stored.ContestedSince) continue;
+                    // xmin changes with every write of the row, a writer's re-creation included (its mt_version restarts at 1).
                     await using var update = new NpgsqlCommand(
-                        $"update {_schema}.mt_doc_contradiction set data = $2, mt_last_modified = now() where id = $1 and mt_version::text = $3", connection);
+                        $"update {_schema}.mt_doc_contradiction set data = $2, mt_version = mt_version + 1, mt_last_modified = now() where id = $1 and xmin::text = $3",
+                        connection);
                     update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
                     update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = store.Options.Serializer().ToJson(fresh), NpgsqlDbType = NpgsqlDbType.Jsonb });
                     update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = version });
@@ -89,15 +103,29 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
         return await ScalarAsync(connection, $"select version from {_schema}.timeline_rules where name = $1", ct, Name) is int version ? version : 0;
     }
 
-    private async Task<List<(string Id, Contradiction Document, string Version)>> ReadPageAsync(NpgsqlConnection connection, string after, CancellationToken ct)
+    private async Task<List<(string Id, Contradiction? Document, string Version)>> ReadPageAsync(NpgsqlConnection connection, string after, CancellationToken ct)
     {
         await using var read = new NpgsqlCommand(
-            $"select id, data, mt_version::text from {_schema}.mt_doc_contradiction where id > $1 order by id limit {Page}", connection);
+            $"select id, data, xmin::text from {_schema}.mt_doc_contradiction where id > $1 order by id limit {Page}", connection);
         read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after });
         var serializer = store.Options.Serializer();
-        var page = new List<(string, Contradiction, string)>();
+        var page = new List<(string, Contradiction?, string)>();
         await using var reader = await read.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) page.Add((reader.GetString(0), serializer.FromJson<Contradiction>(reader, 1), reader.GetString(2)));
+        while (await reader.ReadAsync(ct))
+        {
+            Contradiction? document;
+            try
+            {
+                document = serializer.FromJson<Contradiction>(reader, 1);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                document = null;
+            }
+
+            page.Add((reader.GetString(0), document, reader.GetString(2)));
+        }
+
         return page;
     }
 

@@ -140,22 +140,41 @@ public static class PropositionLedger
             .ToList();
 
     /// <summary>
-    /// When the live claims came to conflict: the recorded time of the first claim that, with those recorded before it,
-    /// made them conflict. Null when they do not.
+    /// When the live claims came to conflict: the recorded time of the claim that, with those recorded before it, made
+    /// them conflict since they last agreed. Null when they do not.
     /// </summary>
     public static DateTimeOffset? ContestedSince(IEnumerable<ClaimRecord> claims)
     {
         var live = claims.Where(c => !c.IsWithdrawn).OrderBy(c => c.Sequence).ToList();
-        // A conflict among some claims is one among all of them: when all agree, no earlier set conflicted either.
         if (ConflictKind(live) == ContestKind.None) return null;
+        // In one stint a conflict among some claims is one among more of them, so the first is the answer; a start that
+        // opens a stint can end a conflict, and a later claim start another.
+        var stints = Stints.MayHaveSeveral(live);
+        DateTimeOffset? since = null;
         var seen = new List<ClaimRecord>();
         foreach (var claim in live)
         {
             seen.Add(claim);
-            if (ConflictKind(seen) != ContestKind.None) return claim.RecordedAt;
+            if (ConflictKind(seen) == ContestKind.None) since = null;
+            else if (!stints) return claim.RecordedAt;
+            else since ??= claim.RecordedAt;
         }
 
-        return null;
+        return since;
+    }
+
+    /// <summary>
+    /// Whether the claims may conflict now or in any cut of them (an earlier reported day): an assertion and a denial, or
+    /// two assertions giving disagreeing starts, ends or values, whatever their stints. It holds whenever the rules find a
+    /// conflict among some of the claims, and it only grows as claims are added; the rules themselves do not (a start
+    /// that opens a stint can take a day left into it, away from the end it disagreed with).
+    /// </summary>
+    public static bool MayEverConflict(IReadOnlyCollection<ClaimRecord> claims)
+    {
+        if (claims.Count < 2) return false;
+        var asserting = claims.Where(c => c.Stance == Stance.Asserts).ToList();
+        if (asserting.Count > 0 && asserting.Count < claims.Count) return true;
+        return StartsConflict(asserting) || EndsConflict(asserting);
     }
 
     /// <summary>Two values agree when equal as text, or as partial dates one refines the other.</summary>

@@ -10,8 +10,10 @@ namespace Timeline.Contradictions;
 /// (the first, when none has; the last, when it is undated). Starts and ends are compared only within a stint.
 /// </summary>
 /// <remarks>
-/// Adding claims can only join stints, never split one (an open interval or a later end only extends a stint), so a
-/// conflict among some claims stays one among more of them, as <see cref="Contradiction.EverContested"/> needs.
+/// Adding start claims can only join their stints (an open interval or a later end only extends one), but a start that
+/// opens a stint takes the claims dated after it along: a day left that disagreed with the stint before no longer does.
+/// So a conflict among some claims is not always one among more of them; <see cref="PropositionLedger.MayEverConflict"/>
+/// is what decides that a proposition's document is kept.
 /// </remarks>
 public static class Stints
 {

@@ -107,10 +107,12 @@ internal sealed class CareerView
             }
 
             var spans = stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList();
-            IEnumerable<(int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
-            if (everyStint) picked = stints.Select((s, i) => (i, s.Start ?? s.Observed, s.Claims));
-            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.Index, onTheDay.Since, supporting)];
-            foreach (var (index, since, cited) in picked)
+            // A resignation belongs to the stint begun by its date: one of an earlier stint is not pending in a later one.
+            var resigned = Resignations(subject, body).Select(c => Stints.EndedOn(firstDays, c.ValidTime?.From)).ToList();
+            IEnumerable<(int First, int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
+            if (everyStint) picked = stints.Select((s, i) => (i, i, s.Start ?? s.Observed, s.Claims));
+            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.First, onTheDay.Index, onTheDay.Since, supporting)];
+            foreach (var (run, index, since, cited) in picked)
             {
                 var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
                 var (observed, ends, scheduled) = (chosen.Observed, chosen.Ends, chosen.Scheduled);
@@ -118,7 +120,7 @@ internal sealed class CareerView
                 // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
                 held &= start is not null || observed is not null;
                 var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
-                var pending = held ? PendingResignation(subject, body) : null;
+                var pending = held && resigned.Exists(i => run <= i && i <= index) ? PendingResignation(subject, body) : null;
 
                 yield return (new Tenure(
                     first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
@@ -175,7 +177,7 @@ internal sealed class CareerView
             var spans = Spans(supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object));
             if (!everyStint)
             {
-                var (_, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+                var (_, _, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
                 yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
                 continue;
             }
@@ -195,7 +197,7 @@ internal sealed class CareerView
             if (Standing(key).Holds != true || claims.Find(c => c.Role is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
-            var (_, start, held, ended, approximate, _) = OnTheDay([.. Spans(supporting, left).Select(s => (s.Start, s.Ends))]);
+            var (_, _, start, held, ended, approximate, _) = OnTheDay([.. Spans(supporting, left).Select(s => (s.Start, s.Ends))]);
             yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
@@ -219,7 +221,7 @@ internal sealed class CareerView
     /// undated end, counted only for "now"): the one held on the day, else the latest begun, else the first; with the start
     /// of the run of stints it continues (each beginning the day after the one before it ended).
     /// </summary>
-    private (int Index, PartialDate? Since, bool Held, bool Ended, bool Approximate, PartialDate? End) OnTheDay(
+    private (int First, int Index, PartialDate? Since, bool Held, bool Ended, bool Approximate, PartialDate? End) OnTheDay(
         IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints)
     {
         var days = stints.Select(s => OnTheDay(s.Start, s.Ends)).ToList();
@@ -229,7 +231,7 @@ internal sealed class CareerView
         while (first > 0 && days[first - 1].End is { } before && stints[first].Start is { } start && before.End.AddDays(1) == start.Start) first--;
         var since = stints[first].Start;
         var (held, ended, approximate, end) = OnTheDay(since, stints[index].Ends);
-        return (index, since, held, ended, approximate, end);
+        return (first, index, since, held, ended, approximate, end);
     }
 
     /// <summary>
@@ -267,6 +269,11 @@ internal sealed class CareerView
         if (!_byProposition.TryGetValue(key, out var claims)) return [];
         return Live(claims).Where(c => c.Kind.EndsOffice is not null);
     }
+
+    /// <summary>The counted claims about a resignation from the body, and about withdrawing one.</summary>
+    private IEnumerable<ClaimRecord> Resignations(string subject, string body) =>
+        new[] { Predicates.ResignedFrom, Predicates.WithdrewResignation }
+            .SelectMany(p => _byProposition.GetValueOrDefault(new Proposition(subject, p, body).Key) ?? []);
 
     private string? PendingResignation(string subject, string body)
     {

@@ -219,7 +219,21 @@ public sealed class TenureRuleTests
         s.Status(D("2013-06-01")).Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2013"));
     }
 
-    // --- stints --------------------------------------------------------------------------------------------------
+    // --- stints ---
+
+    [Fact]
+    public void a_resignation_accepted_in_an_earlier_stint_ends_that_stint_and_is_not_pending_in_the_next()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2010-01-01/2012-06-30", claimant: "Dawn");
+        s.ResignationTendered("2012-05");
+        s.ResignationAccepted("2012-06-30");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2015-03-12/2021-03-11", claimant: "The News");
+
+        s.Status(D("2012-06-30")).StatusLine.ShouldBe("Senator — resignation accepted");
+        s.Status(D("2013-01-01")).StatusLine.ShouldBe("Former Senator (resignation accepted 2012-06-30)");
+        s.Status(D("2020-01-01")).StatusLine.ShouldBe("Senator", "the resignation of 2012 is not pending in the seat taken again in 2015");
+    }
 
     [Fact]
     public void a_term_split_by_a_party_switch_is_one_tenure_held_from_the_first_start()

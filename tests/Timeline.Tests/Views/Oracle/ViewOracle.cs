@@ -256,16 +256,18 @@ internal sealed class ViewOracle
         return new Standing("open", kind, null, null);
     }
 
+    /// <summary>The recorded time of the claim that made the live claims conflict since they last agreed (stints can end a conflict).</summary>
     private static DateTimeOffset? ContestedSince(List<Claim> claims)
     {
         var seen = new List<Claim>();
+        DateTimeOffset? since = null;
         foreach (var c in claims.Where(c => c.Live).OrderBy(c => c.C.Order))
         {
             seen.Add(c);
-            if (Conflict(seen) != "none") return c.C.RecordedAt;
+            since = Conflict(seen) == "none" ? null : since ?? c.C.RecordedAt;
         }
 
-        return null;
+        return since;
     }
 
     public List<ExpContradiction> Contradictions() =>
@@ -381,7 +383,10 @@ internal sealed class ViewOracle
             var anchor = stints[j].Anchor;
             var since = picked.Since is null ? null : anchor;
             var (held, ended) = (days[k].Held, days[k].Ended);
-            var alternatives = days[k].Candidates.Select(end => Tenure(first, standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended)).ToList();
+            // A resignation counts for the stint begun by its date: one of an earlier stint is not pending in this one.
+            var resigning = ClaimsOf("resigned-from", body).Concat(ClaimsOf("withdrew-resignation-from", body))
+                .Any(c => StintOn(firstDays, c.C.ValidTime?.From) is var i && j <= i && i <= k);
+            var alternatives = days[k].Candidates.Select(end => Tenure(first, standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
             result.Add((alternatives, held, ended));
         }
 
@@ -404,7 +409,7 @@ internal sealed class ViewOracle
 
     private ExpTenure Tenure(
         OClaim first, Standing standing, List<Claim> supporting, List<End> ends, ODate? since, ODate? observed, ODate? anchor, ODate? scheduled,
-        string body, ODate? end, bool held, bool ended)
+        string body, ODate? end, bool held, bool ended, bool resigning)
     {
         {
             var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } x && e.Date.Value.Agrees(x))).ToList() : [];
@@ -417,7 +422,7 @@ internal sealed class ViewOracle
             return new ExpTenure(
                 first.Office!, first.Organization, since?.ToString(), since?.PrecisionName, since is null ? observed?.ToString() : null,
                 end?.ToString(), cause, endedBy.Select(e => e.ClaimId).ToHashSet(), scheduled?.ToString(),
-                held && Approximate(anchor, end), standing.State == "open", held ? Pending(body) : null,
+                held && Approximate(anchor, end), standing.State == "open", held && resigning ? Pending(body) : null,
                 supporting.Select(c => c.C.Id).ToHashSet(), anchor?.ToString());
         }
     }
