@@ -25,16 +25,11 @@ internal sealed class CareerView
         var counted = dossier.Claims.Where(Counts).ToList();
         UndatedSetAside = validAt is null ? 0 : dossier.Claims.Count(c => c.ValidTime is null);
         _byProposition = counted.GroupBy(c => c.Proposition.Key).ToDictionary(g => g.Key, g => g.ToList());
-        _endsOnRecord = Live(dossier.Claims).Where(c => c.Stance == Stance.Asserts && (c.End is not null || c.Kind.EndsOffice is not null))
-            .Select(c => c.Proposition.Key).ToHashSet();
         _uncounted = dossier.Claims.Where(c => !Counts(c)).ToLookup(c => c.Proposition.Key);
     }
 
     /// <summary>The claims a valid day leaves out (not begun by then), by proposition: a settlement among them still holds.</summary>
     private readonly ILookup<string, ClaimRecord> _uncounted;
-
-    /// <summary>Offices, and bodies' resignations, whose end some live claim gives, whatever its date (by proposition key): they need no scheduled end.</summary>
-    private readonly HashSet<string> _endsOnRecord;
 
     public int UndatedSetAside { get; }
 
@@ -81,7 +76,6 @@ internal sealed class CareerView
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
-            var endsOnRecord = _endsOnRecord.Contains(key) || _endsOnRecord.Contains(new Proposition(subject, Predicates.ResignedFrom, body).Key);
             // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
             var overruled = standing.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld ? upheld.DisputedEnd : null;
 
@@ -101,7 +95,8 @@ internal sealed class CareerView
                 stints[Stints.EndedOn(firstDays, accepted.ValidTime?.From)].Ends.Add(new TenureEnd(accepted.ValidTime?.From, EndCause.ResignationAccepted, accepted.Id));
             }
 
-            foreach (var stint in stints.Where(s => !endsOnRecord && s.Scheduled is not null))
+            var endsOnRecord = EndsOnRecord(key, subject, body, stints);
+            foreach (var stint in stints.Where((s, i) => !endsOnRecord[i] && s.Scheduled is not null))
             {
                 stint.Ends.AddRange(stint.Claims.Where(c => c.ScheduledEnd == stint.Scheduled).Select(c => new TenureEnd(stint.Scheduled, EndCause.TermEnded, c.Id)));
             }
@@ -148,6 +143,25 @@ internal sealed class CareerView
 
         var stint = Stints.Of([.. Live(all).Where(c => c.Stance == Stance.Asserts)]).Find(s => s.Contains(chosen)) ?? [];
         return [.. stint.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is { } time && !time.From.IsCompatibleWith(upheld.From))];
+    }
+
+    /// <summary>
+    /// For each stint, whether a live claim on record gives it an end, whatever its date: an interval's end or a day left
+    /// in its stint, or a resignation of the body accepted on a day that falls to it, with the stints made of all the
+    /// proposition's claims (those after the day too).
+    /// </summary>
+    private bool[] EndsOnRecord(string key, string subject, string body, List<OfficeStint> stints)
+    {
+        var all = Stints.Of([.. Live(_byProposition[key].Concat(_uncounted[key])).Where(c => c.Stance == Stance.Asserts)]);
+        var ended = all.Select(s => s.Exists(c => c.End is not null)).ToArray();
+        var firstDays = all.Select(s => s.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is not null).Select(c => (DateOnly?)c.ValidTime!.From.Start).Min()).ToList();
+        var resigned = new Proposition(subject, Predicates.ResignedFrom, body).Key;
+        foreach (var accepted in Live((_byProposition.GetValueOrDefault(resigned) ?? []).Concat(_uncounted[resigned])).Where(c => c.Kind.EndsOffice is not null))
+        {
+            ended[Stints.EndedOn(firstDays, accepted.ValidTime?.From)] = true;
+        }
+
+        return [.. stints.Select(s => ended[Math.Max(0, all.FindIndex(whole => whole.Contains(s.Claims[0])))])];
     }
 
     private sealed record OfficeStint(List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled);

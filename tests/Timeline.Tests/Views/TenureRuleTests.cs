@@ -222,6 +222,17 @@ public sealed class TenureRuleTests
     // --- stints ---
 
     [Fact]
+    public void a_scheduled_end_ends_its_own_stint_even_when_an_earlier_stint_has_an_end_on_record()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2015-01-01/2017-06-30", claimant: "Dawn");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2018-03-12", claimant: "The News", scheduledEnd: "2021-03-11");
+
+        s.Status(D("2019-01-01")).Offices.ShouldHaveSingleItem().ScheduledEnd.ShouldBe(PartialDate.Parse("2021-03-11"));
+        s.Status(D("2024-01-01")).StatusLine.ShouldBe("Former Senator (term ended 2021-03-11)");
+    }
+
+    [Fact]
     public void a_resignation_accepted_in_an_earlier_stint_ends_that_stint_and_is_not_pending_in_the_next()
     {
         var s = new StreamBuilder();

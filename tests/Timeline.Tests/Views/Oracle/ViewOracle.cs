@@ -359,12 +359,18 @@ internal sealed class ViewOracle
                 stints[StintOn(firstDays, accepted.C.ValidTime?.From)].Ends.Add(new End(accepted.C.ValidTime?.From, "resignationAccepted", accepted.C.Id, accepted.C.Order));
             }
 
-            // Only when no live claim on record gives an end, even one dated after the day (so not only the counted
-            // ones), does the scheduled end end it. Reading: every claim giving that scheduled end says so.
-            var endOnRecord = _claims.Exists(c => c.Supports && c.C.Asserts &&
-                ((c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object) && c.End is not null)
-                 || (c.C.Type == "ResignationAccepted" && Normalize(c.C.Object) == Normalize(body))));
-            foreach (var st in stints.Where(st => !endOnRecord && st.Scheduled is not null))
+            // Only when no live claim on record gives the stint an end, even one dated after the day (so not only the
+            // counted ones: the stints made of all the claims), does the scheduled end end it. Reading: every claim
+            // giving that scheduled end says so.
+            var wholes = StintsOf(_claims.Where(c => c.Supports && c.C.Asserts && c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object)));
+            var endOnRecord = wholes.Select(w => w.Exists(c => c.End is not null)).ToArray();
+            var wholeFirstDays = wholes.Select(w => w.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
+            foreach (var accepted in _claims.Where(c => c.Supports && c.C.Asserts && c.C.Type == "ResignationAccepted" && Normalize(c.C.Object) == Normalize(body)))
+            {
+                endOnRecord[StintOn(wholeFirstDays, accepted.C.ValidTime?.From)] = true;
+            }
+
+            foreach (var st in stints.Where(st => !endOnRecord[Math.Max(0, wholes.FindIndex(w => w.Contains(st.Claims[0])))] && st.Scheduled is not null))
             {
                 st.Ends.AddRange(st.Claims.Where(c => c.C.ScheduledEnd is { } e && e.Agrees(st.Scheduled!.Value)).Select(c => new End(st.Scheduled, "termEnded", c.C.Id, c.C.Order)));
             }
