@@ -69,6 +69,13 @@ public sealed class ClaimRecord
     /// <summary>Set when a newer version of its structured source no longer states it.</summary>
     public NoLongerStated? NoLongerStated { get; set; }
 
+    /// <summary>Set when a version newer than <see cref="NoLongerStated"/>'s states the claim again.</summary>
+    public StatedAgain? StatedAgain { get; set; }
+
+    /// <summary>Its source's newest versions no longer state it: marked, and not stated again since.</summary>
+    [JsonIgnore]
+    public bool IsNoLongerStated => NoLongerStated is { } n && !(StatedAgain is { } again && again.NewerPublishedAt > n.NewerPublishedAt);
+
     // Denormalised for the claims index filters.
     public string SourceId { get; set; } = "";
     public string ClaimantKey { get; set; } = "";
@@ -82,7 +89,7 @@ public sealed class ClaimRecord
     /// (a cut to a reported time before that version gives the claim back).
     /// </summary>
     [JsonIgnore]
-    public bool IsWithdrawn => Retraction is not null || NoLongerStated is not null;
+    public bool IsWithdrawn => Retraction is not null || IsNoLongerStated;
 
     /// <summary>Denies only an end (<see cref="DisputedEnd"/>): it sides against the claims giving that end, not against the holding.</summary>
     [JsonIgnore]
@@ -155,6 +162,7 @@ public sealed class ClaimRecord
         if (id == Id) return new AppendedEntry(Id, Id, PersonId, Type, StreamVersion, Sequence, RecordedAt);
         if (Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
         if (NoLongerStated is { } n && n.NoticeId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimNoLongerStated), n.Version, n.Sequence, n.RecordedAt);
+        if (StatedAgain is { } a && a.NoticeId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimStatedAgain), a.Version, a.Sequence, a.RecordedAt);
         return Rulings.Find(x => x.RulingId == id) is { } ruling
             ? new AppendedEntry(id, Id, PersonId, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt)
             : null;
@@ -173,8 +181,12 @@ public sealed class ClaimRecord
             case ClaimRetracted r:
                 Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
                 break;
-            case ClaimNoLongerStated n:
-                NoLongerStated ??= new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
+            case ClaimNoLongerStated n when !IsNoLongerStated:
+                // Dropped again after it was stated again: the newer notice replaces the older one.
+                NoLongerStated = new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
+                break;
+            case ClaimStatedAgain a when IsNoLongerStated:
+                StatedAgain = new StatedAgain(a.NoticeId, a.NewerSourceId, a.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimRuled r:
                 Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence, e.UserName));

@@ -19,6 +19,7 @@ public sealed record ReportedBy(DateOnly? Day, DateTimeOffset? Instant)
         ClaimRetracted retraction => Includes(retraction.Attribution.Source.PublishedAt),
         ClaimRuled ruling => Includes(ruling.RuledAt),
         ClaimNoLongerStated notice => Includes(notice.NewerPublishedAt),
+        ClaimStatedAgain again => Includes(again.NewerPublishedAt),
         _ => true,
     };
 
@@ -30,6 +31,7 @@ public sealed record ReportedBy(DateOnly? Day, DateTimeOffset? Instant)
         if (copy.Retraction is { } r && !Includes(r.Attribution.Source.PublishedAt)) copy.Retraction = null;
         copy.Rulings = [.. copy.Rulings.Where(x => Includes(x.RuledAt))];
         if (copy.NoLongerStated is { } n && !Includes(n.NewerPublishedAt)) copy.NoLongerStated = null;
+        if (copy.StatedAgain is { } a && !Includes(a.NewerPublishedAt)) copy.StatedAgain = null;
         return copy;
     }
 }

@@ -91,6 +91,7 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
         summary.AddRow("claims appended", Number(report.ClaimsAppended));
         summary.AddRow("claims already on record", Number(report.ClaimsAlreadyThere));
         summary.AddRow("claims no longer stated", Number(report.ClaimsNoLongerStated));
+        summary.AddRow("claims stated again", Number(report.ClaimsStatedAgain));
         summary.AddRow("rejected records", Number(report.Rejected.Count));
         AnsiConsole.Write(summary);
         AnsiConsole.WriteLine($"source {report.SourceId} ({report.Series}, sha256 {report.ContentHash})");

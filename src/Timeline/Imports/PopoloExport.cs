@@ -39,7 +39,7 @@ public static class PopoloExport
         var claimsOf = stored
             .Select(c => reportedBy is null ? c : reportedBy.Cut(c))
             .OfType<ClaimRecord>()
-            .Where(c => c.NoLongerStated is null)
+            .Where(c => !c.IsNoLongerStated)
             .ToLookup(c => c.PersonId);
         var day = today ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
 

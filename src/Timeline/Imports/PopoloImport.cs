@@ -33,7 +33,8 @@ public sealed record ImportReport(
     int ClaimsNoLongerStated,
     IReadOnlyList<RejectedRecord> Rejected,
     double CheckingSeconds = 0,
-    double CommittingSeconds = 0);
+    double CommittingSeconds = 0,
+    int ClaimsStatedAgain = 0);
 
 /// <summary>Why a file was refused as a whole; nothing was written. <paramref name="Malformed"/>: it is not JSON at all.</summary>
 public sealed class PopoloRefusedException(string reason, bool malformed = false) : Exception(reason)
@@ -136,13 +137,13 @@ public static class PopoloImport
         rejected.AddRange(appended.Refused.Select(r => new RejectedRecord(toAppend[r.Index].Request.Pointer!, r.Problem)).Distinct());
 
         var statedIds = stated.Select(s => s.Request.ClaimId!.Value).ToHashSet();
-        var noLonger = await MarkNoLongerStatedAsync(store, document, statedIds, recordedBy, ct);
+        var (noLonger, again) = await MarkNoLongerStatedAsync(store, document, statedIds, recordedBy, ct);
 
         var records = file.Counts.Select(c => new KindCount(c.Key, c.Value, rejected.Count(r => r.Pointer.StartsWith($"/{c.Key}/", StringComparison.Ordinal))))
             .OrderBy(c => c.Kind, StringComparer.Ordinal).ToList();
         return new ImportReport(document.Id, document.Series!, document.TextHash, records, people.Registered, people.AlreadyThere,
             appended.Appended, appended.AlreadyThere + onRecord.Count, noLonger, [.. rejected.OrderBy(r => r.Pointer, StringComparer.Ordinal)],
-            appended.Checking.TotalSeconds, appended.Committing.TotalSeconds);
+            appended.Checking.TotalSeconds, appended.Committing.TotalSeconds, again);
     }
 
     private static string PublisherOf(PopoloSource source) => string.IsNullOrWhiteSpace(source.Publisher) ? DefaultPublisher : source.Publisher.Trim();
@@ -308,37 +309,57 @@ public static class PopoloImport
 
     /// <summary>
     /// When this is the series' newest version: every claim an earlier version stated that this one does not is marked
-    /// no longer stated (first seen: the version that first stated it; last seen: the newest earlier version).
+    /// no longer stated (first seen: the version that first stated it; last seen: the newest earlier version), and every
+    /// claim so marked that this one states again is marked stated again. Returns how many of each.
     /// </summary>
-    private static async Task<int> MarkNoLongerStatedAsync(IDocumentStore store, SourceDocument version, HashSet<Guid> stated, string recordedBy, CancellationToken ct)
+    private static async Task<(int NoLonger, int Again)> MarkNoLongerStatedAsync(
+        IDocumentStore store, SourceDocument version, HashSet<Guid> stated, string recordedBy, CancellationToken ct)
     {
         await using var query = store.QuerySession();
         // Read again, not taken from the start of the import: a newer version stored meanwhile says what is still stated.
         var versions = await VersionsAsync(query, version.Series!, ct);
         var earlier = versions.Where(v => v.Id != version.Id).ToList();
         // An older version imported late says nothing about what the newest one stopped stating.
-        if (earlier.Count == 0 || earlier.Any(v => v.PublishedAt > version.PublishedAt)) return 0;
+        if (earlier.Count == 0 || earlier.Any(v => v.PublishedAt > version.PublishedAt)) return (0, 0);
 
         var earlierIds = earlier.Select(v => v.Id).ToArray();
         var lastSeen = earlier.Max(v => v.PublishedAt);
-        var dropped = (await query.Query<ClaimRecord>().Where(c => c.SourceId.IsOneOf(earlierIds)).ToListAsync(ct))
-            .Where(c => c.NoLongerStated is null && !stated.Contains(c.Id))
-            .Select(c => new ClaimNoLongerStated(NoticeId(c.Id, version.Id), c.Id, c.Proposition, version.Series!, version.Id, c.ReportedAt, lastSeen,
-                version.PublishedAt, recordedBy))
-            .Select(n => (Notice: n, PersonId: n.Proposition.Subject))
+        var claims = await query.Query<ClaimRecord>().Where(c => c.SourceId.IsOneOf(earlierIds)).ToListAsync(ct);
+        var dropped = claims
+            .Where(c => !c.IsNoLongerStated && !stated.Contains(c.Id))
+            .Select(c => (IClaimAmendment)new ClaimNoLongerStated(NoticeId("no-longer-stated", c.Id, version.Id), c.Id, c.Proposition, version.Series!, version.Id,
+                c.ReportedAt, lastSeen, version.PublishedAt, recordedBy))
             .ToList();
-        if (dropped.Count == 0) return 0;
+        // Dropped by a version before this one, and stated here again (a correction undone): it counts again from this version.
+        var restated = claims
+            .Where(c => c.IsNoLongerStated && stated.Contains(c.Id) && c.NoLongerStated!.NewerPublishedAt < version.PublishedAt)
+            .Select(c => (IClaimAmendment)new ClaimStatedAgain(NoticeId("stated-again", c.Id, version.Id), c.Id, c.Proposition, version.Series!, version.Id,
+                version.PublishedAt, recordedBy))
+            .ToList();
+        return (await AppendNoticesAsync(store, dropped, ct), await AppendNoticesAsync(store, restated, ct));
+    }
 
-        var done = await TakenAsync(store, dropped.Select(d => d.Notice.NoticeId), ct);
+    /// <summary>Appends each notice to its claim's person once (its id reserved, so a run again appends none twice).</summary>
+    private static async Task<int> AppendNoticesAsync(IDocumentStore store, List<IClaimAmendment> notices, CancellationToken ct)
+    {
+        if (notices.Count == 0) return 0;
+        static Guid IdOf(IClaimAmendment notice) => notice switch
+        {
+            ClaimNoLongerStated n => n.NoticeId,
+            ClaimStatedAgain a => a.NoticeId,
+            _ => throw new ArgumentOutOfRangeException(nameof(notice)),
+        };
+
+        var done = await TakenAsync(store, notices.Select(IdOf), ct);
         var marked = 0;
-        foreach (var chunk in dropped.Where(d => !done.Contains(d.Notice.NoticeId)).Chunk(BulkAppend.BatchSize))
+        foreach (var chunk in notices.Where(n => !done.Contains(IdOf(n))).Chunk(BulkAppend.BatchSize))
         {
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            foreach (var person in chunk.GroupBy(d => d.PersonId))
+            foreach (var person in chunk.GroupBy(n => n.Proposition.Subject))
             {
-                session.Events.Append(person.Key, person.Select(d => (object)d.Notice).ToArray());
-                foreach (var (notice, personId) in person) session.Insert(new EntryId { Id = notice.NoticeId, PersonId = personId });
+                session.Events.Append(person.Key, person.Cast<object>().ToArray());
+                foreach (var notice in person) session.Insert(new EntryId { Id = IdOf(notice), PersonId = person.Key });
             }
 
             await session.SaveChangesAsync(ct);
@@ -348,6 +369,6 @@ public static class PopoloImport
         return marked;
     }
 
-    private static Guid NoticeId(Guid claimId, string sourceId) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"no-longer-stated\n{claimId}\n{sourceId}")).AsSpan(0, 16));
+    private static Guid NoticeId(string kind, Guid claimId, string sourceId) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{claimId}\n{sourceId}")).AsSpan(0, 16));
 }

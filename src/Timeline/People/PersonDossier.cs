@@ -103,7 +103,7 @@ public sealed class PersonDossier
     /// </summary>
     public static long LastSequenceOf(Person person, IEnumerable<ClaimRecord> claims) =>
         claims.Select(c => Math.Max(Math.Max(Math.Max(c.Sequence, c.Retraction?.Sequence ?? 0), c.Rulings.Count == 0 ? 0 : c.Rulings.Max(r => r.Sequence)),
-                c.NoLongerStated?.Sequence ?? 0))
+                Math.Max(c.NoLongerStated?.Sequence ?? 0, c.StatedAgain?.Sequence ?? 0)))
             .Append(person.RegisteredSequence)
             .Max();
 

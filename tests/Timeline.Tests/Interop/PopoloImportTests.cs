@@ -199,6 +199,17 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         // As the sources stood before the correction was published, the first version's seats are what they said.
         (await StatusAsync("/api/people/fay-noor?validAt=2018-01-01&reportedAt=2019-03-01"))["statusLine"]!.GetValue<string>().ShouldBe("Member");
         (await StatusAsync("/api/people/dan-oyelaran?reportedAt=2019-03-01"))["statusLine"]!.GetValue<string>().ShouldBe("Member");
+
+        // A third version puts Dan's seat back: it counts again from then, and the export has it again.
+        var v3 = await ImportAsync(File(Seat("p-fay", "assembly", "2015-01-10", "2017-03-15"), Seat("p-dan", "senate", "2016-03-01")), "2019-09-01T00:00:00Z");
+        Count(v3, "claimsStatedAgain").ShouldBe(1);
+        Count(v3, "claimsAppended").ShouldBe(0, "the seat is the same claim, already on record");
+        (await StatusAsync("/api/people/dan-oyelaran"))["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        (await StatusAsync("/api/people/dan-oyelaran?reportedAt=2019-07-01"))["statusLine"]!.GetValue<string>().ShouldBe("No office on record",
+            "between the version that dropped it and the one that restored it, the seat was not stated");
+        PopoloOracle.Array(await ExportAsync(), "memberships").Select(m => PopoloOracle.Text(m, "person_id")).ShouldContain("dan-oyelaran");
+        Count(await ImportAsync(File(Seat("p-fay", "assembly", "2015-01-10", "2017-03-15"), Seat("p-dan", "senate", "2016-03-01")), "2019-09-01T00:00:00Z"),
+            "claimsStatedAgain").ShouldBe(0, "run again, it changes nothing");
     }
 
     [Theory]
