@@ -42,11 +42,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
             "He became Mayor of Karachi again in January 2014.";
         await GivenPersonAndSourceAsync();
         var sourceId = await GivenSourceAsync("https://example.org/mayor-dates", Text);
-        JsonObject Mayor(string type, string validTime, string quote) => new()
-        {
-            ["type"] = type, ["validTime"] = validTime, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor",
-            ["organization"] = "Karachi Metropolitan Corporation", ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
-        };
+        JsonObject Mayor(string type, string validTime, string quote) => RecordApi.Mayor(sourceId, type, quote, validTime);
         async Task<int> OpenAsync() => (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("count").GetInt32();
 
         // Held 2010 to 2012, left in 2014: two ends of one stint that disagree.
@@ -76,11 +72,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         const string Text = "Mustafa Kamal was Mayor of Karachi from 2005 to June 2007. He was Mayor of Karachi again from July 2007.";
         await GivenPersonAndSourceAsync();
         var sourceId = await GivenSourceAsync("https://example.org/two-stints", Text);
-        JsonObject Mayor(string validTime, string quote) => new()
-        {
-            ["type"] = "OfficeTaken", ["validTime"] = validTime, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor",
-            ["organization"] = "Karachi Metropolitan Corporation", ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
-        };
+        JsonObject Mayor(string validTime, string quote) => RecordApi.Mayor(sourceId, "OfficeTaken", quote, validTime);
         await GivenClaimAsync(Mayor("2005/2007-06", "Mustafa Kamal was Mayor of Karachi from 2005 to June 2007."));
         await GivenClaimAsync(Mayor("2007-07", "He was Mayor of Karachi again from July 2007."));
         async Task<int> OpenListedAsync() => (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("count").GetInt32();

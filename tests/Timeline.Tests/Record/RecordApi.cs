@@ -66,6 +66,17 @@ public static class RecordApi
         return claim;
     }
 
+    /// <summary>A claim about Kamal as Mayor of Karachi (the office and body), quoting the registered source.</summary>
+    public static JsonObject Mayor(string sourceId, string type, string quote, string? validTime = null)
+    {
+        var claim = new JsonObject
+        {
+            ["type"] = type, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor", ["organization"] = "Karachi Metropolitan Corporation",
+            ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
+        };
+        return validTime is null ? claim : claim.With("validTime", validTime);
+    }
+
     public static JsonObject Ruling(string verdict = "false") => new()
     {
         ["verdict"] = verdict,

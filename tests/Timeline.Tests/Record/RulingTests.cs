@@ -38,11 +38,7 @@ public sealed class RulingTests(AppFixture app) : RecordApiTest(app)
             "The council says Mustafa Kamal was never dismissed and is still mayor.";
         await GivenPersonAndSourceAsync();
         var sourceId = await GivenSourceAsync("https://example.org/karachi-mayor", Text);
-        JsonObject Said(string type, string quote) => new()
-        {
-            ["type"] = type, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Mayor", ["organization"] = "Karachi Metropolitan Corporation",
-            ["claimant"] = new JsonObject { ["name"] = "Our Staff Reporter" },
-        };
+        JsonObject Said(string type, string quote) => RecordApi.Mayor(sourceId, type, quote);
         await GivenClaimAsync(Said("OfficeTaken", "Mustafa Kamal became Mayor of Karachi in 2005.").With("validTime", "2005"));
         var left = (await GivenClaimAsync(Said("OfficeLeft", "He was dismissed as mayor on 5 May 2009.").With("validTime", "2009-05-05").With("cause", "dismissed")))
             .GetProperty("id").GetGuid();
