@@ -68,26 +68,29 @@ internal sealed class CareerView
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldOffice))
         {
             var standing = Standing(key);
-            if (standing.Holds == false) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
-            supporting.RemoveAll(OverruledStarts(key, claims).Contains);
+            var overruledStarts = OverruledStarts(key, claims);
+            supporting.RemoveAll(overruledStarts.Contains);
             if (supporting.Count == 0) continue;
             // A dispute carries no office fields, and may be all that is counted of a claim not yet begun.
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
-            // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
-            var overruled = standing.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld ? upheld.DisputedEnd : null;
-
-            var stints = Stints.Of(supporting).Select(stint =>
+            var groups = Stints.Of(supporting);
+            var stints = groups.Select((stint, i) =>
             {
-                var decided = standing.ResolvedBy is { } id ? stint.Find(c => c.Id == id) : null;
+                // Each stint is judged on its own claims: a denial, or a claim ruled false, joins the stint of its date.
+                var own = groups.Count == 1 ? standing : PropositionLedger.Evaluate(StintClaims(groups, i, claims, supporting, overruledStarts));
+                // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
+                var overruled = own.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld
+                    ? upheld.DisputedEnd : null;
+                var decided = own.ResolvedBy is { } id ? stint.Find(c => c.Id == id) : null;
                 var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : stint.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
                 var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.IsCompatibleWith(o))))
                     .Select(c => new TenureEnd(c.End, CauseOf(c), c.Id)).ToList();
                 return new OfficeStint(stint, startClaim?.ValidTime!.From,
                     stint.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min(), ends,
-                    stint.Select(c => c.ScheduledEnd).Where(e => e is not null).Min());
+                    stint.Select(c => c.ScheduledEnd).Where(e => e is not null).Min(), own);
             }).ToList();
             var firstDays = stints.Select(s => (s.Start ?? s.Observed)?.Start).ToList();
             foreach (var accepted in AcceptedResignations(subject, body))
@@ -101,9 +104,14 @@ internal sealed class CareerView
                 stint.Ends.AddRange(stint.Claims.Where(c => c.ScheduledEnd == stint.Scheduled).Select(c => new TenureEnd(stint.Scheduled, EndCause.TermEnded, c.Id)));
             }
 
-            var spans = stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList();
             // A resignation belongs to the stint begun by its date: one of an earlier stint is not pending in a later one.
-            var resigned = Resignations(subject, body).Select(c => Stints.EndedOn(firstDays, c.ValidTime?.From)).ToList();
+            var resignedIn = Resignations(subject, body).Select(c => Stints.EndedOn(firstDays, c.ValidTime?.From)).ToList();
+            // A stint known not to have been held (a denial upheld) is no tenure; the others stand on their own claims.
+            var kept = Enumerable.Range(0, stints.Count).Where(i => stints[i].Standing.Holds != false).ToList();
+            if (kept.Count == 0) continue;
+            var resigned = resignedIn.Select(i => kept.IndexOf(i)).Where(i => i >= 0).ToList();
+            stints = [.. kept.Select(i => stints[i])];
+            var spans = stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList();
             IEnumerable<(int First, int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
             if (everyStint) picked = stints.Select((s, i) => (i, i, s.Start ?? s.Observed, s.Claims));
             else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.First, onTheDay.Index, onTheDay.Since, supporting)];
@@ -121,7 +129,7 @@ internal sealed class CareerView
                     first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
                     ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
                     [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
-                    standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
+                    chosen.Standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
             }
         }
     }
@@ -164,7 +172,21 @@ internal sealed class CareerView
         return [.. stints.Select(s => ended[Math.Max(0, all.FindIndex(whole => whole.Contains(s.Claims[0])))])];
     }
 
-    private sealed record OfficeStint(List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled);
+    /// <summary>
+    /// The live claims a stint is judged on: its supporting claims, and the proposition's other live claims (denials,
+    /// claims ruled false) whose date falls to it (the latest stint begun by then; the first when none has).
+    /// </summary>
+    private static List<ClaimRecord> StintClaims(
+        List<List<ClaimRecord>> groups, int index, List<ClaimRecord> claims, List<ClaimRecord> supporting, HashSet<ClaimRecord> overruled)
+    {
+        var firstDays = groups.Select(g => g.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is not null).Select(c => (DateOnly?)c.ValidTime!.From.Start).Min()).ToList();
+        var inStints = supporting.ToHashSet();
+        return [.. groups[index], .. claims.Where(c => !c.IsWithdrawn && !inStints.Contains(c) && !overruled.Contains(c)
+            && Stints.EndedOn(firstDays, c.ValidTime?.From) == index)];
+    }
+
+    private sealed record OfficeStint(
+        List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled, PropositionStanding Standing);
 
     private sealed record TenureEnd(PartialDate? Date, EndCause Cause, Guid ClaimId);
 

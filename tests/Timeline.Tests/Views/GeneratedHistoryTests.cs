@@ -134,6 +134,10 @@ public sealed class GeneratedHistoryTests
              S(StepKind.OfficeTaken, validTime: "2004-01", source: 1), S(StepKind.ClaimDisputed, target: 1, claimant: 2),
              S(StepKind.ClaimRuled, target: 3, variant: 0)],
             [new ClockRead("2003-01-01", null, null), new ClockRead("2005-06-30", null, null), new ClockRead("2003-01-01", null, 4)]),
+        // Two stints; the second's claim disputed and the dispute upheld: the first stands on its own.
+        new([S(StepKind.OfficeTaken, validTime: "2001/2002"), S(StepKind.OfficeTaken, validTime: "2004/2005", source: 1),
+             S(StepKind.ClaimDisputed, target: 1, claimant: 2), S(StepKind.ClaimRuled, target: 2, variant: 0)],
+            [new ClockRead("2004-06-30", null, null), new ClockRead("2001-06-30", null, null), new ClockRead("2004-06-30", null, 3)]),
     ];
 
     [Fact]

@@ -222,6 +222,21 @@ public sealed class TenureRuleTests
     // --- stints ---
 
     [Fact]
+    public void a_stint_whose_claim_was_disputed_and_the_dispute_upheld_is_gone_and_the_other_stint_stands()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2010-01-01/2012-12-31", claimant: "Gazette");
+        var second = s.OfficeTaken("Senator", StreamBuilder.Senate, "2016-01-01/2018-12-31", claimant: "X");
+        var dispute = s.Dispute(second, claimant: "Senate Secretariat");
+        s.Rule(dispute, Verdict.True, "no such term in the Senate's records");
+
+        var after = s.Status(D("2019-06-01"));
+        after.StatusLine.ShouldBe("Former Senator (until 2012-12-31)");
+        after.FormerOffices.ShouldHaveSingleItem().Contested.ShouldBeFalse();
+        s.Status(D("2017-01-01")).Offices.ShouldBeEmpty("the second stint was never held");
+    }
+
+    [Fact]
     public void a_scheduled_end_ends_its_own_stint_even_when_an_earlier_stint_has_an_end_on_record()
     {
         var s = new StreamBuilder();

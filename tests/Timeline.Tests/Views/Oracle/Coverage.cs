@@ -27,6 +27,8 @@ internal static class Coverage
         "end-dispute:contested", "end-dispute:upheld",
         // A true ruling on a start read before that start.
         "office:upheld-start-later",
+        // A stint denied and the denial upheld, while another stint stands.
+        "stints:denied-stint",
     ];
 
     public static void Hit(string key) => Seen.AddOrUpdate(key, 1, (_, n) => n + 1);

@@ -307,7 +307,7 @@ internal sealed class ViewOracle
     private bool Approximate(ODate? start, ODate? end) =>
         (start is { Precision: < 3 } s && s.Contains(_day)) || (end is { Precision: < 3 } e && e.Contains(_day));
 
-    private sealed record OfficeStint(List<Claim> Claims, ODate? Since, ODate? Observed, List<End> Ends, ODate? Scheduled)
+    private sealed record OfficeStint(List<Claim> Claims, ODate? Since, ODate? Observed, List<End> Ends, ODate? Scheduled, Standing Standing)
     {
         public ODate? Anchor => Since ?? Observed;
     }
@@ -324,8 +324,8 @@ internal sealed class ViewOracle
         {
             var first = claims[0].C;
             var standing = StandingOf(HeldOffice, first.Object);
-            if (standing.Holds == false) continue;
             var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
+            var overruledStarts = new List<Claim>();
             if (_validAt is not null)
             {
                 // A start upheld by a true ruling holds on every day: before it, the other starts of its stint are overruled.
@@ -334,24 +334,31 @@ internal sealed class ViewOracle
                 {
                     Coverage.Hit("office:upheld-start-later");
                     var stint = StintsOf(all.Where(c => c.Supports && c.C.Asserts)).Single(st => st.Contains(upheld));
-                    supporting.RemoveAll(c => stint.Contains(c) && c.Start is { } s && !s.Agrees(upheld.Start!.Value));
+                    overruledStarts = supporting.Where(c => stint.Contains(c) && c.Start is { } s && !s.Agrees(upheld.Start!.Value)).ToList();
+                    supporting.RemoveAll(overruledStarts.Contains);
                 }
             }
 
             if (supporting.Count == 0) continue;
             var body = first.Organization ?? first.Office!;
-            var overruled = standing.Chosen?.C.DisputedEnd;
-            if (overruled is not null) Coverage.Hit("end-dispute:upheld");
-
-            var stints = StintsOf(supporting).Select(stint =>
+            // Each stint is judged on its own claims: the proposition's other live claims (denials, claims ruled false) join
+            // the stint their date falls to.
+            var groups = StintsOf(supporting);
+            var groupFirstDays = groups.Select(g => g.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
+            var others = claims.Where(c => c.Live && !supporting.Contains(c) && !overruledStarts.Contains(c)).ToList();
+            var stints = groups.Select((stint, i) =>
             {
-                var chosen = standing.Chosen is { } ch && stint.Contains(ch) ? ch : null;
+                var own = groups.Count == 1 ? standing : Evaluate([.. stint, .. others.Where(c => StintOn(groupFirstDays, c.C.ValidTime?.From) == i)]);
+                if (groups.Count > 1 && own.Holds == false) Coverage.Hit("stints:denied-stint");
+                var overruled = own.Chosen?.C.DisputedEnd;
+                if (overruled is not null) Coverage.Hit("end-dispute:upheld");
+                var chosen = own.Chosen is { } ch && stint.Contains(ch) ? ch : null;
                 return new OfficeStint(stint,
                     chosen?.Start ?? EarliestStart(stint.Where(c => c.Start is not null).Select(c => c.Start!.Value)),
                     EarliestStart(stint.Where(c => c.C.Type == "OfficeHeld").Select(c => c.C.ValidTime!.From)),
                     [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.Agrees(o))))
                         .Select(c => new End(c.End, c.C.Type == "OfficeLeft" ? c.C.Cause! : "unstated", c.C.Id, c.C.Order))],
-                    EarliestStart(stint.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value)));
+                    EarliestStart(stint.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value)), own);
             }).ToList();
             var firstDays = stints.Select(st => st.Anchor?.First).ToList();
             foreach (var accepted in ClaimsOf("resigned-from", body).Where(c => c.C.Type == "ResignationAccepted" && c.Supports))
@@ -375,6 +382,13 @@ internal sealed class ViewOracle
                 st.Ends.AddRange(st.Claims.Where(c => c.C.ScheduledEnd is { } e && e.Agrees(st.Scheduled!.Value)).Select(c => new End(st.Scheduled, "termEnded", c.C.Id, c.C.Order)));
             }
 
+            // A resignation counts for the stint begun by its date: one of an earlier stint is not pending in a later one.
+            var resignedIn = ClaimsOf("resigned-from", body).Concat(ClaimsOf("withdrew-resignation-from", body)).Select(c => StintOn(firstDays, c.C.ValidTime?.From)).ToList();
+            // A stint known not to have been held (a denial upheld) is no tenure; the others stand on their own claims.
+            var kept = Enumerable.Range(0, stints.Count).Where(i => stints[i].Standing.Holds != false).ToList();
+            if (kept.Count == 0) continue;
+            var resigned = resignedIn.Select(i => kept.IndexOf(i)).Where(i => i >= 0).ToList();
+            stints = [.. kept.Select(i => stints[i])];
             var days = stints.Select(st =>
             {
                 var candidates = EarliestEnds(st.Ends.Select(e => e.Date));
@@ -389,10 +403,8 @@ internal sealed class ViewOracle
             var anchor = stints[j].Anchor;
             var since = picked.Since is null ? null : anchor;
             var (held, ended) = (days[k].Held, days[k].Ended);
-            // A resignation counts for the stint begun by its date: one of an earlier stint is not pending in this one.
-            var resigning = ClaimsOf("resigned-from", body).Concat(ClaimsOf("withdrew-resignation-from", body))
-                .Any(c => StintOn(firstDays, c.C.ValidTime?.From) is var i && j <= i && i <= k);
-            var alternatives = days[k].Candidates.Select(end => Tenure(first, standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
+            var resigning = resigned.Exists(i => j <= i && i <= k);
+            var alternatives = days[k].Candidates.Select(end => Tenure(first, picked.Standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
             result.Add((alternatives, held, ended));
         }
 
