@@ -55,8 +55,8 @@ internal sealed class CareerView
             .OrderByDescending(c => c.ContestedSince);
 
     /// <summary>
-    /// Each office's tenure on the day: of its stints (<see cref="Stints"/>), the one held, else the latest begun, else the
-    /// first. A stint's start is the earliest start claimed (or the ruled one); with no start on record, the earliest
+    /// Each office's tenure on the day: of its stints (<see cref="Stints"/>) not known to be false, each judged on its own
+    /// claims, the one held, else the latest begun, else the first. A stint's start is the earliest start claimed (or the ruled one); with no start on record, the earliest
     /// observation ("Senator" in an article) says it was held from then at the latest. Its end is the earliest end claimed
     /// (an interval's end, a day it was left, an accepted resignation); a scheduled term end counts only when no source
     /// says when it actually ended. A stint that begins the day after the one before it ended continues it: the tenure
