@@ -55,6 +55,7 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
             await ScalarAsync(connection, $"create table if not exists {_schema}.timeline_rules (name text primary key, version integer not null)", ct);
             if (await MarkAsync(connection, ct) >= PropositionLedger.RulesVersion) return 0;
 
+            var serializer = store.Options.Serializer();
             var changed = 0;
             var after = "";
             while (true)
@@ -78,7 +79,7 @@ internal sealed class ContradictionRestate(IDocumentStore store, NpgsqlDataSourc
                         $"update {_schema}.mt_doc_contradiction set data = $2, mt_version = mt_version + 1, mt_last_modified = now() where id = $1 and xmin::text = $3",
                         connection);
                     update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-                    update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = store.Options.Serializer().ToJson(fresh), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                    update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serializer.ToJson(fresh), NpgsqlDbType = NpgsqlDbType.Jsonb });
                     update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = version });
                     changed += await update.ExecuteNonQueryAsync(ct);
                 }

@@ -92,13 +92,14 @@ public static class PropositionLedger
 
     /// <summary>Within one stint (<see cref="Stints"/>), two assertions give starts or ends that cannot both be right.</summary>
     public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting) =>
-        Stints.MayHaveSeveral(asserting)
-            ? Stints.Of(asserting).Exists(stint => StartsConflict(stint) || EndsConflict(stint))
-            : StartsConflict(asserting) || EndsConflict(asserting);
+        InSomeStint(asserting, stint => StartsConflict(stint) || EndsConflict(stint));
 
     /// <summary>Within one stint, two assertions give ends that cannot both be right.</summary>
-    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) =>
-        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting).Exists(EndsConflict) : EndsConflict(asserting);
+    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) => InSomeStint(asserting, EndsConflict);
+
+    // Most propositions are one stint: asked of the claims as they are, without splitting or copying them.
+    private static bool InSomeStint(IReadOnlyCollection<ClaimRecord> asserting, Func<IEnumerable<ClaimRecord>, bool> conflict) =>
+        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting).Exists(stint => conflict(stint)) : conflict(asserting);
 
     /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
     private static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>

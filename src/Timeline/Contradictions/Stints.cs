@@ -48,6 +48,10 @@ public static class Stints
         return [.. stints.Select(s => s.Claims)];
     }
 
+    /// <summary>Each stint's first day: the earliest start its claims give (null for a stint none of whose claims gives one).</summary>
+    public static List<DateOnly?> FirstDays(IEnumerable<IEnumerable<ClaimRecord>> stints) =>
+        [.. stints.Select(s => s.Where(IsStart).Select(c => (DateOnly?)c.ValidTime!.From.Start).Min())];
+
     /// <summary>The stint a claim from another proposition (a resignation accepted, a party left) on <paramref name="date"/> ends.</summary>
     public static int EndedOn(IReadOnlyList<DateOnly?> firstDays, PartialDate? date) =>
         date is { } d ? Math.Max(0, LastIndex(firstDays, day => day is { } f && f <= d.Start)) : firstDays.Count - 1;

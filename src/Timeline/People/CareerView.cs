@@ -77,10 +77,11 @@ internal sealed class CareerView
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
             var groups = Stints.Of(supporting);
+            // Each stint is judged on its own claims: a denial, or a claim ruled false, joins the stint of its date.
+            var judged = groups.Count == 1 ? null : StintClaims(groups, claims, supporting, overruledStarts);
             var stints = groups.Select((stint, i) =>
             {
-                // Each stint is judged on its own claims: a denial, or a claim ruled false, joins the stint of its date.
-                var own = groups.Count == 1 ? standing : PropositionLedger.Evaluate(StintClaims(groups, i, claims, supporting, overruledStarts));
+                var own = judged is null ? standing : PropositionLedger.Evaluate(judged[i]);
                 // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
                 var overruled = own.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld
                     ? upheld.DisputedEnd : null;
@@ -162,7 +163,7 @@ internal sealed class CareerView
     {
         var all = Stints.Of([.. Live(_byProposition[key].Concat(_uncounted[key])).Where(c => c.Stance == Stance.Asserts)]);
         var ended = all.Select(s => s.Exists(c => c.End is not null)).ToArray();
-        var firstDays = all.Select(s => s.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is not null).Select(c => (DateOnly?)c.ValidTime!.From.Start).Min()).ToList();
+        var firstDays = Stints.FirstDays(all);
         var resigned = new Proposition(subject, Predicates.ResignedFrom, body).Key;
         foreach (var accepted in Live((_byProposition.GetValueOrDefault(resigned) ?? []).Concat(_uncounted[resigned])).Where(c => c.Kind.EndsOffice is not null))
         {
@@ -173,16 +174,21 @@ internal sealed class CareerView
     }
 
     /// <summary>
-    /// The live claims a stint is judged on: its supporting claims, and the proposition's other live claims (denials,
+    /// The live claims each stint is judged on: its supporting claims, and the proposition's other live claims (denials,
     /// claims ruled false) whose date falls to it (the latest stint begun by then; the first when none has).
     /// </summary>
-    private static List<ClaimRecord> StintClaims(
-        List<List<ClaimRecord>> groups, int index, List<ClaimRecord> claims, List<ClaimRecord> supporting, HashSet<ClaimRecord> overruled)
+    private static List<List<ClaimRecord>> StintClaims(
+        List<List<ClaimRecord>> groups, List<ClaimRecord> claims, List<ClaimRecord> supporting, HashSet<ClaimRecord> overruled)
     {
-        var firstDays = groups.Select(g => g.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is not null).Select(c => (DateOnly?)c.ValidTime!.From.Start).Min()).ToList();
+        var firstDays = Stints.FirstDays(groups);
+        var judged = groups.Select(g => new List<ClaimRecord>(g)).ToList();
         var inStints = supporting.ToHashSet();
-        return [.. groups[index], .. claims.Where(c => !c.IsWithdrawn && !inStints.Contains(c) && !overruled.Contains(c)
-            && Stints.EndedOn(firstDays, c.ValidTime?.From) == index)];
+        foreach (var other in claims.Where(c => !c.IsWithdrawn && !inStints.Contains(c) && !overruled.Contains(c)))
+        {
+            judged[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
+        }
+
+        return judged;
     }
 
     private sealed record OfficeStint(
