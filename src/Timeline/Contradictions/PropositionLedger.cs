@@ -35,9 +35,9 @@ public static class PropositionLedger
 {
     /// <summary>
     /// Raised whenever a rule here changes what a stored contradiction document says (<see cref="ContradictionRestate"/>):
-    /// 2 = stints, withdrawn claims, disputes of an end.
+    /// 2 = stints, withdrawn claims, disputes of an end; 3 = a day left between an open start and a later start ends a stint.
     /// </summary>
-    public const int RulesVersion = 2;
+    public const int RulesVersion = 3;
 
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
     {

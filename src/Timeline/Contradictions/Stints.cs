@@ -6,7 +6,8 @@ namespace Timeline.Contradictions;
 /// The stints one proposition's claims describe: an office held, given up and taken again, or one term that a party switch
 /// splits into two memberships, as Popolo files record it. The claims that give a start (<see cref="Dating.Start"/>),
 /// in order of start, each join the stint before them, unless every start claim of that stint gives an interval that
-/// ended before this one begins: then a new stint begins. Every other claim joins the latest stint begun by its date
+/// ended before this one begins, or is open-ended and a day left (<c>OfficeLeft</c>) on or after its start ended
+/// before this one begins (taken in 2010, left in 2012, taken again in 2014): then a new stint begins. Every other claim joins the latest stint begun by its date
 /// (the first, when none has; the last, when it is undated). Starts and ends are compared only within a stint.
 /// </summary>
 /// <remarks>
@@ -22,21 +23,27 @@ public static class Stints
         if (!MayHaveSeveral(claims)) return [[.. claims]];
         var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
 
+        // The days left (an OfficeLeft's day): one between an open start and a later start ends the stint in between.
+        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).ToList();
         var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
-        // The last day the current stint's claims reach; null once one of them is open-ended.
-        DateOnly? reaches = null;
+        // The last day the current stint's intervals reach, and the latest first day of its open-ended starts.
+        DateOnly? reaches = null, openSince = null;
         foreach (var claim in starts)
         {
             var (first, end) = (claim.ValidTime!.From.Start, claim.ValidTime.To?.End);
-            if (stints.Count > 0 && (reaches is not { } last || last >= first))
+            var ended = stints.Count > 0 && !(reaches is { } last && last >= first)
+                && (openSince is not { } open || leftDays.Exists(left => left.Start >= open && left.End < first));
+            if (stints.Count > 0 && !ended)
             {
                 stints[^1].Claims.Add(claim);
-                reaches = reaches is { } r && end is { } e ? (e > r ? e : r) : null;
+                if (end is { } e) reaches = reaches is { } r && r > e ? r : e;
+                else openSince = first;
                 continue;
             }
 
             stints.Add((first, [claim]));
             reaches = end;
+            openSince = end is null ? first : null;
         }
 
         foreach (var claim in claims.Where(c => !IsStart(c)).OrderBy(c => c.Sequence))

@@ -331,6 +331,55 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void an_office_taken_left_and_taken_again_without_an_interval_is_two_stints()
+    {
+        // As news reports it: taken (no end given), left, taken again.
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "2010-03-01", claimant: "Dawn");
+        s.OfficeLeft(Governor, Province, "2012-07-15", claimant: "The News", cause: LeaveCause.Dismissed);
+        var again = s.OfficeTaken(Governor, Province, "2014-01-10", claimant: "Daily Times");
+
+        Standing(s).State.ShouldBe(ContestState.Uncontested, "a day left between two starts makes them two stints, not two answers");
+        s.Status().Contradictions.ShouldBeEmpty();
+        // Read in 2011 the day left has not come (a claim counts once its valid time has begun).
+        var first = s.Status(D("2011-01-01")).Offices.ShouldHaveSingleItem();
+        (first.Since, first.Until).ShouldBe((PartialDate.Parse("2010-03-01"), null));
+        s.Status(D("2013-01-01")).StatusLine.ShouldBe("Former Governor (dismissed 2012-07-15)");
+        var now = s.Status().Offices.ShouldHaveSingleItem();
+        (now.Since, now.Until, now.Contested).ShouldBe((PartialDate.Parse("2014-01-10"), null, false));
+        now.ClaimIds.ShouldContain(again);
+    }
+
+    [Fact]
+    public void a_day_left_splits_only_when_it_falls_after_the_open_start_and_wholly_before_the_next()
+    {
+        // Left before the first start: it splits nothing, the two starts are one stint's and conflict.
+        var before = new StreamBuilder();
+        before.OfficeTaken(Governor, Province, "2010-03-01", claimant: "Dawn");
+        before.OfficeLeft(Governor, Province, "2009-12-31", claimant: "The News");
+        before.OfficeTaken(Governor, Province, "2014-01-10", claimant: "Daily Times");
+        Standing(before).Kind.ShouldBe(ContestKind.ValueConflict);
+
+        // "Left in 2014" may be after the start of 2014-01-10: no split.
+        var imprecise = new StreamBuilder();
+        imprecise.OfficeTaken(Governor, Province, "2010-03-01", claimant: "Dawn");
+        imprecise.OfficeLeft(Governor, Province, "2014", claimant: "The News");
+        imprecise.OfficeTaken(Governor, Province, "2014-01-10", claimant: "Daily Times");
+        Standing(imprecise).Kind.ShouldBe(ContestKind.ValueConflict);
+
+        // Two sources disagree on the first start (2010 against 2011), both before the day left: that conflict stays, and
+        // the start of 2014 is a stint of its own.
+        var conflicting = new StreamBuilder();
+        conflicting.OfficeTaken(Governor, Province, "2010-03-01", claimant: "Dawn");
+        conflicting.OfficeTaken(Governor, Province, "2011-03-01", claimant: "The Nation");
+        conflicting.OfficeLeft(Governor, Province, "2012-07-15", claimant: "The News");
+        conflicting.OfficeTaken(Governor, Province, "2014-01-10", claimant: "Daily Times");
+        Standing(conflicting).Kind.ShouldBe(ContestKind.ValueConflict);
+        conflicting.Status(D("2012-01-01")).Offices.ShouldHaveSingleItem().Contested.ShouldBeTrue();
+        conflicting.Status().Offices.ShouldHaveSingleItem().Contested.ShouldBeFalse("the stint held now is not the contested one");
+    }
+
+    [Fact]
     public void a_party_membership_of_two_consecutive_terms_is_held_from_the_first_and_a_rejoining_from_its_own_start()
     {
         var s = new StreamBuilder();

@@ -166,18 +166,32 @@ internal sealed class ViewOracle
     /// <summary>
     /// The README's stints of some claims of one proposition: the claims giving a start (OfficeTaken, PartyJoined,
     /// PartyRoleTaken with a valid time) by their start's first day, each in the stint before it unless every start claim
-    /// there gives an interval whose last day is before its first day; every other claim in the latest stint begun on or
+    /// there gives an interval whose last day is before its first day, or is open and an OfficeLeft among the claims, not
+    /// before its start, has its last day before that first day; every other claim in the latest stint begun on or
     /// before its first day (the first when none has, the last when undated).
     /// </summary>
     private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims)
     {
         var all = claims.ToList();
+        // Its interval ended before the day, or, open-ended, a day left that is not before its start was.
+        bool EndedBefore(Claim start, DateOnly day)
+        {
+            if (start.C.ValidTime!.To is { } to) return to.Last < day;
+            return all.Exists(l => l.C.Type == "OfficeLeft" && l.End is { } end && end.First >= start.C.ValidTime.From.First && end.Last < day);
+        }
+
         var stints = new List<(DateOnly First, List<Claim> Claims)>();
         foreach (var c in all.Where(GivesStart).OrderBy(c => c.C.ValidTime!.From.First).ThenBy(c => c.C.Order))
         {
             var day = c.C.ValidTime!.From.First;
-            if (stints.Count > 0 && !stints[^1].Claims.Where(GivesStart).All(p => p.C.ValidTime!.To is { } to && to.Last < day)) stints[^1].Claims.Add(c);
-            else stints.Add((day, [c]));
+            if (stints.Count > 0 && !stints[^1].Claims.Where(GivesStart).All(p => EndedBefore(p, day)))
+            {
+                stints[^1].Claims.Add(c);
+                continue;
+            }
+
+            if (stints.Count > 0 && stints[^1].Claims.Exists(p => GivesStart(p) && p.C.ValidTime!.To is null)) Coverage.Hit("stints:left-and-taken-again");
+            stints.Add((day, [c]));
         }
 
         if (stints.Count == 0) return [all];
