@@ -6,8 +6,9 @@ namespace Timeline.Contradictions;
 /// The stints one proposition's claims describe: an office held, given up and taken again, or one term that a party switch
 /// splits into two memberships, as Popolo files record it. The claims that give a start (<see cref="Dating.Start"/>),
 /// in order of start, each join the stint before them, unless every start claim of that stint gives an interval that
-/// ended before this one begins, or is open-ended and a day left (<c>OfficeLeft</c>) on or after its start ended
-/// before this one begins (taken in 2010, left in 2012, taken again in 2014): then a new stint begins. Every other claim joins the latest stint begun by its date
+/// ended before this one begins, or is open-ended and a day left (<c>OfficeLeft</c>; for a party, <c>PartyLeft</c>) on
+/// or after its start ended before this one begins (taken in 2010, left in 2012, taken again in 2014): then a new stint
+/// begins. Every other claim joins the latest stint begun by its date
 /// (the first, when none has; the last, when it is undated). Starts and ends are compared only within a stint.
 /// </summary>
 /// <remarks>
@@ -18,13 +19,16 @@ namespace Timeline.Contradictions;
 /// </remarks>
 public static class Stints
 {
-    public static List<List<ClaimRecord>> Of(IReadOnlyCollection<ClaimRecord> claims)
+    /// <param name="leftElsewhere">
+    /// Days left that another proposition gives (a <c>PartyLeft</c> for a party's membership): they split as a day left does.
+    /// </param>
+    public static List<List<ClaimRecord>> Of(IReadOnlyCollection<ClaimRecord> claims, IEnumerable<PartialDate>? leftElsewhere = null)
     {
         if (!MayHaveSeveral(claims)) return [[.. claims]];
         var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
 
         // The days left (an OfficeLeft's day): one between an open start and a later start ends the stint in between.
-        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).ToList();
+        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).Concat(leftElsewhere ?? []).ToList();
         var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
         // The last day the current stint's intervals reach, and the latest first day of its open-ended starts.
         DateOnly? reaches = null, openSince = null;

@@ -245,12 +245,14 @@ internal sealed class CareerView
     }
 
     /// <summary>
-    /// A membership's stints, each from its earliest start until its interval ends and the days it was left (an undated
-    /// day ends the last stint, for today).
+    /// A membership's stints (split also by the days it was left), each from its earliest start until its interval ends and
+    /// the days it was left (an undated day ends the last stint, for today).
     /// </summary>
-    private static List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> left)
+    private static List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> leftOn)
     {
-        var spans = Stints.Of(supporting)
+        var left = leftOn.ToList();
+        // Joined, left and joined again: the day left splits the membership as an OfficeLeft splits an office.
+        var spans = Stints.Of(supporting, left.OfType<PartialDate>())
             .Select(stint => (Start: stint.Where(c => c.ValidTime is not null).Select(c => (PartialDate?)c.ValidTime!.From).Min(), Ends: IntervalEnds(stint).ToList(), Claims: stint))
             .ToList();
         var firstDays = spans.Select(s => s.Start?.Start).ToList();

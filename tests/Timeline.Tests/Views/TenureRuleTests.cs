@@ -380,6 +380,22 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_party_joined_left_and_joined_again_is_held_from_the_rejoining()
+    {
+        var s = new StreamBuilder();
+        s.PartyJoined("Green Party", "2010-02-01");
+        s.PartyLeft("Green Party", "2012-05-20");
+        s.PartyJoined("Green Party", "2014-09-01");
+
+        s.Status(D("2011-01-01")).Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-02-01"));
+        s.Status(D("2013-01-01")).StatusLine.ShouldBe("No office on record");
+        var now = s.Status();
+        now.Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2014-09-01"));
+        now.StatusLine.ShouldBe("Member of Green Party");
+        now.Contradictions.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void a_party_membership_of_two_consecutive_terms_is_held_from_the_first_and_a_rejoining_from_its_own_start()
     {
         var s = new StreamBuilder();

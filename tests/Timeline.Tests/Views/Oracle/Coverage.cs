@@ -23,8 +23,8 @@ internal static class Coverage
         "party", "party:approximate", "role", "former-role", "undated-set-aside", "timeline:retracted", "timeline:ruled",
         // Stints: more than one, a run continued from an earlier one, dates that differ only across stints.
         "stints:office", "stints:office-run", "stints:party", "stints:party-run", "stints:apart",
-        // An open-ended start, a day left, and the office taken again.
-        "stints:left-and-taken-again",
+        // An open-ended start, a day left, and the office taken (the party or role joined) again.
+        "stints:left-and-taken-again", "stints:left-and-joined-again",
         // A dispute of an OfficeLeft: against its end only, and upheld.
         "end-dispute:contested", "end-dispute:upheld",
         // A true ruling on a start read before that start.

@@ -166,18 +166,20 @@ internal sealed class ViewOracle
     /// <summary>
     /// The README's stints of some claims of one proposition: the claims giving a start (OfficeTaken, PartyJoined,
     /// PartyRoleTaken with a valid time) by their start's first day, each in the stint before it unless every start claim
-    /// there gives an interval whose last day is before its first day, or is open and an OfficeLeft among the claims, not
-    /// before its start, has its last day before that first day; every other claim in the latest stint begun on or
+    /// there gives an interval whose last day is before its first day, or is open and an OfficeLeft among the claims (for a
+    /// membership or a role, a day it was left), not before its start, has its last day before that first day; every other claim in the latest stint begun on or
     /// before its first day (the first when none has, the last when undated).
     /// </summary>
-    private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims)
+    private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims, IEnumerable<ODate?>? leftElsewhere = null)
     {
         var all = claims.ToList();
+        var elsewhere = (leftElsewhere ?? []).OfType<ODate>().ToList();
         // Its interval ended before the day, or, open-ended, a day left that is not before its start was.
         bool EndedBefore(Claim start, DateOnly day)
         {
             if (start.C.ValidTime!.To is { } to) return to.Last < day;
-            return all.Exists(l => l.C.Type == "OfficeLeft" && l.End is { } end && end.First >= start.C.ValidTime.From.First && end.Last < day);
+            return all.Where(l => l.C.Type == "OfficeLeft" && l.End is not null).Select(l => l.End!.Value).Concat(elsewhere)
+                .Any(end => end.First >= start.C.ValidTime.From.First && end.Last < day);
         }
 
         var stints = new List<(DateOnly First, List<Claim> Claims)>();
@@ -190,7 +192,7 @@ internal sealed class ViewOracle
                 continue;
             }
 
-            if (stints.Count > 0 && stints[^1].Claims.Exists(p => GivesStart(p) && p.C.ValidTime!.To is null)) Coverage.Hit("stints:left-and-taken-again");
+            if (stints.Count > 0 && stints[^1].Claims.Exists(p => GivesStart(p) && p.C.ValidTime!.To is null)) Coverage.Hit(elsewhere.Count > 0 ? "stints:left-and-joined-again" : "stints:left-and-taken-again");
             stints.Add((day, [c]));
         }
 
@@ -487,7 +489,8 @@ internal sealed class ViewOracle
     {
         if (StandingOf(claims[0].C.Predicate, claims[0].C.Object).Holds != true) return null;
         var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
-        var stints = StintsOf(supporting)
+        leftOn = leftOn.ToList();
+        var stints = StintsOf(supporting, leftOn)
             .Select(st => (Start: EarliestStart(st.Where(c => c.C.ValidTime is not null).Select(c => c.C.ValidTime!.From)),
                 Ends: st.Where(c => c.C.ValidTime?.To is not null).Select(c => c.C.ValidTime!.To).ToList()))
             .ToList();
