@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Shouldly;
 using Xunit;
@@ -93,6 +96,47 @@ public sealed class PersonPageTests(PageFixture fixture)
         controls.Where(c => !reached.Contains(c)).ShouldBeEmpty();
         await Screenshots.SaveAsync(page, nameof(tab_reaches_every_control_and_link_on_the_person_page));
     }
+
+    [Fact]
+    public async Task a_claim_its_source_no_longer_states_and_a_ruling_overtaken_later_read_as_such_in_the_claims_table()
+    {
+        var tag = RandomNumberGenerator.GetHexString(6, lowercase: true);
+        var person = $"page-tester-{tag}";
+        using var http = fixture.Service.CreateClient();
+        // Two terms in the first version; the corrected second version keeps only the first.
+        string Popolo(params string[] terms) => JsonSerializer.Serialize(new
+        {
+            persons = new[] { new { id = "p1", name = $"Page Tester {tag}" } },
+            organizations = new[] { new { id = "assembly", name = "Test Assembly", classification = "legislature" } },
+            memberships = terms.Select(t => new { person_id = "p1", organization_id = "assembly", role = "member", start_date = $"{t}-01-01", end_date = $"{t}-12-31" }),
+        });
+        foreach (var (text, published) in new[] { (Popolo("2001", "2006"), "2020-01-01T00:00:00Z"), (Popolo("2001"), "2021-01-01T00:00:00Z") })
+        {
+            using var body = new StringContent(text, System.Text.Encoding.UTF8, "application/json");
+            using var imported = await http.PostAsync($"/api/imports/popolo?source=https://example.org/page-{tag}.json&publishedAt={published}", body, Cancel);
+            imported.IsSuccessStatusCode.ShouldBeTrue(await imported.Content.ReadAsStringAsync(Cancel));
+        }
+
+        var claims = (await http.GetFromJsonAsync<JsonElement>($"/api/claims?person={person}", Cancel)).GetProperty("items").EnumerateArray().ToList();
+        var kept = claims.Single(c => c.GetProperty("validTime").GetProperty("from").GetString() == "2001-01-01").GetProperty("id").GetGuid();
+        var dropped = claims.Single(c => c.GetProperty("validTime").GetProperty("from").GetString() == "2006-01-01").GetProperty("id").GetGuid();
+        foreach (var verdict in new[] { "true", "misleading" })
+        {
+            using var ruled = await http.PostAsJsonAsync($"/api/claims/{kept}/rulings", new { verdict, rationale = "Checked against the assembly's rolls.", reviewer = "Fact Desk" }, Cancel);
+            ruled.IsSuccessStatusCode.ShouldBeTrue(await ruled.Content.ReadAsStringAsync(Cancel));
+        }
+
+        var page = await fixture.OpenAsync($"/people/{person}");
+        await Expect(page.Locator($"#claim-{dropped} td").Last).ToHaveTextAsync("no longer stated");
+        await Expect(page.Locator($"#claim-{kept} td").Last).ToHaveTextAsync("uncontested, ruled true (latest: misleading)");
+
+        // Read as reported before the correction, the dropped term counts again.
+        await page.GotoAsync($"/people/{person}?reportedAt=2020-06-01");
+        await Expect(page.Locator($"#claim-{dropped} td").Last).ToHaveTextAsync("uncontested");
+        await Screenshots.SaveAsync(page, nameof(a_claim_its_source_no_longer_states_and_a_ruling_overtaken_later_read_as_such_in_the_claims_table));
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     // The same element gets the same name whether listed or focused.
     private const string Describe =

@@ -15,7 +15,8 @@ public sealed record TimelineCsvRow(
     string ContestState, string? PropositionHolds, string Retracted, string? Ruling,
     string Claimant, string? ClaimantRole, string? ClaimantAffiliation, string Quote,
     string Publisher, string SourceTitle, string SourceUrl, string PublishedAt,
-    string ClaimId, string Version, string Sequence, string RecordedAt, string RecordedBy)
+    string ClaimId, string Version, string Sequence, string RecordedAt, string RecordedBy,
+    string? DecisiveVerdict, string NoLongerStated)
 {
     public static readonly string[] Header =
     [
@@ -24,6 +25,8 @@ public sealed record TimelineCsvRow(
         "claimant", "claimantRole", "claimantAffiliation", "quote",
         "publisher", "sourceTitle", "sourceUrl", "publishedAt",
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
+        // Added after the first columns: appended, so a reader by position keeps working.
+        "decisiveVerdict", "noLongerStated",
     ];
 
     public IReadOnlyList<string?> Cells() =>
@@ -33,6 +36,7 @@ public sealed record TimelineCsvRow(
         Claimant, ClaimantRole, ClaimantAffiliation, Quote,
         Publisher, SourceTitle, SourceUrl, PublishedAt,
         ClaimId, Version, Sequence, RecordedAt, RecordedBy,
+        DecisiveVerdict, NoLongerStated,
     ];
 
     public static TimelineCsvRow Of(TimelineEntry entry)
@@ -44,7 +48,8 @@ public sealed record TimelineCsvRow(
             Name(entry.ContestState), entry.PropositionHolds is { } holds ? Bool(holds) : null, Bool(entry.Retracted), Name(entry.Ruling),
             a.Claimant.Name, a.Claimant.Role, a.Claimant.Affiliation, a.Quote,
             a.Source.Publisher, a.Source.Title, a.Source.Url, Instant(a.Source.PublishedAt),
-            c.Id.ToString(), Number(c.StreamVersion), Number(c.Sequence), Instant(c.RecordedAt), a.RecordedBy);
+            c.Id.ToString(), Number(c.StreamVersion), Number(c.Sequence), Instant(c.RecordedAt), a.RecordedBy,
+            Name(entry.DecisiveVerdict), Bool(entry.NoLongerStated));
     }
 
     private static string? Name<TEnum>(TEnum? value) where TEnum : struct, Enum =>

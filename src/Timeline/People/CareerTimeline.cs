@@ -3,6 +3,9 @@ using Timeline.Contradictions;
 
 namespace Timeline.People;
 
+/// <param name="Ruling">The latest ruling's verdict, whatever it is.</param>
+/// <param name="DecisiveVerdict">The latest <c>true</c> or <c>false</c> verdict: the one that decides (misleading and unproven decide nothing).</param>
+/// <param name="NoLongerStated">A newer version of the claim's structured source no longer states it: it takes no side, as a retracted claim does.</param>
 public sealed record TimelineEntry(
     ClaimRecord Claim,
     string? ValidTime,
@@ -10,7 +13,9 @@ public sealed record TimelineEntry(
     ContestState ContestState,
     bool? PropositionHolds,
     bool Retracted,
-    Verdict? Ruling);
+    Verdict? Ruling,
+    Verdict? DecisiveVerdict,
+    bool NoLongerStated);
 
 /// <summary>Every claim about a person in valid-time order (partial dates by their first day, coarser first; undated last).</summary>
 public sealed record CareerTimeline(
@@ -38,7 +43,7 @@ public sealed record CareerTimeline(
                 var standing = view.Standing(c.Proposition.Key);
                 return new TimelineEntry(
                     c, c.ValidTime?.ToString(), c.ValidTime?.Precision, standing.State, standing.Holds,
-                    c.IsRetracted, c.LatestRuling?.Verdict);
+                    c.IsRetracted, c.LatestRuling?.Verdict, c.DecisiveVerdict, c.IsNoLongerStated);
             })
             .ToList();
 

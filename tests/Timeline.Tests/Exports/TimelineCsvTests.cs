@@ -22,6 +22,7 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
         "claimant", "claimantRole", "claimantAffiliation", "quote",
         "publisher", "sourceTitle", "sourceUrl", "publishedAt",
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
+        "decisiveVerdict", "noLongerStated",
     ];
 
     private async Task GivenACareerWithAHostileSourceAsync()
@@ -153,6 +154,8 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
             Cell("propositionHolds").ShouldBe(Text(entry.GetProperty("propositionHolds")));
             Cell("retracted").ShouldBe(entry.GetProperty("retracted").GetBoolean() ? "true" : "false");
             Cell("ruling").ShouldBe(Text(entry.GetProperty("ruling")));
+            Cell("decisiveVerdict").ShouldBe(Text(entry.GetProperty("decisiveVerdict")));
+            Cell("noLongerStated").ShouldBe(entry.GetProperty("noLongerStated").GetBoolean() ? "true" : "false");
             Unguarded(Cell("quote")).ShouldBe(attribution.GetProperty("quote").GetString());
             Unguarded(Cell("claimant")).ShouldBe(attribution.GetProperty("claimant").GetProperty("name").GetString());
             Cell("publisher").ShouldBe(attribution.GetProperty("source").GetProperty("publisher").GetString());

@@ -377,13 +377,19 @@ public sealed class CareerViewRuleTests
         var statement = s.Statement("inactive-in", "MQM", Stance.Asserts, "2013-08/2013-11");
         s.Retract(statement);
         s.Rule(denied, Verdict.Misleading);
+        var visited = s.Statement("visited", "Karachi", Stance.Asserts, "2013-09");
+        s.Rule(visited, Verdict.True);
+        s.Rule(visited, Verdict.Misleading);
 
         var entries = s.Timeline().Entries;
-        entries.Count.ShouldBe(4);
+        entries.Count.ShouldBe(5);
         var t = entries.Single(e => e.Claim.Id == tendered);
         t.ContestState.ShouldBe(ContestState.Open);
         t.PropositionHolds.ShouldBeNull();
-        entries.Single(e => e.Claim.Id == denied).Ruling.ShouldBe(Verdict.Misleading);
+        entries.Single(e => e.Claim.Id == denied).ShouldSatisfyAllConditions(e => e.Ruling.ShouldBe(Verdict.Misleading), e => e.DecisiveVerdict.ShouldBeNull());
+        // The latest ruling, and the one that decides: a later "misleading" does not undo the "true".
+        entries.Single(e => e.Claim.Id == visited).ShouldSatisfyAllConditions(
+            e => e.Ruling.ShouldBe(Verdict.Misleading), e => e.DecisiveVerdict.ShouldBe(Verdict.True), e => e.NoLongerStated.ShouldBeFalse());
         entries.Single(e => e.Claim.Id == statement).Retracted.ShouldBeTrue();
         entries[0].Claim.Id.ShouldBe(statement); // 2013-08 starts before 2013-11
         entries.ShouldAllBe(e => e.Claim.Attribution.Source.Publisher == "The Example");

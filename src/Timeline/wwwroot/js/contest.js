@@ -27,14 +27,28 @@ function sidePanel(side, reversed) {
     h('ul', { class: 'claims' }, side.claims.map(c => claimItem(c, reversed.has(c.id)))));
 }
 
+/** The ruling to show: the decisive one (the latest true or false), and the latest when it came after and says otherwise. */
+export function rulingText(latest, decisive) {
+  if (!latest) return null;
+  return decisive && decisive !== latest ? `ruled ${decisive} (latest: ${latest})` : `ruled ${latest}`;
+}
+
+/** A newer version of the claim's structured source no longer states it, and none has stated it again since. */
+export function isNoLongerStated(claim) {
+  const dropped = claim.noLongerStated, again = claim.statedAgain;
+  return !!dropped && !(again && Date.parse(again.newerPublishedAt) > Date.parse(dropped.newerPublishedAt));
+}
+
 export function claimItem(claim, isReversal = false) {
-  const ruling = claim.rulings?.length ? claim.rulings[claim.rulings.length - 1].verdict : null;
+  const verdicts = (claim.rulings ?? []).map(r => r.verdict);
+  const ruling = rulingText(verdicts.at(-1), verdicts.findLast(v => v === 'true' || v === 'false'));
   return h('li', { class: 'claim', 'data-claim': claim.id },
     h('strong', {}, claim.attribution.claimant.name),
     claim.attribution.claimant.role ? `, ${claim.attribution.claimant.role}` : '',
     isReversal ? h('span', { class: 'badge reversal' }, ' reversal') : null,
     claim.isRetracted ? h('span', { class: 'badge' }, ' retracted') : null,
-    ruling ? h('span', { class: 'badge' }, ` ruled ${ruling}`) : null,
+    isNoLongerStated(claim) ? h('span', { class: 'badge' }, ` no longer stated (${claim.noLongerStated.newerPublishedAt.slice(0, 10)} version)`) : null,
+    ruling ? h('span', { class: 'badge' }, ` ${ruling}`) : null,
     h('br'),
     h('span', { class: 'muted' }, `${humanize(claim.type)} · ${claim.attribution.source.publisher}, published ${publishedDay(claim)} · about ${validTimeText(claim.validTime)}`),
     h('blockquote', {}, `“${claim.attribution.quote}”`),

@@ -1,5 +1,5 @@
 import { getJson, h, NotFound, period, validTimeText, propositionText, humanize, describeClaimant, sourceLink, publishedDay } from './api.js';
-import { contestPanel } from './contest.js';
+import { contestPanel, rulingText } from './contest.js';
 
 const id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const form = document.getElementById('clocks');
@@ -237,7 +237,8 @@ function claimTable(entries, undatedSetAside) {
         h('td', {}, describeClaimant(e.claim.attribution.claimant)),
         h('td', {}, e.claim.attribution.source.publisher, `, ${publishedDay(e.claim)} `, sourceLink(e.claim)),
         h('td', {}, `“${e.claim.attribution.quote}”`),
-        h('td', {}, e.retracted ? 'retracted' : e.contestState, e.ruling ? `, ruled ${e.ruling}` : ''))))));
+        h('td', {}, e.retracted ? 'retracted' : e.noLongerStated ? 'no longer stated' : e.contestState,
+          e.ruling ? `, ${rulingText(e.ruling, e.decisiveVerdict)}` : ''))))));
 }
 
 load(readUrl());

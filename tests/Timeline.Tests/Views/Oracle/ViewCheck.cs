@@ -165,6 +165,7 @@ internal static class ViewCheck
             Same(diffs, $"{at}.propositionHolds", e.Holds, Bool(a["propositionHolds"]));
             Same(diffs, $"{at}.retracted", e.Retracted, Bool(a["retracted"]) == true);
             Same(diffs, $"{at}.ruling", e.Ruling, Str(a["ruling"]));
+            Same(diffs, $"{at}.decisiveVerdict", e.Decisive, Str(a["decisiveVerdict"]));
         }
 
         return diffs;

@@ -35,7 +35,7 @@ internal sealed record ExpContradiction(
     string Predicate, string Object, string State, string Kind, bool? Holds, Guid? ChosenBy, DateTimeOffset ContestedSince,
     IReadOnlySet<Guid> Asserting, IReadOnlySet<Guid> Denying, IReadOnlySet<Guid> Retracted, string? ResolvedHow, string ConflictOn);
 
-internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retracted, string? Ruling);
+internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retracted, string? Ruling, string? Decisive);
 
 internal sealed record ExpStatus(
     IReadOnlySet<string> StatusLines, List<List<ExpTenure>> Offices, List<List<ExpTenure>> FormerOffices, List<ExpMembership> Parties,
@@ -617,7 +617,7 @@ internal sealed class ViewOracle
             .Select(c =>
             {
                 var standing = StandingOf(c.C.Predicate, c.C.Object);
-                return new ExpEntry(c.C.Id, standing.State, standing.Holds, !c.Live, c.Rulings.LastOrDefault()?.Verdict);
+                return new ExpEntry(c.C.Id, standing.State, standing.Holds, !c.Live, c.Rulings.LastOrDefault()?.Verdict, c.Decisive?.Verdict);
             })
             .ToList();
     }
