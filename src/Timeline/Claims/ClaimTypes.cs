@@ -14,6 +14,9 @@ public static class Predicates
     public const string HeldPartyRole = "held-party-role";
     public const string LeftPartyRole = "left-party-role";
 
+    /// <summary>A <c>StatementMade</c> that the person died (the Popolo import states a death date so).</summary>
+    public const string Died = "died";
+
     public static string OfficeObject(string office, string? organization, int? term) =>
         string.Join(", ", new[] { office, organization, term is { } t ? string.Create(CultureInfo.InvariantCulture, $"term {t}") : null }.Where(p => p is not null));
 

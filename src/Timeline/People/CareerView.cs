@@ -99,6 +99,11 @@ internal sealed class CareerView
                 stints[Stints.EndedOn(firstDays, accepted.ValidTime?.From)].Ends.Add(new TenureEnd(accepted.ValidTime?.From, EndCause.ResignationAccepted, accepted.Id));
             }
 
+            foreach (var (day, claimId) in Deaths())
+            {
+                if (BegunBy(firstDays, day) is { } i) stints[i].Ends.Add(new TenureEnd(day, EndCause.Died, claimId));
+            }
+
             var endsOnRecord = EndsOnRecord(key, subject, body, stints);
             foreach (var stint in stints.Where((s, i) => !endsOnRecord[i] && s.Scheduled is not null))
             {
@@ -129,7 +134,7 @@ internal sealed class CareerView
                 yield return (new Tenure(
                     first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
                     ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
-                    [.. endedBy.Select(e => e.ClaimId)], scheduled, approximate,
+                    [.. endedBy.Select(e => e.ClaimId).Distinct()], scheduled, approximate,
                     chosen.Standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
             }
         }
@@ -191,6 +196,40 @@ internal sealed class CareerView
         return judged;
     }
 
+    /// <summary>
+    /// The days the person died, as the counted claims say: a live <c>OfficeLeft</c> with cause died not ruled false, whose
+    /// end no upheld dispute denies, and a live <c>StatementMade</c> "died" not ruled false while that proposition holds.
+    /// A death ends every office, membership and role still held then (null: undated, it ends them for today).
+    /// </summary>
+    private List<(PartialDate? Day, Guid ClaimId)> Deaths() => _deaths ??= [.. FindDeaths()];
+
+    private List<(PartialDate? Day, Guid ClaimId)>? _deaths;
+
+    private IEnumerable<(PartialDate? Day, Guid ClaimId)> FindDeaths()
+    {
+        foreach (var (key, claims) in _byProposition)
+        {
+            var predicate = claims[0].Proposition.Predicate;
+            if (predicate == Predicates.Died && Standing(key).Holds != true) continue;
+            foreach (var claim in Live(claims).Where(c => c.Stance == Stance.Asserts))
+            {
+                if (predicate == Predicates.Died) yield return (claim.ValidTime?.From, claim.Id);
+                else if (claim.Type == nameof(OfficeLeft) && claim.Cause == LeaveCause.Died && !EndDenied(claim, claims)) yield return (claim.End, claim.Id);
+            }
+        }
+    }
+
+    // A dispute of the day an office was left, upheld: that day is not an end.
+    private static bool EndDenied(ClaimRecord left, List<ClaimRecord> claims) =>
+        claims.Exists(c => !c.IsWithdrawn && c.DeniesAnEnd && c.DecisiveVerdict == Verdict.True && c.DisputedEnd!.Value.IsCompatibleWith(left.End!.Value));
+
+    /// <summary>The stint a day falls to when that stint had begun by the day (an undated day: the last stint); else none.</summary>
+    private static int? BegunBy(IReadOnlyList<DateOnly?> firstDays, PartialDate? day)
+    {
+        var i = Stints.EndedOn(firstDays, day);
+        return day is not { } d || firstDays[i] is not { } first || first <= d.End ? i : null;
+    }
+
     private sealed record OfficeStint(
         List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled, PropositionStanding Standing);
 
@@ -248,7 +287,7 @@ internal sealed class CareerView
     /// A membership's stints (split also by the days it was left), each from its earliest start until its interval ends and
     /// the days it was left (an undated day ends the last stint, for today).
     /// </summary>
-    private static List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> leftOn)
+    private List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> leftOn)
     {
         var left = leftOn.ToList();
         // Joined, left and joined again: the day left splits the membership as an OfficeLeft splits an office.
@@ -257,6 +296,12 @@ internal sealed class CareerView
             .ToList();
         var firstDays = spans.Select(s => s.Start?.Start).ToList();
         foreach (var day in left) spans[Stints.EndedOn(firstDays, day)].Ends.Add(day);
+        // A death ends the membership held then; it does not split one (joined again after it is an error of the record).
+        foreach (var (day, _) in Deaths())
+        {
+            if (BegunBy(firstDays, day) is { } i) spans[i].Ends.Add(day);
+        }
+
         return spans;
     }
 

@@ -94,6 +94,44 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_member_who_died_in_office_reads_as_died_and_the_death_ends_the_party_too()
+    {
+        // Ann dies within the term; her party membership (a membership of the party, open) says nothing of it.
+        const string file = """
+            {
+              "persons": [{ "id": "p-ann", "name": "Ann Lee", "death_date": "2021-03-09" }],
+              "organizations": [
+                { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+                { "id": "party/blue", "name": "Blue Party", "classification": "party" }
+              ],
+              "events": [{ "id": "term/21", "name": "21st Parliament", "classification": "legislative period", "start_date": "2019-01-15", "end_date": "2023-01-14" }],
+              "memberships": [
+                { "person_id": "p-ann", "organization_id": "springfield", "legislative_period_id": "term/21", "role": "member" },
+                { "person_id": "p-ann", "organization_id": "party/blue", "start_date": "2010-05-01" }
+              ]
+            }
+            """;
+        await ImportAsync(file, "https://example.org/ann.json", "2021-06-01T00:00:00Z");
+
+        var before = await StatusAsync("/api/people/ann-lee?validAt=2021-03-01");
+        before["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        before["parties"]!.AsArray().Select(p => p!["party"]!.GetValue<string>()).ShouldBe(["Blue Party"]);
+
+        var after = await StatusAsync("/api/people/ann-lee");
+        after["statusLine"]!.GetValue<string>().ShouldBe("Former Member (died 2021-03-09)");
+        var seat = after["formerOffices"]!.AsArray().ShouldHaveSingleItem()!;
+        seat["endCause"]!.GetValue<string>().ShouldBe("died");
+        seat["until"]!.GetValue<string>().ShouldBe("2021-03-09");
+        after["parties"]!.AsArray().ShouldBeEmpty("a death ends the party membership as well");
+
+        var (export, _) = await ExportAsync();
+        Memberships(export, "ann-lee").ShouldBe([
+            Membership("ann-lee", "legislature/springfield-assembly", period: "term/21", role: "Member", start: "2019-01-15", end: "2021-03-09"),
+            Membership("ann-lee", "party/blue-party", start: "2010-05-01", end: "2021-03-09"),
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task a_tenure_stated_twice_and_ended_by_an_office_left_or_an_accepted_resignation_is_one_membership_with_that_end()
     {
         await GivenSpringfieldAsync();

@@ -219,6 +219,65 @@ public sealed class TenureRuleTests
         s.Status(D("2013-06-01")).Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2013"));
     }
 
+    // --- a death ---
+
+    [Fact]
+    public void a_death_ends_every_office_party_and_role_held_then()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "2014-02-01", claimant: "Dawn");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12", claimant: "The News");
+        s.PartyJoined("Green Party", "2015");
+        s.PartyRoleTaken("Green Party", "Convener", "2016-01-10");
+        var died = s.OfficeLeft(Governor, Province, "2018-05-04", claimant: "Dawn", cause: LeaveCause.Died);
+
+        var alive = s.Status(D("2018-05-01"));
+        alive.Offices.Count.ShouldBe(2);
+        alive.Parties.ShouldHaveSingleItem();
+
+        var now = s.Status();
+        now.Offices.ShouldBeEmpty();
+        now.Parties.ShouldBeEmpty();
+        now.PartyRoles.ShouldBeEmpty();
+        now.FormerPartyRoles.ShouldHaveSingleItem().Role.ShouldBe("Convener");
+        now.FormerOffices.Select(o => (o.Office, o.Until, o.EndCause)).ShouldBe(
+            [(Governor, PartialDate.Parse("2018-05-04"), EndCause.Died), ("Senator", PartialDate.Parse("2018-05-04"), EndCause.Died)], ignoreOrder: true);
+        now.FormerOffices.Single(o => o.Office == "Senator").EndedBy.ShouldBe([died]);
+        now.StatusLine.ShouldBeOneOf("Former Governor (died 2018-05-04)", "Former Senator (died 2018-05-04)");
+    }
+
+    [Fact]
+    public void a_death_stated_ends_what_was_held_and_gives_its_cause_to_an_end_on_the_same_day()
+    {
+        // As a Popolo file gives it: the seat's interval ends on the death date, and a statement says the person died.
+        var s = new StreamBuilder();
+        s.OfficeTaken("Member", "Springfield Assembly", "2019-01-15/2021-03-09", claimant: "Springfield Assembly", term: 21);
+        s.PartyJoined("Blue Party", "2010-05-01");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2021-03-09", value: "2021-03-09", claimant: "Springfield Assembly");
+
+        var now = s.Status();
+        now.StatusLine.ShouldBe("Former Member (died 2021-03-09)");
+        now.Parties.ShouldBeEmpty();
+        s.Status(D("2021-03-09")).Parties.ShouldHaveSingleItem("held on the day of the death itself");
+    }
+
+    [Fact]
+    public void a_death_the_record_contests_or_a_fact_checker_overturned_ends_nothing_else()
+    {
+        var disputed = new StreamBuilder();
+        disputed.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12", claimant: "The News");
+        var died = disputed.OfficeLeft(Governor, Province, "2018-05-04", claimant: "Dawn", cause: LeaveCause.Died);
+        var dispute = disputed.Dispute(died, claimant: "Family");
+        disputed.Rule(dispute, Verdict.True, "alive, and seen in the Senate since");
+        disputed.Status().Offices.Select(o => o.Office).ShouldContain("Senator");
+
+        var contested = new StreamBuilder();
+        contested.PartyJoined("Green Party", "2015");
+        contested.Statement(Predicates.Died, "death", Stance.Asserts, "2018-05-04", claimant: "Dawn");
+        contested.Statement(Predicates.Died, "death", Stance.Denies, "2018-05-04", claimant: "Family");
+        contested.Status().Parties.ShouldHaveSingleItem("a death that is contested and unresolved ends nothing");
+    }
+
     // --- stints ---
 
     [Fact]

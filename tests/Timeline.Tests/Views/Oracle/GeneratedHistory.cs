@@ -71,6 +71,8 @@ internal static class World
     public static readonly string?[] StatementValues = ["Karachi", "karachi.", "Lahore", null];
     public const string StatementPredicate = "born-in";
     public const string StatementObject = "Birthplace";
+    public const string DiedPredicate = "died";
+    public const string DiedObject = "death";
 
     /// <summary>
     /// Three sources with different datelines. The offsets put the local date on another day than UTC's, so the
@@ -135,6 +137,9 @@ internal static class World
                 >= StepKind.ResignationTendered and <= StepKind.ResignationWithdrawn => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization),
                 StepKind.PartyJoined or StepKind.PartyLeft => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, Party: party),
                 StepKind.PartyRoleTaken or StepKind.PartyRoleLeft => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, Party: roleParty, Role: role),
+                // The last subject is a death: the rules read a "died" statement as the end of whatever was held then.
+                StepKind.StatementMade when s.Subject == 3 => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, Predicate: DiedPredicate, Object: DiedObject,
+                    Stance: s.Variant % 3 == 2 ? "denies" : "asserts"),
                 StepKind.StatementMade => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, Predicate: StatementPredicate, Object: StatementObject,
                     Stance: s.Variant % 3 == 2 ? "denies" : "asserts", Value: StatementValues[s.Subject % StatementValues.Length]),
                 StepKind.ClaimDisputed when claims.Count > 0 => new PlannedClaim(s.Kind.ToString(),

@@ -382,6 +382,11 @@ internal sealed class ViewOracle
                 stints[StintOn(firstDays, accepted.C.ValidTime?.From)].Ends.Add(new End(accepted.C.ValidTime?.From, "resignationAccepted", accepted.C.Id, accepted.C.Order));
             }
 
+            foreach (var death in Deaths())
+            {
+                if (DiedIn(firstDays, death.C.ValidTime?.From) is { } i) stints[i].Ends.Add(new End(death.C.ValidTime?.From, "died", death.C.Id, death.C.Order));
+            }
+
             // Only when no live claim on record gives the stint an end, even one dated after the day (so not only the
             // counted ones: the stints made of all the claims), does the scheduled end end it. Reading: every claim
             // giving that scheduled end says so.
@@ -425,6 +430,39 @@ internal sealed class ViewOracle
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The claims that the person died: a counted OfficeLeft with cause died that supports its side, unless a live
+    /// dispute of that day was upheld; a counted "died" statement that supports its side, while that proposition holds.
+    /// </summary>
+    private List<Claim> Deaths()
+    {
+        var deaths = new List<Claim>();
+        foreach (var claims in _byProposition.Values)
+        {
+            var (predicate, @object) = (claims[0].C.Predicate, claims[0].C.Object);
+            if (predicate == "died" && StandingOf(predicate, @object).Holds == true)
+            {
+                Coverage.Hit("death:statement");
+                deaths.AddRange(claims.Where(c => c.Supports && c.C.Asserts));
+            }
+
+            if (predicate != HeldOffice) continue;
+            deaths.AddRange(claims.Where(c => c.Supports && c.C is { Type: "OfficeLeft", Cause: "died" }
+                && !claims.Exists(d => d.Live && d.C.DisputedEnd is { } denied && d.Decisive?.Verdict == "true" && denied.Agrees(c.End!.Value))));
+        }
+
+        return deaths;
+    }
+
+    /// <summary>The stint a death falls to (as a day left does), when that stint had begun by its last day; undated, the last.</summary>
+    private static int? DiedIn(List<DateOnly?> firstDays, ODate? day)
+    {
+        var i = StintOn(firstDays, day);
+        if (day is { } d && firstDays[i] is { } first && first > d.Last) return null;
+        Coverage.Hit("death:ends");
+        return i;
     }
 
     /// <summary>
@@ -496,6 +534,10 @@ internal sealed class ViewOracle
             .ToList();
         var firstDays = stints.Select(st => st.Start?.First).ToList();
         foreach (var day in leftOn) stints[StintOn(firstDays, day)].Ends.Add(day);
+        foreach (var death in Deaths())
+        {
+            if (DiedIn(firstDays, death.C.ValidTime?.From) is { } i) stints[i].Ends.Add(death.C.ValidTime?.From);
+        }
 
         var days = stints.Select(st =>
         {
