@@ -35,14 +35,55 @@ public static class PropositionLedger
 {
     /// <summary>
     /// Raised whenever a rule here changes what a stored contradiction document says (<see cref="ContradictionRestate"/>):
-    /// 2 = stints, withdrawn claims, disputes of an end; 3 = a day left between an open start and a later start ends a stint.
+    /// 2 = stints, withdrawn claims, disputes of an end; 3 = a day left between an open start and a later start ends a
+    /// stint, and each stint is judged on its own claims.
     /// </summary>
     public const int RulesVersion = 3;
 
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
     {
         var live = claims.Where(c => !c.IsWithdrawn).ToList();
-        var kind = ConflictKind(live);
+        return StintParts(live) is { } parts ? Combine([.. parts.Select(EvaluateLive)]) : EvaluateLive(live);
+    }
+
+    /// <summary>
+    /// The live claims of a proposition whose supporting claims (asserting, not ruled false) form several stints
+    /// (<see cref="Stints"/>), by stint: its supporting claims, and the other live claims (denials, claims ruled false)
+    /// whose date falls to it, by the rule that places a day left. Null for one stint: most propositions.
+    /// </summary>
+    public static List<List<ClaimRecord>>? StintParts(IReadOnlyCollection<ClaimRecord> live)
+    {
+        var supporting = live.Where(c => c.Stance == Stance.Asserts && c.DecisiveVerdict != Verdict.False).ToList();
+        if (!Stints.MayHaveSeveral(supporting)) return null;
+        var groups = Stints.Of(supporting);
+        if (groups.Count < 2) return null;
+        var firstDays = Stints.FirstDays(groups);
+        var parts = groups.Select(g => new List<ClaimRecord>(g)).ToList();
+        var inGroups = supporting.ToHashSet();
+        foreach (var other in live.Where(c => !inGroups.Contains(c))) parts[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
+        return parts;
+    }
+
+    /// <summary>
+    /// A proposition of several stints, each judged on its own claims: open when a stint is; else resolved when a stint was
+    /// contested. The first open stint (else the first contested one) gives the kind and the resolution; it holds when a
+    /// stint holds (unknown while open). Uncontested, the first stint that holds gives the value.
+    /// </summary>
+    private static PropositionStanding Combine(List<PropositionStanding> stints)
+    {
+        var speaking = stints.Find(s => s.State == ContestState.Open) ?? stints.Find(s => s.Kind != ContestKind.None);
+        if (speaking is { State: ContestState.Open }) return speaking;
+        bool? holds = stints.Exists(s => s.Holds == true) ? true : stints.TrueForAll(s => s.Holds == false) ? false : null;
+        if (speaking is not null) return speaking with { Holds = holds };
+        // Uncontested: a true ruling on one stint's claim still says which claim was upheld (the latest such ruling).
+        var ruled = stints.Where(s => s.ResolvedBy is not null).LastOrDefault();
+        return new PropositionStanding(ContestState.Uncontested, ContestKind.None, holds,
+            stints.Find(s => s.Holds == true && s.Value is not null)?.Value, ruled?.ResolvedBy, ruled?.ResolutionRule);
+    }
+
+    private static PropositionStanding EvaluateLive(List<ClaimRecord> live)
+    {
+        var kind = ConflictKindOf(live);
 
         var authority = live.LastOrDefault(c => c.IsAuthoritative && c.Stance == Stance.Asserts && c.DecisiveVerdict != Verdict.False);
         if (authority is not null)
@@ -68,7 +109,7 @@ public static class PropositionLedger
             return new PropositionStanding(ContestState.Uncontested, kind, holds, value, null, null);
         }
 
-        if (ConflictKind(standing) == ContestKind.None)
+        if (ConflictKindOf(standing) == ContestKind.None)
         {
             var decidedBy = live.Where(c => c.DecisiveVerdict == Verdict.False).MaxBy(c => c.Rulings[^1].Sequence);
             return new PropositionStanding(ContestState.Resolved, kind, holds, value, decidedBy?.Id, "ruling");
@@ -77,7 +118,11 @@ public static class PropositionLedger
         return new PropositionStanding(ContestState.Open, kind, null, null, null, null);
     }
 
-    public static ContestKind ConflictKind(IReadOnlyCollection<ClaimRecord> live)
+    /// <summary>Whether the live claims conflict, and how: within each stint when they form several.</summary>
+    public static ContestKind ConflictKind(IReadOnlyCollection<ClaimRecord> live) =>
+        StintParts(live) is { } parts ? parts.Select(ConflictKindOf).FirstOrDefault(k => k != ContestKind.None, ContestKind.None) : ConflictKindOf(live);
+
+    private static ContestKind ConflictKindOf(IReadOnlyCollection<ClaimRecord> live)
     {
         // Every conflict takes two claims; most propositions have one.
         if (live.Count < 2) return ContestKind.None;

@@ -296,6 +296,31 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void each_stint_is_judged_apart_so_a_ruling_on_one_neither_settles_nor_denies_the_other()
+    {
+        // The 2016 seat was disputed and the dispute upheld: the office was still held, in 2010-2012.
+        var upheld = new StreamBuilder();
+        upheld.OfficeTaken("Senator", StreamBuilder.Senate, "2010-01-01/2012-12-31", claimant: "Gazette");
+        var second = upheld.OfficeTaken("Senator", StreamBuilder.Senate, "2016-01-01/2018-12-31", claimant: "X");
+        upheld.Rule(upheld.Dispute(second, claimant: "Senate Secretariat"), Verdict.True);
+        var resolved = upheld.Status().Contradictions.ShouldHaveSingleItem();
+        (resolved.State, resolved.Standing.Holds).ShouldBe((ContestState.Resolved, (bool?)true));
+
+        // The first term's start is settled by a ruling; the second term's two starts are not: still open.
+        var open = new StreamBuilder();
+        var early = open.OfficeTaken("Senator", StreamBuilder.Senate, "2006-03-12/2009-03-11", claimant: "Dawn");
+        open.OfficeTaken("Senator", StreamBuilder.Senate, "2006-04-01/2009-03-11", claimant: "The News");
+        open.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12", claimant: "Dawn");
+        open.OfficeTaken("Senator", StreamBuilder.Senate, "2012-05-01", claimant: "The News");
+        open.Rule(early, Verdict.True);
+        var contradiction = open.Status().Contradictions.ShouldHaveSingleItem();
+        (contradiction.State, contradiction.Kind).ShouldBe((ContestState.Open, ContestKind.ValueConflict));
+        open.Status().Offices.ShouldHaveSingleItem().Contested.ShouldBeTrue();
+        open.Status(D("2007-01-01")).Offices.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            o => o.Contested.ShouldBeFalse(), o => o.Since.ShouldBe(PartialDate.Parse("2006-03-12")));
+    }
+
+    [Fact]
     public void a_scheduled_end_ends_its_own_stint_even_when_an_earlier_stint_has_an_end_on_record()
     {
         var s = new StreamBuilder();

@@ -25,6 +25,8 @@ internal static class Coverage
         "stints:office", "stints:office-run", "stints:party", "stints:party-run", "stints:apart",
         // An open-ended start, a day left, and the office taken (the party or role joined) again.
         "stints:left-and-taken-again", "stints:left-and-joined-again",
+        // A proposition whose stints are judged apart.
+        "stints:judged-apart",
         // A death ends what was held then; a "died" statement does too.
         "death:ends", "death:statement",
         // A dispute of an OfficeLeft: against its end only, and upheld.

@@ -213,12 +213,48 @@ internal sealed class ViewOracle
     /// earliest start"). Statement values compare as partial dates when both are dates, else as normalized text. Values
     /// are compared within a stint.
     /// </summary>
-    private static string Conflict(IReadOnlyCollection<Claim> live) => ConflictOn([.. live]) switch
+    private static string Conflict(IReadOnlyCollection<Claim> live) => KindOf(ConflictOn([.. live]));
+
+    private static string KindOf(string conflictOn) => conflictOn switch
     {
         "denied" => "assertionDenied",
         "none" => "none",
         _ => "valueConflict",
     };
+
+    /// <summary>What the live claims conflict on, each stint judged on its own claims when the supporting ones form several.</summary>
+    private static string ConflictByStint(List<Claim> live) =>
+        StintParts(live) is { } parts ? parts.Select(ConflictOn).FirstOrDefault(k => k != "none", "none") : ConflictOn(live);
+
+    /// <summary>
+    /// The README's stints judged apart: the supporting claims' stints, each with the other live claims (denials, claims
+    /// ruled false) whose date falls to it. Null for one stint.
+    /// </summary>
+    private static List<List<Claim>>? StintParts(List<Claim> live)
+    {
+        var supporting = live.Where(c => c.Supports && c.C.Asserts).ToList();
+        var groups = StintsOf(supporting);
+        if (groups.Count < 2) return null;
+        var firstDays = groups.Select(g => g.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
+        var parts = groups.Select(g => new List<Claim>(g)).ToList();
+        foreach (var c in live.Where(c => !supporting.Contains(c))) parts[StintOn(firstDays, c.C.ValidTime?.From)].Add(c);
+        Coverage.Hit("stints:judged-apart");
+        return parts;
+    }
+
+    /// <summary>
+    /// Several stints: open when one is; else resolved when one was contested, the first open (else first contested) one
+    /// speaking for the proposition; it holds when a stint holds (unknown while open).
+    /// </summary>
+    private static Standing Combine(List<Standing> stints)
+    {
+        var speaking = stints.Find(s => s.State == "open") ?? stints.Find(s => s.Kind != "none");
+        if (speaking is { State: "open" }) return speaking;
+        bool? holds = stints.Exists(s => s.Holds == true) ? true : stints.TrueForAll(s => s.Holds == false) ? false : null;
+        if (speaking is not null) return speaking with { Holds = holds };
+        var ruled = stints.LastOrDefault(s => s.Chosen is not null);
+        return new Standing("uncontested", "none", holds, ruled?.Chosen, ruled?.How);
+    }
 
     /// <summary>What the live claims conflict on: denied, starts, ends, values or none.</summary>
     private static string ConflictOn(List<Claim> live)
@@ -251,6 +287,11 @@ internal sealed class ViewOracle
     private static Standing Evaluate(List<Claim> claims)
     {
         var live = claims.Where(c => c.Live).ToList();
+        return StintParts(live) is { } parts ? Combine([.. parts.Select(EvaluateLive)]) : EvaluateLive(live);
+    }
+
+    private static Standing EvaluateLive(List<Claim> live)
+    {
         var kind = Conflict(live);
         var settled = kind == "none" ? "uncontested" : "resolved";
 
@@ -280,7 +321,7 @@ internal sealed class ViewOracle
         foreach (var c in claims.Where(c => c.Live).OrderBy(c => c.C.Order))
         {
             seen.Add(c);
-            since = Conflict(seen) == "none" ? null : since ?? c.C.RecordedAt;
+            since = ConflictByStint(seen) == "none" ? null : since ?? c.C.RecordedAt;
         }
 
         return since;
@@ -297,7 +338,7 @@ internal sealed class ViewOracle
                 p.Claims.Where(c => c.Live && c.C.Asserts).Select(c => c.C.Id).ToHashSet(),
                 p.Claims.Where(c => c.Live && !c.C.Asserts).Select(c => c.C.Id).ToHashSet(),
                 p.Claims.Where(c => !c.Live).Select(c => c.C.Id).ToHashSet(),
-                p.Standing.State == "resolved" ? p.Standing.How : null, ConflictOn(p.Claims.Where(c => c.Live).ToList())))
+                p.Standing.State == "resolved" ? p.Standing.How : null, ConflictByStint(p.Claims.Where(c => c.Live).ToList())))
             .OrderByDescending(c => c.ContestedSince)
             .ToList();
 
