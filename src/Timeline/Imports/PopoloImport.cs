@@ -44,8 +44,8 @@ public sealed class PopoloRefusedException(string reason, bool malformed = false
 
 /// <summary>
 /// Imports a Popolo file as a structured source. Every step can be run again: the source version is stored under an id
-/// derived from its series and content hash, people under ids derived from the file (and kept from earlier versions of
-/// the series), claims under ids derived from the
+/// derived from its series and content hash (and its publishedAt, when it puts back content the series published before),
+/// people under ids derived from the file (and kept from earlier versions of the series), claims under ids derived from the
 /// series and their content, and notices of claims no longer stated under ids derived from the claim and the version.
 /// So a run that stopped half-way is completed by running it again, and a re-import appends nothing.
 /// </summary>
@@ -74,10 +74,10 @@ public static class PopoloImport
         if (PopoloFile.WhyRefused(root) is { } refusal) throw new PopoloRefusedException(refusal);
         if (!Uri.TryCreate(source.Series, UriKind.Absolute, out _)) throw new PopoloRefusedException($"the source '{source.Series}' is not an absolute URI");
 
-        // Person ids come from the ids earlier versions gave: two new versions read and stored at once could give one id
-        // to two people, so the imports of a series take turns until this version (and its ids) is stored.
+        // Person ids come from the ids earlier versions gave, and which version this is from the versions on record: two
+        // imports read and stored at once could give one id to two people or store one republication twice, so the imports
+        // of a series take turns until this version (and its ids) is stored.
         var hash = SourceDocument.HashOf(text);
-        var id = VersionId(source.Series, hash);
         var series = await SeriesLock.TakeAsync(store, source.Series, ct);
         PopoloFile file;
         SourceDocument document;
@@ -90,16 +90,19 @@ public static class PopoloImport
         Task<BulkRegistration>? registering = null;
         try
         {
+            string id;
             VersionOnRecord? stored;
             Dictionary<string, string>? personIds;
-            (stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, id, ct);
+            // Read once the series is ours: imports that take turns take their default "now" in the same order.
+            var publishedAt = source.PublishedAt ?? time.GetUtcNow();
+            (id, stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, ct);
             file = PopoloFile.Read(root, personIds);
             var publisher = stored?.Publisher ?? PublisherOf(source);
 
             // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
             // the claims keep a core busy.
             var personIdsOfFile = file.PersonIds();
-            storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, personIdsOfFile, recordedBy, time, stop.Token), stop.Token);
+            storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, publishedAt, personIdsOfFile, recordedBy, time, stop.Token), stop.Token);
             register = [.. file.Persons.Values.OrderBy(p => p.Index)];
             progress?.Invoke("people", 0, register.Count);
             var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
@@ -121,7 +124,7 @@ public static class PopoloImport
             throw;
         }
 
-        // The stored source is this text (its id is the content's hash): the claims' checks read the file parsed here.
+        // The stored version has this text (it was found or stored by the content's hash): the claims' checks read the file parsed here.
         SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
         progress?.Invoke("people", register.Count, register.Count);
         var rejected = new List<RejectedRecord>(file.Rejected);
@@ -151,27 +154,31 @@ public static class PopoloImport
     private static string VersionId(string series, string hash) =>
         "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{series}\n{hash}")))[..16];
 
-    private sealed record VersionOnRecord(string Id, string Publisher, DateTimeOffset PublishedAt, Dictionary<string, string>? PersonIds);
+    private static string RepublishedVersionId(string series, string hash, DateTimeOffset publishedAt) =>
+        "src-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{series}\n{hash}\n{publishedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)}")))[..16];
+
+    private sealed record VersionOnRecord(string Id, string Publisher, DateTimeOffset PublishedAt, string TextHash, Dictionary<string, string>? PersonIds);
 
     /// <summary>The versions of a series on record, without their texts.</summary>
     private static async Task<List<VersionOnRecord>> VersionsAsync(IQuerySession query, string series, CancellationToken ct) =>
         (await query.Query<SourceDocument>().Where(s => s.Series == series)
-            .Select(s => new { s.Id, s.Publisher, s.PublishedAt, s.PersonIds }).ToListAsync(ct))
-            .Select(v => new VersionOnRecord(v.Id, v.Publisher, v.PublishedAt, v.PersonIds)).ToList();
+            .Select(s => new { s.Id, s.Publisher, s.PublishedAt, s.TextHash, s.PersonIds }).ToListAsync(ct))
+            .Select(v => new VersionOnRecord(v.Id, v.Publisher, v.PublishedAt, v.TextHash, v.PersonIds)).ToList();
 
     /// <summary>
-    /// This version if it is on record; the person ids the file's persons keep (this version's own, else those of the
-    /// earlier versions, the newest first); and whether any version of the series is on record.
+    /// Which version this content is (<see cref="VersionOf"/>) and whether it is on record; the person ids the file's persons
+    /// keep (this version's own, else those of the earlier versions, the newest first); and whether any version of the
+    /// series is on record.
     /// </summary>
-    private static async Task<(VersionOnRecord? Stored, Dictionary<string, string>? PersonIds, bool SeriesSeen)> PriorAsync(
-        IDocumentStore store, string series, string id, CancellationToken ct)
+    private static async Task<(string Id, VersionOnRecord? Stored, Dictionary<string, string>? PersonIds, bool SeriesSeen)> PriorAsync(
+        IDocumentStore store, string series, string hash, DateTimeOffset publishedAt, CancellationToken ct)
     {
         await using var query = store.QuerySession();
         var versions = await VersionsAsync(query, series, ct);
-        if (versions.Count == 0) return (null, null, false);
-
-        var stored = versions.FirstOrDefault(v => v.Id == id);
-        if (stored is not null) return (stored, await PersonIdsOfAsync(store, query, stored, ct), true);
+        var (id, stored) = VersionOf(versions, series, hash, publishedAt);
+        if (versions.Count == 0) return (id, null, null, false);
+        if (stored is not null) return (id, stored, await PersonIdsOfAsync(store, query, stored, ct), true);
 
         var known = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var version in versions.OrderByDescending(v => v.PublishedAt).ThenBy(v => v.Id, StringComparer.Ordinal))
@@ -179,7 +186,22 @@ public static class PopoloImport
             foreach (var (popoloId, personId) in await PersonIdsOfAsync(store, query, version, ct) ?? []) known.TryAdd(popoloId, personId);
         }
 
-        return (null, known, true);
+        return (id, null, known, true);
+    }
+
+    /// <summary>
+    /// The version a content is, given the series' versions on record. Content the series published before is that version
+    /// (stored before) unless it is put back as the newest: published after the newest version, which says something else.
+    /// Then it is a publication of its own: what the versions between dropped is stated again, what they added no longer stated.
+    /// </summary>
+    private static (string Id, VersionOnRecord? Stored) VersionOf(List<VersionOnRecord> versions, string series, string hash, DateTimeOffset publishedAt)
+    {
+        var same = versions.Where(v => v.TextHash == hash).OrderByDescending(v => v.PublishedAt).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
+        if (same.Count == 0) return (VersionId(series, hash), null);
+
+        var newest = versions.Max(v => v.PublishedAt);
+        if (same[0].PublishedAt < newest && publishedAt > newest) return (RepublishedVersionId(series, hash, publishedAt), null);
+        return (same[0].Id, same[0]);
     }
 
     /// <summary>
@@ -207,8 +229,8 @@ public static class PopoloImport
     /// This version of the series, stored once: the same content again finds the version already stored (and says so).
     /// </summary>
     private static async Task<(SourceDocument Document, bool StoredBefore)> StoreVersionAsync(
-        IDocumentStore store, string id, string hash, string text, PopoloSource source, Dictionary<string, string> personIds, string recordedBy,
-        TimeProvider time, CancellationToken ct)
+        IDocumentStore store, string id, string hash, string text, PopoloSource source, DateTimeOffset publishedAt, Dictionary<string, string> personIds,
+        string recordedBy, TimeProvider time, CancellationToken ct)
     {
         // Whatever was kept under this id from before a reset of the data is dropped, as a registration does.
         SourceCache.Forget(store, id);
@@ -222,7 +244,7 @@ public static class PopoloImport
             Url = source.Series,
             Publisher = PublisherOf(source),
             Title = string.IsNullOrWhiteSpace(source.Title) ? $"Popolo file {source.Series}" : source.Title.Trim(),
-            PublishedAt = source.PublishedAt ?? now,
+            PublishedAt = publishedAt,
             Text = text,
             TextHash = hash,
             RegisteredAt = now,
