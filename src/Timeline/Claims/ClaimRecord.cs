@@ -72,6 +72,14 @@ public sealed class ClaimRecord
     /// <summary>Set when a version newer than <see cref="NoLongerStated"/>'s states the claim again.</summary>
     public StatedAgain? StatedAgain { get; set; }
 
+    /// <summary>
+    /// Notices a later one replaced (an edit undone and made again), kept so that a read as reported by an earlier day
+    /// finds what the source said then. Null for nearly every claim.
+    /// </summary>
+    public List<NoLongerStated>? EarlierNoLongerStated { get; set; }
+
+    public List<StatedAgain>? EarlierStatedAgain { get; set; }
+
     /// <summary>Its source's newest versions no longer state it: marked, and not stated again since.</summary>
     [JsonIgnore]
     public bool IsNoLongerStated => NoLongerStated is { } n && !(StatedAgain is { } again && again.NewerPublishedAt > n.NewerPublishedAt);
@@ -161,8 +169,16 @@ public sealed class ClaimRecord
     {
         if (id == Id) return new AppendedEntry(Id, Id, PersonId, Type, StreamVersion, Sequence, RecordedAt);
         if (Retraction is { } r && r.RetractionId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimRetracted), r.Version, r.Sequence, r.RecordedAt);
-        if (NoLongerStated is { } n && n.NoticeId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimNoLongerStated), n.Version, n.Sequence, n.RecordedAt);
-        if (StatedAgain is { } a && a.NoticeId == id) return new AppendedEntry(id, Id, PersonId, nameof(ClaimStatedAgain), a.Version, a.Sequence, a.RecordedAt);
+        if ((EarlierNoLongerStated ?? []).Append(NoLongerStated).FirstOrDefault(x => x?.NoticeId == id) is { } n)
+        {
+            return new AppendedEntry(id, Id, PersonId, nameof(ClaimNoLongerStated), n.Version, n.Sequence, n.RecordedAt);
+        }
+
+        if ((EarlierStatedAgain ?? []).Append(StatedAgain).FirstOrDefault(x => x?.NoticeId == id) is { } a)
+        {
+            return new AppendedEntry(id, Id, PersonId, nameof(ClaimStatedAgain), a.Version, a.Sequence, a.RecordedAt);
+        }
+
         return Rulings.Find(x => x.RulingId == id) is { } ruling
             ? new AppendedEntry(id, Id, PersonId, nameof(ClaimRuled), ruling.Version, ruling.Sequence, ruling.RecordedAt)
             : null;
@@ -182,10 +198,12 @@ public sealed class ClaimRecord
                 Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimNoLongerStated n when !IsNoLongerStated:
-                // Dropped again after it was stated again: the newer notice replaces the older one.
+                // Dropped again after it was stated again: the newer notice replaces the older one, which is kept.
+                if (NoLongerStated is { } dropped) (EarlierNoLongerStated ??= []).Add(dropped);
                 NoLongerStated = new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimStatedAgain a when IsNoLongerStated:
+                if (StatedAgain is { } again) (EarlierStatedAgain ??= []).Add(again);
                 StatedAgain = new StatedAgain(a.NoticeId, a.NewerSourceId, a.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
                 break;
             case ClaimRuled r:

@@ -30,8 +30,11 @@ public sealed record ReportedBy(DateOnly? Day, DateTimeOffset? Instant)
         var copy = claim.Copy();
         if (copy.Retraction is { } r && !Includes(r.Attribution.Source.PublishedAt)) copy.Retraction = null;
         copy.Rulings = [.. copy.Rulings.Where(x => Includes(x.RuledAt))];
-        if (copy.NoLongerStated is { } n && !Includes(n.NewerPublishedAt)) copy.NoLongerStated = null;
-        if (copy.StatedAgain is { } a && !Includes(a.NewerPublishedAt)) copy.StatedAgain = null;
+        // The latest notice of each kind published by then, among the ones later notices replaced.
+        copy.NoLongerStated = (claim.EarlierNoLongerStated ?? []).Append(claim.NoLongerStated)
+            .Where(n => n is not null && Includes(n.NewerPublishedAt)).MaxBy(n => n!.NewerPublishedAt);
+        copy.StatedAgain = (claim.EarlierStatedAgain ?? []).Append(claim.StatedAgain)
+            .Where(a => a is not null && Includes(a.NewerPublishedAt)).MaxBy(a => a!.NewerPublishedAt);
         return copy;
     }
 }

@@ -171,6 +171,26 @@ public sealed class PopoloRepublicationTests(AppFixture app) : RecordApiTest(app
         (await VersionsAsync()).ShouldBe(3);
     }
 
+    [Fact]
+    public async Task an_edit_made_undone_and_made_again_reads_on_each_earlier_day_as_the_source_then_stood()
+    {
+        await ImportAsync(V1, V1Published);
+        var asFirst = await StatusAsync();
+        await ImportAsync(V2(), V2Published);
+        var asSecond = await StatusAsync();
+        await ImportAsync(V1, Republished);
+        // The edit made again: v2's content, published after the revert.
+        var again = await ImportAsync(V2(), "2019-12-01T00:00:00Z");
+        Count(again, "claimsNoLongerStated").ShouldBe(4);
+        Count(again, "claimsStatedAgain").ShouldBe(2);
+
+        (await StatusAsync()).ShouldBe(asSecond);
+        (await StatusAsync("2019-04-01")).ShouldBe(asFirst);
+        (await StatusAsync("2019-07-01")).ShouldBe(asSecond, "the first time the edit was made, before it was undone");
+        (await StatusAsync("2019-10-01")).ShouldBe(asFirst, "undone");
+        (await StatusAsync("2020-01-01")).ShouldBe(asSecond);
+    }
+
     private async Task<JsonObject> ExportAsync()
     {
         using var response = await Get("/api/exports/popolo");
