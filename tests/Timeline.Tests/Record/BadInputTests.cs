@@ -84,6 +84,23 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_number_sent_as_a_string_is_400_malformed_json_naming_the_field_and_appends_nothing()
+    {
+        var (sourceId, before) = await GivenARecordAsync();
+
+        using var response = await AppendAsync(SenatorTaken(sourceId, "2013").With("term", "3"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/malformed-json");
+        problem.GetProperty("detail").GetString()!.ShouldContain("$.term");
+        await NothingAppendedSinceAsync(before);
+        (await GivenClaimAsync(SenatorTaken(sourceId, "2013").With("term", 3))).GetProperty("version").GetInt64().ShouldBe(before.Stream!.Count + 1);
+        // Query strings are text by nature: their numbers are read as before.
+        using var page = await Get($"/api/people/{PersonId}/events?after=1&limit=1");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(page));
+    }
+
+    [Fact]
     public async Task a_claim_without_a_source_id_is_422_and_appends_nothing()
     {
         var (sourceId, before) = await GivenARecordAsync();
