@@ -53,6 +53,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     // A misspelt optional field ("scheduled_end") or one sent twice must not be dropped or overwritten in silence.
     o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.AllowDuplicateProperties = false;
+    // The web defaults read "3" as 3; a wrong-typed value is the client's mistake to hear of. Writing is unaffected.
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 });
 foreach (var body in BodyProblems.BodyTypeNames) builder.Logging.AddFilter(body, LogLevel.Critical);
 builder.Services.AddTimelineAuth(builder.Configuration);

@@ -198,7 +198,16 @@ public static class ClaimTypes
         }
 
         if (r.Term is <= 0) errors.Add("term", "term must be a positive number");
-        if (r.ScheduledEnd is not null && !PartialDate.TryParse(r.ScheduledEnd, out _, out var endError)) errors.Add("scheduledEnd", endError!);
+        if (r.ScheduledEnd is not null)
+        {
+            if (!PartialDate.TryParse(r.ScheduledEnd, out var scheduled, out var endError)) errors.Add("scheduledEnd", endError!);
+            // A term due to end before it began would read "since 2013, until 1990" in every view.
+            else if (validTime is not null && scheduled.End < validTime.From.Start)
+            {
+                errors.Add("scheduledEnd", $"scheduledEnd '{r.ScheduledEnd}' ends before validTime '{r.ValidTime}' starts: a term cannot be due to end before it began");
+            }
+        }
+
         if (required.HasFlag(ClaimField.Cause) && ParseCause(r.Cause) is null)
         {
             errors.Add("cause", $"cause is required for {name}: one of {string.Join(", ", Enum.GetNames<LeaveCause>().Select(JsonName))}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Timeline.Hosting;
 
@@ -31,11 +32,50 @@ public static class HttpCaching
     {
         context.Response.Headers.ETag = etag;
         context.Response.Headers.CacheControl = "no-cache";
-        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (ifNoneMatch.Length == 0 || !ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")) return null;
+        if (!NoneMatchHits(context.Request.Headers.IfNoneMatch, etag)) return null;
         Telemetry.NotModified();
         return Results.StatusCode(StatusCodes.Status304NotModified);
     }
+
+    /// <summary>
+    /// Whether If-None-Match names the tag, by the weak comparison RFC 9110 13.1.2 prescribes: <c>W/"x"</c> matches
+    /// <c>"x"</c> (proxies that compress weaken tags), and <c>*</c> matches any. Read in place: every poll passes here.
+    /// </summary>
+    public static bool NoneMatchHits(StringValues header, string etag)
+    {
+        var opaque = Opaque(etag);
+        foreach (var field in header)
+        {
+            if (field is not null && ListHas(field, opaque)) return true;
+        }
+
+        return false;
+    }
+
+    private static bool ListHas(ReadOnlySpan<char> list, ReadOnlySpan<char> opaque)
+    {
+        while (true)
+        {
+            list = list.TrimStart(" \t,");
+            if (list.IsEmpty) return false;
+            if (list[0] == '*' && (list.Length == 1 || list[1] is ' ' or '\t' or ',')) return true;
+            var tag = Opaque(list);
+            var close = tag.Length > 1 && tag[0] == '"' ? tag[1..].IndexOf('"') + 1 : -1;
+            if (close <= 0)
+            {
+                // Not an entity tag: skip to the next member.
+                var comma = list.IndexOf(',');
+                if (comma < 0) return false;
+                list = list[comma..];
+                continue;
+            }
+
+            if (tag[..(close + 1)].SequenceEqual(opaque)) return true;
+            list = tag[(close + 1)..];
+        }
+    }
+
+    private static ReadOnlySpan<char> Opaque(ReadOnlySpan<char> tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 
     public static string Tag(string text) => Tag(System.Text.Encoding.UTF8.GetBytes(text));
 

@@ -21,7 +21,7 @@ public static class RegisterSourceEndpoint
 {
     public const int MaxTextLength = 500_000;
 
-    public static ProblemHttpResult? Check(RegisterSource command)
+    public static ProblemHttpResult? Check(RegisterSource command, DateTimeOffset now)
     {
         var errors = new Errors();
         errors.Require("url", command.Url);
@@ -34,6 +34,7 @@ public static class RegisterSourceEndpoint
         errors.Require("title", command.Title);
         errors.Require("text", command.Text);
         if (command.PublishedAt is null) errors.Add("publishedAt", "publishedAt is required (an ISO 8601 time with offset)");
+        else if (Publication.RefuseFuture(command.PublishedAt.Value, now) is { } future) errors.Add("publishedAt", future);
         if (command.Text is { Length: > MaxTextLength }) errors.Add("text", $"text is longer than {MaxTextLength} characters");
         return errors.Any ? errors.ToProblem() : null;
     }
@@ -59,7 +60,7 @@ public static class RegisterSourceEndpoint
     /// <summary>Stores the source under the principal who registered it; the seeder registers sources through here too.</summary>
     public static async Task<IResult> RegisterAsync(RegisterSource command, string registeredBy, IDocumentStore store, TimeProvider time, CancellationToken ct)
     {
-        if (Check(command) is { } problem) return problem;
+        if (Check(command, time.GetUtcNow()) is { } problem) return problem;
 
         var url = new Uri(command.Url!);
         var source = new SourceDocument

@@ -31,6 +31,18 @@ public sealed class VersionCacheTests(AppFixture app) : ChangesTest(app)
     }
 
     [Fact]
+    public async Task a_poll_with_the_tag_weakened_by_a_proxy_is_answered_304_without_a_database_round_trip()
+    {
+        await RegisterAsync(PersonId);
+        var etag = await ETagAsync(Http);
+
+        var (weak, commands) = await TracedGetAsync($"W/{etag}");
+
+        weak.ShouldBe(HttpStatusCode.NotModified);
+        commands.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_write_through_another_node_is_never_answered_304_by_this_one()
     {
         var sourceId = await GivenPersonAndSourceAsync();

@@ -43,6 +43,49 @@ public sealed class HttpCachingTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task if_none_match_compares_weakly_so_a_weakened_tag_a_list_holding_it_or_a_star_is_answered_304()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        await GivenClaimAsync(RecordApi.Claim(sourceId));
+        var urls = new[]
+        {
+            $"/api/people/{PersonId}", $"/api/people/{PersonId}?validAt=2013-12-01", $"/api/people/{PersonId}/timeline",
+            $"/api/people/{PersonId}/events", $"/api/people/{PersonId}/timeline.csv", $"/api/sources/{sourceId}", "/api/contradictions",
+        };
+
+        foreach (var url in urls)
+        {
+            using var first = await Get(url);
+            first.StatusCode.ShouldBe(HttpStatusCode.OK, url);
+            var etag = first.Headers.ETag.ShouldNotBeNull(url);
+            etag.IsWeak.ShouldBeFalse(url);
+            var tag = etag.Tag;
+
+            // As a compressing proxy (nginx with gzip) hands it on, alone, in a list, or as a second header field.
+            foreach (var fields in new string[][] { [$"W/{tag}"], [$"\"other\", W/{tag}"], [$"W/\"other\",{tag}"], ["*"], ["\"other\"", $"W/{tag}"] })
+            {
+                using var notModified = await ConditionalGetAsync(url, fields);
+                notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified, $"{url} If-None-Match: {string.Join(" | ", fields)}");
+                (await notModified.Content.ReadAsByteArrayAsync(Ct)).ShouldBeEmpty();
+                notModified.Headers.ETag!.Tag.ShouldBe(tag);
+            }
+
+            foreach (var other in new[] { "W/\"other\"", tag.Insert(1, "x"), $"W/{tag.Insert(1, "x")}" })
+            {
+                using var full = await ConditionalGetAsync(url, [other]);
+                full.StatusCode.ShouldBe(HttpStatusCode.OK, $"{url} If-None-Match: {other}");
+            }
+        }
+    }
+
+    private Task<HttpResponseMessage> ConditionalGetAsync(string url, string[] ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch).ShouldBeTrue();
+        return Http.SendAsync(request, Ct);
+    }
+
+    [Fact]
     public async Task a_weak_tag_in_if_match_fails_the_precondition_and_appends_nothing()
     {
         var sourceId = await GivenPersonAndSourceAsync();

@@ -68,6 +68,23 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task the_bulk_path_refuses_a_term_due_to_end_before_it_began_and_a_reversed_interval_as_the_single_path_does()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var before = await StateAsync();
+        var taken = new AppendClaimRequest("OfficeTaken", Guid.NewGuid(), "2013", sourceId, new ClaimantInput("Our Staff Reporter"),
+            "MQM Senator Syed Mustafa Kamal", Office: "Senator", Organization: "Senate of Pakistan", ScheduledEnd: "1990");
+
+        var result = await BulkAsync([new(PersonId, taken), new(PersonId, taken with { ClaimId = Guid.NewGuid(), ValidTime = "2013/1990", ScheduledEnd = null })]);
+
+        result.Appended.ShouldBe(0);
+        result.Refused.Select(r => (r.Index, r.Status)).ShouldBe([(0, 422), (1, 422)]);
+        result.Refused[0].Problem.ShouldContain("scheduledEnd");
+        result.Refused[1].Problem.ShouldContain("ends before it starts");
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Fact]
     public async Task running_the_same_bulk_again_appends_nothing()
     {
         var sourceId = await GivenPersonAndSourceAsync();

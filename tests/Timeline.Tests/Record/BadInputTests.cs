@@ -66,6 +66,40 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         FieldErrors(problem, "validTime").ShouldContain(m => m.Contains("2010/2005"));
     }
 
+    private static JsonObject SenatorTaken(string sourceId, string validTime) =>
+        RecordApi.Claim(sourceId, quote: "MQM Senator Syed Mustafa Kamal").With("type", "OfficeTaken").With("validTime", validTime);
+
+    [Fact]
+    public async Task a_term_due_to_end_before_it_began_is_422_naming_scheduledEnd_and_appends_nothing()
+    {
+        var (sourceId, before) = await GivenARecordAsync();
+
+        var problem = await ShouldBeRefusedAsync(SenatorTaken(sourceId, "2013").With("scheduledEnd", "1990"), (HttpStatusCode)422, before);
+        var open = await ShouldBeRefusedAsync(SenatorTaken(sourceId, "2013-06/").With("scheduledEnd", "2013-05-31"), (HttpStatusCode)422, before);
+
+        FieldErrors(problem, "scheduledEnd").ShouldContain(m => m.Contains("1990") && m.Contains("2013"));
+        FieldErrors(open, "scheduledEnd");
+        // Due to end in the year it began: the end's last day is not before the start's first, so it stands.
+        await GivenClaimAsync(SenatorTaken(sourceId, "2013-06").With("scheduledEnd", "2013"));
+    }
+
+    [Fact]
+    public async Task a_number_sent_as_a_string_is_400_malformed_json_naming_the_field_and_appends_nothing()
+    {
+        var (sourceId, before) = await GivenARecordAsync();
+
+        using var response = await AppendAsync(SenatorTaken(sourceId, "2013").With("term", "3"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("type").GetString().ShouldEndWith("/malformed-json");
+        problem.GetProperty("detail").GetString()!.ShouldContain("$.term");
+        await NothingAppendedSinceAsync(before);
+        (await GivenClaimAsync(SenatorTaken(sourceId, "2013").With("term", 3))).GetProperty("version").GetInt64().ShouldBe(before.Stream!.Count + 1);
+        // Query strings are text by nature: their numbers are read as before.
+        using var page = await Get($"/api/people/{PersonId}/events?after=1&limit=1");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(page));
+    }
+
     [Fact]
     public async Task a_claim_without_a_source_id_is_422_and_appends_nothing()
     {

@@ -45,6 +45,22 @@ public sealed class RegisterSourceTests(AppFixture app) : RecordApiTest(app)
         (await Body(read)).GetProperty("text").GetString().ShouldBe(RecordApi.ArticleText);
     }
 
+    [Fact]
+    public async Task a_source_published_in_the_future_is_422_naming_publishedAt_and_stores_nothing()
+    {
+        foreach (var publishedAt in new[] { "2999-01-01T00:00:00Z", DateTimeOffset.UtcNow.AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            using var response = await Post("/api/sources", RecordApi.Source().With("publishedAt", publishedAt));
+
+            var problem = await ShouldBeProblemAsync(response, (HttpStatusCode)422);
+            FieldErrors(problem, "publishedAt").ShouldContain(m => m.Contains("future"), publishedAt);
+        }
+
+        // A dateline a few hours ahead of the server's clock is within the skew allowed; 201, so nothing was stored before.
+        using var ahead = await Post("/api/sources", RecordApi.Source().With("publishedAt", DateTimeOffset.UtcNow.AddHours(12).ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        ahead.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(ahead));
+    }
+
     [Theory]
     [InlineData("url")]
     [InlineData("publisher")]

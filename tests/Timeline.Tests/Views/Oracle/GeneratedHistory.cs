@@ -131,7 +131,7 @@ internal static class World
 
             Planned? planned = s.Kind switch
             {
-                StepKind.OfficeTaken => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization, ScheduledEnd: s.ScheduledEnd),
+                StepKind.OfficeTaken => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization, ScheduledEnd: DueAfterStart(s.ScheduledEnd, validTime)),
                 StepKind.OfficeHeld => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization),
                 StepKind.OfficeLeft => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization, Cause: Causes[s.Variant % Causes.Length]),
                 >= StepKind.ResignationTendered and <= StepKind.ResignationWithdrawn => new PlannedClaim(s.Kind.ToString(), source, claimant, validTime, office, organization),
@@ -158,6 +158,10 @@ internal static class World
 
         return plan;
     }
+
+    // The API refuses a term due to end before it began.
+    private static string? DueAfterStart(string? scheduledEnd, string? start) =>
+        scheduledEnd is not null && start is not null && ODate.Parse(scheduledEnd).DefinitelyBefore(ODate.Parse(start.Split('/')[0])) ? null : scheduledEnd;
 
     // --- generators ----------------------------------------------------------------------------------------------
 
