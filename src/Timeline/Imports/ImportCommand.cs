@@ -31,7 +31,9 @@ public sealed class ImportInput : NetCoreInput, ICheckedInput
     {
         if (!string.Equals(Format, "popolo", StringComparison.OrdinalIgnoreCase)) return $"'{Format}' is not a format this imports: use popolo";
         if (!System.IO.File.Exists(File)) return $"{File}: no such file";
-        if (PublishedAtFlag is { } at && !PopoloSource.TryParsePublishedAt(at, out _)) return $"--published-at '{at}' is not an ISO 8601 time";
+        if (PublishedAtFlag is not { } at) return null;
+        if (!PopoloSource.TryParsePublishedAt(at, out var published)) return $"--published-at '{at}' is not an ISO 8601 time";
+        if (Sources.Publication.RefuseFuture(published, DateTimeOffset.UtcNow) is { } future) return $"--published-at: {future}";
         return null;
     }
 }

@@ -418,6 +418,9 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         await ShouldBeProblemAsync(noPersons, HttpStatusCode.UnprocessableEntity);
         using var noSource = await ImportRawAsync(PopoloOracle.Nauru().ToJsonString(), "publisher=x");
         await ShouldBeProblemAsync(noSource, HttpStatusCode.UnprocessableEntity);
+        // A version cannot have been published in the future.
+        using var future = await ImportRawAsync(PopoloOracle.Nauru().ToJsonString(), $"source={Uri.EscapeDataString(Series)}&publishedAt=2999-01-01T00:00:00Z");
+        (await ShouldBeProblemAsync(future, HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString()!.ShouldContain("in the future");
         (await AllEventsAsync()).ShouldBe(events);
     }
 }
