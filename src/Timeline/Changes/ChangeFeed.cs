@@ -10,7 +10,21 @@ using Wolverine.Http;
 namespace Timeline.Changes;
 
 /// <param name="Next">The cursor to ask from next (pass it as <c>after</c>): everything up to it has been seen.</param>
-public sealed record ChangePage(IReadOnlyList<Change> Items, long After, long Next);
+public sealed record ChangePage(IReadOnlyList<Change> Items, long After, long Next)
+{
+    /// <summary>The last sequence number the record has issued, as of this page: no cursor of this record is beyond it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Issued { get; init; } = long.MaxValue;
+
+    /// <summary>
+    /// A cursor beyond every sequence issued was not given by this record as it is: it was restored from a backup or reset
+    /// since. Waiting would never deliver what came after the cursor, so the reader is told to start again.
+    /// </summary>
+    public static IResult? CursorAhead(long after, long issued) => after <= issued ? null : Problems.Create(StatusCodes.Status409Conflict,
+        "cursor-ahead", "Cursor ahead of the record",
+        $"after={after} is beyond every sequence this record has issued ({issued}): the record was restored or reset since that cursor was given. " +
+        "Read again from after=0, or from the head, and rebuild what was derived from the feed.");
+}
 
 /// <summary>What one reader asks of the feed.</summary>
 public sealed record ChangeQuery(long After, int Limit, string? Person, string? Kind)
@@ -49,9 +63,9 @@ public static class ChangeFeed
     /// </summary>
     public static async Task<ChangePage> ReadAsync(IDocumentStore store, ChangeQuery query, CancellationToken ct)
     {
-        var (head, items) = await ReaderOf(store).ReadAsync(query, ct);
+        var (head, issued, items) = await ReaderOf(store).ReadAsync(query, ct);
         var next = items.Count == query.Limit ? items[^1].Id : Math.Max(query.After, Math.Max(head, items.Count > 0 ? items[^1].Id : 0));
-        return new ChangePage(items, query.After, next);
+        return new ChangePage(items, query.After, next) { Issued = issued };
     }
 
     /// <summary>
@@ -87,15 +101,18 @@ public static class ChangeFeed
     [EndpointDescription("Oldest first. after= the previous page's next; wait= seconds to long-poll when nothing is new (answers empty after it); person= and kind= filter.")]
     [ProducesResponseType<ChangePage>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<IResult> Get(
         long? after, int? limit, int? wait, string? person, string? kind,
         HttpContext context, IDocumentStore store, ChangeNotifications notifications, TimeProvider time, CancellationToken ct)
     {
         if (!ChangeQuery.TryParse(after, limit, wait, person, kind, out var query, out var problem)) return problem!;
-        if (wait is not > 0) return HttpCaching.Json(context, await ReadAsync(store, query, ct));
+        var first = await ReadAsync(store, query, ct);
+        if (ChangePage.CursorAhead(query.After, first.Issued) is { } ahead) return ahead;
+        if (wait is not > 0 || first.Items.Count > 0) return HttpCaching.Json(context, first);
 
         using var _ = Telemetry.TrackSubscriber("long-poll");
-        var page = await WaitAsync(store, notifications, query, TimeSpan.FromSeconds(wait.Value), time, ct);
+        var page = await WaitAsync(store, notifications, query with { After = first.Next }, TimeSpan.FromSeconds(wait.Value), time, ct);
         return HttpCaching.Json(context, page with { After = after ?? 0 });
     }
 
@@ -131,8 +148,10 @@ public static class ChangeFeed
         // The head and the page in one snapshot; the person's own index (stream and version) serves a person's feed. A rare
         // kind of one type reads the partial index by type and sequence: its $3 is that type, not a list.
         private static string Sql(string schema, bool person, string? rareKinds) => $$"""
-            with head as (select coalesce(max(last_seq_id), 0) as seq from {{schema}}.mt_event_progression where name = $1)
-            select h.seq, e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data #>> '{claim,claimId}', e.data ->> 'claimId'
+            with head as (
+              select coalesce(max(last_seq_id), 0) as seq, (select case when is_called then last_value else 0 end from {{schema}}.mt_events_sequence) as issued
+              from {{schema}}.mt_event_progression where name = $1)
+            select h.seq, h.issued, e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data #>> '{claim,claimId}', e.data ->> 'claimId'
             from head as h left join lateral (
               select e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data from {{schema}}.mt_events as e
               where e.seq_id > $2 and e.seq_id <= h.seq and {{(rareKinds is null ? "e.type = any($3)" : "e.type = $3 and e." + rareKinds)}} and not e.is_archived{{(person ? " and e.stream_id = $5" : "")}}
@@ -140,7 +159,7 @@ public static class ChangeFeed
             order by e.seq_id
             """;
 
-        public async Task<(long Head, List<Change> Items)> ReadAsync(ChangeQuery query, CancellationToken ct)
+        public async Task<(long Head, long Issued, List<Change> Items)> ReadAsync(ChangeQuery query, CancellationToken ct)
         {
             var types = _kinds.Where(k => query.Kind is null || k.Value.Kind == query.Kind).Select(k => k.Key).ToArray();
             var rare = query.Kind is { } only && ChangeKinds.IsRare(only) && types.Length == 1;
@@ -155,21 +174,22 @@ public static class ChangeFeed
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
             if (query.Person is { } person) command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = person, NpgsqlDbType = NpgsqlDbType.Varchar });
 
-            long head = 0;
+            long head = 0, issued = long.MaxValue;
             var items = new List<Change>(Math.Min(query.Limit, 128));
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 head = reader.GetInt64(0);
-                if (await reader.IsDBNullAsync(1, ct)) continue;
-                var (kind, at) = _kinds[reader.GetString(3)];
-                var column = at switch { ClaimIdIn.Claim => 6, ClaimIdIn.Event => 7, _ => -1 };
+                issued = reader.GetInt64(1);
+                if (await reader.IsDBNullAsync(2, ct)) continue;
+                var (kind, at) = _kinds[reader.GetString(4)];
+                var column = at switch { ClaimIdIn.Claim => 7, ClaimIdIn.Event => 8, _ => -1 };
                 var claimId = column < 0 || await reader.IsDBNullAsync(column, ct) ? null : reader.GetString(column);
-                items.Add(new Change(reader.GetInt64(1), reader.GetString(2), Guid.TryParse(claimId, out var id) ? id : null, kind,
-                    reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5).ToUniversalTime()));
+                items.Add(new Change(reader.GetInt64(2), reader.GetString(3), Guid.TryParse(claimId, out var id) ? id : null, kind,
+                    reader.GetInt64(5), reader.GetFieldValue<DateTimeOffset>(6).ToUniversalTime()));
             }
 
-            return (head, items);
+            return (head, issued, items);
         }
     }
 }

@@ -58,6 +58,14 @@ public static class ChangeStream
             return;
         }
 
+        // Checked before the stream starts, while a problem can still be answered.
+        var probe = await ChangeFeed.ReadAsync(store, query with { Limit = 1 }, ct);
+        if (ChangePage.CursorAhead(query.After, probe.Issued) is { } ahead)
+        {
+            await ahead.ExecuteAsync(context);
+            return;
+        }
+
         var settings = options.Value;
         var response = context.Response;
         response.ContentType = "text/event-stream";

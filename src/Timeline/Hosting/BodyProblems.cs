@@ -40,7 +40,7 @@ public static partial class BodyProblems
 
         if (problem.Type != WolverineType || problem.Title != WolverineTitle) return;
         problem.Type = Problems.TypeOf("malformed-json");
-        problem.Title = "The body is not valid JSON";
+        problem.Title = "The body could not be read";
         problem.Detail = $"The body could not be read: {Plain(problem.Detail ?? "")} Nothing was changed.";
     }
 

@@ -115,7 +115,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 Problems.TooLarge(
                     RequestGuards.IsImport(context.Request) ? $"{exception.Message} Nothing was imported. {RequestGuards.LargerImports}" : exception.Message),
             BadHttpRequestException or JsonException =>
-                Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON", BodyError(exception)),
+                Problems.Create(StatusCodes.Status400BadRequest, "malformed-json", "The body could not be read", BodyError(exception)),
             _ when LostRaces.IsLostRace(exception) =>
                 Problems.Create(StatusCodes.Status409Conflict, "write-conflict", "Concurrent write", "Another write changed the record first; nothing was written. Retry."),
             _ => null,

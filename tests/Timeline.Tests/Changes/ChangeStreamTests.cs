@@ -56,6 +56,28 @@ public sealed class ChangeStreamTests(AppFixture app) : ChangesTest(app)
     }
 
     [Fact]
+    public async Task a_cursor_beyond_every_sequence_issued_is_a_conflict_on_the_feed_and_the_stream_not_a_wait_forever()
+    {
+        // As after a restore from a backup: the dashboard's cursor is ahead of anything the record has issued.
+        var registered = await RegisterAsync(PersonId);
+        var ahead = registered + 1_000_000;
+        using var page = await Http.GetAsync($"/api/changes?after={ahead}", Ct);
+        var problem = await ShouldBeProblemAsync(page, HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain("restored or reset");
+        using var waiting = await Http.GetAsync($"/api/changes?after={ahead}&wait=30", Ct);
+        await ShouldBeProblemAsync(waiting, HttpStatusCode.Conflict);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/changes/stream");
+        request.Headers.Add("Last-Event-ID", ahead.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var stream = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        await ShouldBeProblemAsync(stream, HttpStatusCode.Conflict);
+
+        // The head itself is a cursor like any other.
+        using var atHead = await Http.GetAsync($"/api/changes?after={registered}", Ct);
+        atHead.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task a_client_that_stops_reading_is_told_it_fell_too_far_behind_and_is_disconnected()
     {
         using var response = await Http.GetAsync("/api/changes/stream", HttpCompletionOption.ResponseHeadersRead, Ct);
