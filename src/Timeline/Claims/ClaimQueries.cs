@@ -26,6 +26,7 @@ public static class ClaimQueries
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
 
         IQueryable<ClaimRecord> query = session.Query<ClaimRecord>();
+        if (!string.IsNullOrEmpty(person) && People.PersonStream.RefuseIfBadSlug(person) is { } badPerson) return badPerson;
         if (!string.IsNullOrEmpty(person)) query = query.Where(c => c.PersonId == person);
         if (!string.IsNullOrEmpty(claimant))
         {

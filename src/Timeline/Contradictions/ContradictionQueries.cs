@@ -34,6 +34,7 @@ public static class ContradictionQueries
 
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
         if (!Clocks.TryParse(null, reportedAt, null, out var clocks, out var problem)) return problem!;
+        if (!string.IsNullOrEmpty(person) && People.PersonStream.RefuseIfBadSlug(person) is { } badPerson) return badPerson;
 
         IQueryable<Contradiction> query = session.Query<Contradiction>();
         if (!string.IsNullOrEmpty(person)) query = query.Where(c => c.PersonId == person);
@@ -72,6 +73,7 @@ public static class ContradictionQueries
     public static async Task<IResult> Reversals(string? claimant, string? person, int? limit, HttpContext context, IQuerySession session, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
+        if (!string.IsNullOrEmpty(person) && People.PersonStream.RefuseIfBadSlug(person) is { } badPerson) return badPerson;
         IQueryable<Contradiction> query = session.Query<Contradiction>().Where(c => c.State != ContestState.Uncontested);
         if (!string.IsNullOrEmpty(person)) query = query.Where(c => c.PersonId == person);
         var key = string.IsNullOrEmpty(claimant) ? null : Slugs.Normalize(claimant);

@@ -361,4 +361,15 @@ public sealed class BadInputTests(AppFixture app) : RecordApiTest(app)
         problem.GetProperty("known").EnumerateArray().Select(k => k.GetString()).ShouldBe(["publishedAt", "publisher", "source", "title"]);
         (await AllEventsAsync()).ShouldBe(before, "a refused import appended events");
     }
+
+    [Theory]
+    [InlineData("/api/claims?person=NOPE")]
+    [InlineData("/api/contradictions?person=Mustafa%20Kamal")]
+    [InlineData("/api/reversals?person=a--b")]
+    public async Task a_person_filter_that_is_no_person_id_is_a_problem_not_an_empty_list(string url)
+    {
+        using var response = await Get(url);
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString()!.ShouldContain("is not a person id");
+    }
 }

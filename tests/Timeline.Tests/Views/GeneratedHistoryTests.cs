@@ -138,6 +138,10 @@ public sealed class GeneratedHistoryTests
         new([S(StepKind.OfficeTaken, validTime: "2001/2002"), S(StepKind.OfficeTaken, validTime: "2004/2005", source: 1),
              S(StepKind.ClaimDisputed, target: 1, claimant: 2), S(StepKind.ClaimRuled, target: 2, variant: 0)],
             [new ClockRead("2004-06-30", null, null), new ClockRead("2001-06-30", null, null), new ClockRead("2004-06-30", null, 3)]),
+        // A party joined, left and joined again, read in each stint and between them.
+        new([S(StepKind.PartyJoined, validTime: "2001-03"), S(StepKind.PartyLeft, validTime: "2002-06-30", source: 1),
+             S(StepKind.PartyJoined, validTime: "2004-01", source: 2)],
+            [new ClockRead("2001-06-30", null, null), new ClockRead("2003-01-01", null, null), new ClockRead("2005-06-30", null, null)]),
     ];
 
     [Fact]
