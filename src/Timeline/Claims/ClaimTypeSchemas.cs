@@ -59,7 +59,7 @@ public sealed class ClaimTypeSchemas : IOpenApiDocumentTransformer
     private static IOpenApiSchema Field(ClaimField field) => field switch
     {
         ClaimField.ValidTime => Text("When it held in the world: 2005, 2013-11, 2013-11-30, or an interval 2003/2005 (2005/ open-ended)."),
-        ClaimField.ScheduledEnd => Text("When the term was due to end (a partial date); not an end of tenure."),
+        ClaimField.ScheduledEnd => Text("When the term was due to end (a partial date, not before the start); not an end of tenure."),
         ClaimField.Term => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
         ClaimField.TargetClaimId => Text("The claim this one concerns.", "uuid"),
         ClaimField.Cause => Choice(Enum.GetNames<LeaveCause>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])),
