@@ -149,7 +149,7 @@ public static class ChangeFeed
         // kind of one type reads the partial index by type and sequence: its $3 is that type, not a list.
         private static string Sql(string schema, bool person, string? rareKinds) => $$"""
             with head as (
-              select coalesce(max(last_seq_id), 0) as seq, (select case when is_called then last_value else 0 end from {{schema}}.mt_events_sequence) as issued
+              select coalesce(max(last_seq_id), 0) as seq, (select last_value - case when is_called then 0 else 1 end from {{schema}}.mt_events_sequence) as issued
               from {{schema}}.mt_event_progression where name = $1)
             select h.seq, h.issued, e.seq_id, e.stream_id, e.type, e.version, e.timestamp, e.data #>> '{claim,claimId}', e.data ->> 'claimId'
             from head as h left join lateral (

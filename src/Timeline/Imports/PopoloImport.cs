@@ -95,7 +95,7 @@ public static class PopoloImport
             Dictionary<string, string>? personIds;
             // Read once the series is ours: imports that take turns take their default "now" in the same order.
             var publishedAt = source.PublishedAt ?? time.GetUtcNow();
-            (id, stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, ct);
+            (id, stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, source.PublishedAt is not null, ct);
             file = PopoloFile.Read(root, personIds);
             var publisher = stored?.Publisher ?? PublisherOf(source);
 
@@ -172,11 +172,11 @@ public static class PopoloImport
     /// series is on record.
     /// </summary>
     private static async Task<(string Id, VersionOnRecord? Stored, Dictionary<string, string>? PersonIds, bool SeriesSeen)> PriorAsync(
-        IDocumentStore store, string series, string hash, DateTimeOffset publishedAt, CancellationToken ct)
+        IDocumentStore store, string series, string hash, DateTimeOffset publishedAt, bool publishedAtGiven, CancellationToken ct)
     {
         await using var query = store.QuerySession();
         var versions = await VersionsAsync(query, series, ct);
-        var (id, stored) = VersionOf(versions, series, hash, publishedAt);
+        var (id, stored) = VersionOf(versions, series, hash, publishedAt, publishedAtGiven);
         if (versions.Count == 0) return (id, null, null, false);
         if (stored is not null) return (id, stored, await PersonIdsOfAsync(store, query, stored, ct), true);
 
@@ -194,13 +194,18 @@ public static class PopoloImport
     /// (stored before) unless it is put back as the newest: published after the newest version, which says something else.
     /// Then it is a publication of its own: what the versions between dropped is stated again, what they added no longer stated.
     /// </summary>
-    private static (string Id, VersionOnRecord? Stored) VersionOf(List<VersionOnRecord> versions, string series, string hash, DateTimeOffset publishedAt)
+    /// <param name="publishedAtGiven">
+    /// Only a publication time the caller gives makes a republication: without one, a script that imports v1 then v2 run
+    /// again would otherwise republish both, each time.
+    /// </param>
+    private static (string Id, VersionOnRecord? Stored) VersionOf(
+        List<VersionOnRecord> versions, string series, string hash, DateTimeOffset publishedAt, bool publishedAtGiven)
     {
         var same = versions.Where(v => v.TextHash == hash).OrderByDescending(v => v.PublishedAt).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
         if (same.Count == 0) return (VersionId(series, hash), null);
 
         var newest = versions.Max(v => v.PublishedAt);
-        if (same[0].PublishedAt < newest && publishedAt > newest) return (RepublishedVersionId(series, hash, publishedAt), null);
+        if (publishedAtGiven && same[0].PublishedAt < newest && publishedAt > newest) return (RepublishedVersionId(series, hash, publishedAt), null);
         return (same[0].Id, same[0]);
     }
 

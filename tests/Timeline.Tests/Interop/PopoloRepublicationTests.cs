@@ -191,6 +191,25 @@ public sealed class PopoloRepublicationTests(AppFixture app) : RecordApiTest(app
         (await StatusAsync("2020-01-01")).ShouldBe(asSecond);
     }
 
+    [Fact]
+    public async Task an_import_script_run_again_without_publishedAt_appends_nothing()
+    {
+        // Each import published "now": run again, v1 is not put back after v2, it is v1 as stored.
+        var first = await ImportAsync(V1, null);
+        var second = await ImportAsync(V2(), null);
+        var events = await AllEventsAsync();
+
+        var firstAgain = await ImportAsync(V1, null);
+        var secondAgain = await ImportAsync(V2(), null);
+
+        SourceId(firstAgain).ShouldBe(SourceId(first));
+        SourceId(secondAgain).ShouldBe(SourceId(second));
+        ShouldChangeNothing(firstAgain);
+        ShouldChangeNothing(secondAgain);
+        (await AllEventsAsync()).ShouldBe(events);
+        (await VersionsAsync()).ShouldBe(2);
+    }
+
     private async Task<JsonObject> ExportAsync()
     {
         using var response = await Get("/api/exports/popolo");
