@@ -55,7 +55,7 @@ public static class PropositionLedger
     {
         var supporting = live.Where(c => c.Stance == Stance.Asserts && c.DecisiveVerdict != Verdict.False).ToList();
         if (!Stints.MayHaveSeveral(supporting)) return null;
-        var groups = Stints.Of(supporting);
+        var groups = Stints.Of(supporting, deniedEnds: Stints.DeniedEnds(live));
         if (groups.Count < 2) return null;
         var firstDays = Stints.FirstDays(groups);
         var parts = groups.Select(g => new List<ClaimRecord>(g)).ToList();
@@ -132,19 +132,20 @@ public static class PropositionLedger
             return ContestKind.AssertionDenied;
         }
 
-        return DatesConflict(asserting) ? ContestKind.ValueConflict : ContestKind.None;
+        return DatesConflict(asserting, Stints.DeniedEnds(live)) ? ContestKind.ValueConflict : ContestKind.None;
     }
 
     /// <summary>Within one stint (<see cref="Stints"/>), two assertions give starts or ends that cannot both be right.</summary>
-    public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting) =>
-        InSomeStint(asserting, stint => StartsConflict(stint) || EndsConflict(stint));
+    public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds) =>
+        InSomeStint(asserting, deniedEnds, stint => StartsConflict(stint) || EndsConflict(stint));
 
     /// <summary>Within one stint, two assertions give ends that cannot both be right.</summary>
-    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting) => InSomeStint(asserting, EndsConflict);
+    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds) =>
+        InSomeStint(asserting, deniedEnds, EndsConflict);
 
     // Most propositions are one stint: asked of the claims as they are, without splitting or copying them.
-    private static bool InSomeStint(IReadOnlyCollection<ClaimRecord> asserting, Func<IEnumerable<ClaimRecord>, bool> conflict) =>
-        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting).Exists(stint => conflict(stint)) : conflict(asserting);
+    private static bool InSomeStint(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds, Func<IEnumerable<ClaimRecord>, bool> conflict) =>
+        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting, deniedEnds: deniedEnds).Exists(stint => conflict(stint)) : conflict(asserting);
 
     /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
     private static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>

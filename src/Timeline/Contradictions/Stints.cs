@@ -8,7 +8,7 @@ namespace Timeline.Contradictions;
 /// in order of start, each join the stint before them, unless every start claim of that stint gives an interval that
 /// ended before this one begins, or is open-ended and a day left (<c>OfficeLeft</c>; for a party, <c>PartyLeft</c>) on
 /// or after its start ended before this one begins (taken in 2010, left in 2012, taken again in 2014): then a new stint
-/// begins. Every other claim joins the latest stint begun by its date
+/// begins (a day left that an upheld dispute denies splits nothing). Every other claim joins the latest stint begun by its date
 /// (the first, when none has; the last, when it is undated). Starts and ends are compared only within a stint.
 /// </summary>
 /// <remarks>
@@ -22,13 +22,19 @@ public static class Stints
     /// <param name="leftElsewhere">
     /// Days left that another proposition gives (a <c>PartyLeft</c> for a party's membership): they split as a day left does.
     /// </param>
-    public static List<List<ClaimRecord>> Of(IReadOnlyCollection<ClaimRecord> claims, IEnumerable<PartialDate>? leftElsewhere = null)
+    /// <param name="deniedEnds">
+    /// Ends that an upheld dispute denies (<see cref="DeniedEnds"/>, from the proposition's claims): a day left that one of
+    /// them denies ("he never left in 2012") splits nothing.
+    /// </param>
+    public static List<List<ClaimRecord>> Of(
+        IReadOnlyCollection<ClaimRecord> claims, IEnumerable<PartialDate>? leftElsewhere = null, IReadOnlyList<PartialDate>? deniedEnds = null)
     {
         if (!MayHaveSeveral(claims)) return [[.. claims]];
         var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
 
         // The days left (an OfficeLeft's day): one between an open start and a later start ends the stint in between.
-        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).Concat(leftElsewhere ?? []).ToList();
+        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).Concat(leftElsewhere ?? [])
+            .Where(left => deniedEnds is null || !deniedEnds.Any(denied => denied.IsCompatibleWith(left))).ToList();
         var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
         // The last day the current stint's intervals reach, and the latest first day of its open-ended starts.
         DateOnly? reaches = null, openSince = null;
@@ -58,6 +64,10 @@ public static class Stints
 
         return [.. stints.Select(s => s.Claims)];
     }
+
+    /// <summary>The ends that live disputes of an <c>OfficeLeft</c>, upheld by a true ruling, deny.</summary>
+    public static List<PartialDate> DeniedEnds(IEnumerable<ClaimRecord> claims) =>
+        [.. claims.Where(c => !c.IsWithdrawn && c.DeniesAnEnd && c.DecisiveVerdict == Verdict.True).Select(c => c.DisputedEnd!.Value)];
 
     /// <summary>Each stint's first day: the earliest start its claims give (null for a stint none of whose claims gives one).</summary>
     public static List<DateOnly?> FirstDays(IEnumerable<IEnumerable<ClaimRecord>> stints) =>

@@ -76,7 +76,7 @@ internal sealed class CareerView
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
-            var groups = Stints.Of(supporting);
+            var groups = Stints.Of(supporting, deniedEnds: Stints.DeniedEnds(claims));
             // Each stint is judged on its own claims: a denial, or a claim ruled false, joins the stint of its date.
             var judged = groups.Count == 1 ? null : StintClaims(groups, claims, supporting, overruledStarts);
             var stints = groups.Select((stint, i) =>
@@ -155,7 +155,7 @@ internal sealed class CareerView
             return [];
         }
 
-        var stint = Stints.Of([.. Live(all).Where(c => c.Stance == Stance.Asserts)]).Find(s => s.Contains(chosen)) ?? [];
+        var stint = Stints.Of([.. Live(all).Where(c => c.Stance == Stance.Asserts)], deniedEnds: Stints.DeniedEnds(all)).Find(s => s.Contains(chosen)) ?? [];
         return [.. stint.Where(c => c.Kind.Dating == Dating.Start && c.ValidTime is { } time && !time.From.IsCompatibleWith(upheld.From))];
     }
 
@@ -166,7 +166,8 @@ internal sealed class CareerView
     /// </summary>
     private bool[] EndsOnRecord(string key, string subject, string body, List<OfficeStint> stints)
     {
-        var all = Stints.Of([.. Live(_byProposition[key].Concat(_uncounted[key])).Where(c => c.Stance == Stance.Asserts)]);
+        var claims = _byProposition[key].Concat(_uncounted[key]).ToList();
+        var all = Stints.Of([.. Live(claims).Where(c => c.Stance == Stance.Asserts)], deniedEnds: Stints.DeniedEnds(claims));
         var ended = all.Select(s => s.Exists(c => c.End is not null)).ToArray();
         var firstDays = Stints.FirstDays(all);
         var resigned = new Proposition(subject, Predicates.ResignedFrom, body).Key;
@@ -221,13 +222,19 @@ internal sealed class CareerView
 
     // A dispute of the day an office was left, upheld: that day is not an end.
     private static bool EndDenied(ClaimRecord left, List<ClaimRecord> claims) =>
-        claims.Exists(c => !c.IsWithdrawn && c.DeniesAnEnd && c.DecisiveVerdict == Verdict.True && c.DisputedEnd!.Value.IsCompatibleWith(left.End!.Value));
+        Stints.DeniedEnds(claims).Exists(denied => denied.IsCompatibleWith(left.End!.Value));
 
-    /// <summary>The stint a day falls to when that stint had begun by the day (an undated day: the last stint); else none.</summary>
+    /// <summary>The latest stint begun by the last day a date can mean (an undated day: the last stint); none when none had begun.</summary>
     private static int? BegunBy(IReadOnlyList<DateOnly?> firstDays, PartialDate? day)
     {
-        var i = Stints.EndedOn(firstDays, day);
-        return day is not { } d || firstDays[i] is not { } first || first <= d.End ? i : null;
+        if (day is not { } d) return firstDays.Count - 1;
+        // By its last day: a death known only by its year ends a stint begun within that year.
+        for (var i = firstDays.Count - 1; i >= 0; i--)
+        {
+            if (firstDays[i] is not { } first || first <= d.End) return i;
+        }
+
+        return null;
     }
 
     private sealed record OfficeStint(
@@ -253,9 +260,10 @@ internal sealed class CareerView
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
         {
-            if (Standing(key).Holds != true || claims.Find(c => c.Party is not null) is not { } named) continue;
+            if (claims.Find(c => c.Party is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
-            var spans = Spans(supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object));
+            var spans = Spans(key, claims, supporting, Ends(named.Proposition.Subject, Predicates.LeftParty, named.Proposition.Object));
+            if (spans.Count == 0) continue;
             if (!everyStint)
             {
                 var (_, _, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
@@ -275,18 +283,33 @@ internal sealed class CareerView
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.HeldPartyRole))
         {
-            if (Standing(key).Holds != true || claims.Find(c => c.Role is not null) is not { } named) continue;
+            if (claims.Find(c => c.Role is not null) is not { } named) continue;
             var supporting = Live(claims).Where(c => c.Stance == Stance.Asserts).ToList();
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
-            var (_, _, start, held, ended, approximate, _) = OnTheDay([.. Spans(supporting, left).Select(s => (s.Start, s.Ends))]);
+            var spans = Spans(key, claims, supporting, left);
+            if (spans.Count == 0) continue;
+            var (_, _, start, held, ended, approximate, _) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
             yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
         }
     }
 
     /// <summary>
-    /// A membership's stints (split also by the days it was left), each from its earliest start until its interval ends and
-    /// the days it was left (an undated day ends the last stint, for today).
+    /// A membership's stints (split also by the days it was left) that hold, each from its earliest start until its interval
+    /// ends and the days it was left (an undated day ends the last stint, for today). Of several, each is judged on its own
+    /// claims (its supporting claims and the other live claims whose date falls to it), as an office's stints are.
     /// </summary>
+    private List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(
+        string key, List<ClaimRecord> claims, List<ClaimRecord> supporting, IEnumerable<PartialDate?> leftOn)
+    {
+        var spans = Spans(supporting, leftOn);
+        if (spans.Count == 1) return Standing(key).Holds == true ? spans : [];
+        var firstDays = spans.Select(s => s.Start?.Start).ToList();
+        var judged = spans.Select(s => new List<ClaimRecord>(s.Claims)).ToList();
+        var inSpans = supporting.ToHashSet();
+        foreach (var other in claims.Where(c => !c.IsWithdrawn && !inSpans.Contains(c))) judged[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
+        return [.. spans.Where((_, i) => PropositionLedger.Evaluate(judged[i]).Holds == true)];
+    }
+
     private List<(PartialDate? Start, List<PartialDate?> Ends, List<ClaimRecord> Claims)> Spans(List<ClaimRecord> supporting, IEnumerable<PartialDate?> leftOn)
     {
         var left = leftOn.ToList();

@@ -278,6 +278,76 @@ public sealed class TenureRuleTests
         contested.Status().Parties.ShouldHaveSingleItem("a death that is contested and unresolved ends nothing");
     }
 
+    // --- found in review: party stints judged apart, a death by its year, a day left that a ruling overturned ---
+
+    [Fact]
+    public void party_rejoined_after_an_upheld_dispute_of_the_first_joining_is_held()
+    {
+        var s = new StreamBuilder();
+        var first = s.PartyJoined("Green Party", "2010-02-01", claimant: "Dawn");
+        s.PartyLeft("Green Party", "2012-05-20");
+        s.PartyJoined("Green Party", "2014-09-01", claimant: "Party Secretariat");
+        s.Rule(s.Dispute(first, claimant: "Party Secretariat"), Verdict.True, "he joined only in 2014");
+
+        var now = s.Status();
+        now.Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2014-09-01"));
+        now.StatusLine.ShouldBe("Member of Green Party");
+    }
+
+    [Fact]
+    public void party_stint_whose_joining_was_disputed_and_upheld_is_no_membership()
+    {
+        var s = new StreamBuilder();
+        s.PartyJoined("Green Party", "2010-02-01", claimant: "Dawn");
+        s.PartyLeft("Green Party", "2012-05-20");
+        var second = s.PartyJoined("Green Party", "2014-09-01", claimant: "X");
+        s.Rule(s.Dispute(second, claimant: "Party Secretariat"), Verdict.True, "never rejoined");
+
+        // 2011: the first stint stands on its own claims.
+        s.Status(D("2011-01-01")).Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-02-01"));
+        // Now: the 2014 stint is no membership; the first ended in 2012.
+        s.Status().Parties.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void a_death_known_by_year_ends_a_stint_begun_that_year_even_after_an_earlier_stint()
+    {
+        var alone = new StreamBuilder();
+        alone.OfficeTaken("Senator", StreamBuilder.Senate, "2018-06-01", claimant: "Dawn");
+        alone.Statement(Predicates.Died, "death", Stance.Asserts, "2018", claimant: "Registry");
+        alone.Status().Offices.ShouldBeEmpty("one stint: the 2018 death ends the seat taken 2018-06");
+
+        var again = new StreamBuilder();
+        again.OfficeTaken("Senator", StreamBuilder.Senate, "2010-03-12/2012-03-11", claimant: "Dawn");
+        again.OfficeTaken("Senator", StreamBuilder.Senate, "2018-06-01", claimant: "Dawn");
+        again.Statement(Predicates.Died, "death", Stance.Asserts, "2018", claimant: "Registry");
+        again.Status().Offices.ShouldBeEmpty("the same seat, taken a second time in 2018, is ended by the same 2018 death");
+    }
+
+    [Fact]
+    public void a_death_known_by_year_ends_a_party_rejoined_that_year()
+    {
+        var s = new StreamBuilder();
+        s.PartyJoined("Green Party", "2010-02-01");
+        s.PartyLeft("Green Party", "2012-05-20");
+        s.PartyJoined("Green Party", "2018-06-01");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2018", claimant: "Registry");
+        s.Status().Parties.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void a_day_left_that_a_ruling_overturned_does_not_split_the_tenure()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2010-03-12", claimant: "Dawn");
+        var left = s.OfficeLeft("Senator", StreamBuilder.Senate, "2012-07-15", claimant: "The News");
+        s.Rule(s.Dispute(left, claimant: "Senate Secretariat"), Verdict.True, "never left");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2014-01-10", claimant: "Daily Times");
+
+        s.Status(D("2013-01-01")).Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-03-12"));
+        s.Status().Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-03-12"));
+    }
+
     // --- stints ---
 
     [Fact]

@@ -170,15 +170,17 @@ internal sealed class ViewOracle
     /// membership or a role, a day it was left), not before its start, has its last day before that first day; every other claim in the latest stint begun on or
     /// before its first day (the first when none has, the last when undated).
     /// </summary>
-    private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims, IEnumerable<ODate?>? leftElsewhere = null)
+    private static List<List<Claim>> StintsOf(IEnumerable<Claim> claims, IEnumerable<ODate?>? leftElsewhere = null, List<ODate>? denied = null)
     {
         var all = claims.ToList();
         var elsewhere = (leftElsewhere ?? []).OfType<ODate>().ToList();
-        // Its interval ended before the day, or, open-ended, a day left that is not before its start was.
+        // Its interval ended before the day, or, open-ended, a day left that is not before its start was (and that no upheld
+        // dispute denies).
         bool EndedBefore(Claim start, DateOnly day)
         {
             if (start.C.ValidTime!.To is { } to) return to.Last < day;
             return all.Where(l => l.C.Type == "OfficeLeft" && l.End is not null).Select(l => l.End!.Value).Concat(elsewhere)
+                .Where(end => denied is null || !denied.Exists(d => d.Agrees(end)))
                 .Any(end => end.First >= start.C.ValidTime.From.First && end.Last < day);
         }
 
@@ -200,6 +202,10 @@ internal sealed class ViewOracle
         foreach (var c in all.Where(c => !GivesStart(c))) stints[StintOn(stints.Select(s => (DateOnly?)s.First).ToList(), c.C.ValidTime?.From)].Claims.Add(c);
         return [.. stints.Select(s => s.Claims)];
     }
+
+    /// <summary>The days left that a live dispute, upheld by a true ruling, denies.</summary>
+    private static List<ODate> Denied(IEnumerable<Claim> claims) =>
+        [.. claims.Where(c => c.Live && c.C.DisputedEnd is not null && c.Decisive?.Verdict == "true").Select(c => c.C.DisputedEnd!.Value)];
 
     private static bool GivesStart(Claim c) => c.C.Type is "OfficeTaken" or "PartyJoined" or "PartyRoleTaken" && c.C.ValidTime is not null;
 
@@ -233,12 +239,13 @@ internal sealed class ViewOracle
     private static List<List<Claim>>? StintParts(List<Claim> live)
     {
         var supporting = live.Where(c => c.Supports && c.C.Asserts).ToList();
-        var groups = StintsOf(supporting);
+        var groups = StintsOf(supporting, denied: Denied(live));
         if (groups.Count < 2) return null;
         var firstDays = groups.Select(g => g.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
         var parts = groups.Select(g => new List<Claim>(g)).ToList();
         foreach (var c in live.Where(c => !supporting.Contains(c))) parts[StintOn(firstDays, c.C.ValidTime?.From)].Add(c);
         Coverage.Hit("stints:judged-apart");
+        if (PairDisagrees(supporting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) Coverage.Hit("stints:apart");
         return parts;
     }
 
@@ -267,7 +274,7 @@ internal sealed class ViewOracle
             return "denied";
         }
 
-        var stints = StintsOf(asserting);
+        var stints = StintsOf(asserting, denied: Denied(live));
         if (stints.Count > 1 && PairDisagrees(asserting.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b))) Coverage.Hit("stints:apart");
         if (stints.Exists(st => PairDisagrees(st.Where(c => c.Start is not null).Select(c => c.Start!.Value).ToList(), (a, b) => a.Agrees(b)))) return "starts";
         if (stints.Exists(st => PairDisagrees(st.Where(c => c.End is not null).Select(c => c.End!.Value).ToList(), (a, b) => a.Agrees(b)))) return "ends";
@@ -390,7 +397,7 @@ internal sealed class ViewOracle
                 if (Evaluate(all) is { How: "true-ruling", Chosen: { C.Type: "OfficeTaken" } upheld } && !Counts(upheld))
                 {
                     Coverage.Hit("office:upheld-start-later");
-                    var stint = StintsOf(all.Where(c => c.Supports && c.C.Asserts)).Single(st => st.Contains(upheld));
+                    var stint = StintsOf(all.Where(c => c.Supports && c.C.Asserts), denied: Denied(all)).Single(st => st.Contains(upheld));
                     overruledStarts = supporting.Where(c => stint.Contains(c) && c.Start is { } s && !s.Agrees(upheld.Start!.Value)).ToList();
                     supporting.RemoveAll(overruledStarts.Contains);
                 }
@@ -400,7 +407,7 @@ internal sealed class ViewOracle
             var body = first.Organization ?? first.Office!;
             // Each stint is judged on its own claims: the proposition's other live claims (denials, claims ruled false) join
             // the stint their date falls to.
-            var groups = StintsOf(supporting);
+            var groups = StintsOf(supporting, denied: Denied(claims));
             var groupFirstDays = groups.Select(g => g.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
             var others = claims.Where(c => c.Live && !supporting.Contains(c) && !overruledStarts.Contains(c)).ToList();
             var stints = groups.Select((stint, i) =>
@@ -431,7 +438,8 @@ internal sealed class ViewOracle
             // Only when no live claim on record gives the stint an end, even one dated after the day (so not only the
             // counted ones: the stints made of all the claims), does the scheduled end end it. Reading: every claim
             // giving that scheduled end says so.
-            var wholes = StintsOf(_claims.Where(c => c.Supports && c.C.Asserts && c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object)));
+            var whole = _claims.Where(c => c.C.Predicate == HeldOffice && Normalize(c.C.Object) == Normalize(first.Object)).ToList();
+            var wholes = StintsOf(whole.Where(c => c.Supports && c.C.Asserts), denied: Denied(whole));
             var endOnRecord = wholes.Select(w => w.Exists(c => c.End is not null)).ToArray();
             var wholeFirstDays = wholes.Select(w => w.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
             foreach (var accepted in _claims.Where(c => c.Supports && c.C.Asserts && c.C.Type == "ResignationAccepted" && Normalize(c.C.Object) == Normalize(body)))
@@ -497,11 +505,11 @@ internal sealed class ViewOracle
         return deaths;
     }
 
-    /// <summary>The stint a death falls to (as a day left does), when that stint had begun by its last day; undated, the last.</summary>
+    /// <summary>The latest stint begun by the last day a death can mean (undated: the last stint); none when none had begun.</summary>
     private static int? DiedIn(List<DateOnly?> firstDays, ODate? day)
     {
-        var i = StintOn(firstDays, day);
-        if (day is { } d && firstDays[i] is { } first && first > d.Last) return null;
+        var i = day is { } d ? firstDays.FindLastIndex(f => f is not { } first || first <= d.Last) : firstDays.Count - 1;
+        if (i < 0) return null;
         Coverage.Hit("death:ends");
         return i;
     }
@@ -566,18 +574,27 @@ internal sealed class ViewOracle
 
     private (ExpMembership Membership, bool Held, bool Ended)? Membership(List<Claim> claims, string party, string? role, IEnumerable<ODate?> leftOn)
     {
-        if (StandingOf(claims[0].C.Predicate, claims[0].C.Object).Holds != true) return null;
         var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
         leftOn = leftOn.ToList();
         var stints = StintsOf(supporting, leftOn)
             .Select(st => (Start: EarliestStart(st.Where(c => c.C.ValidTime is not null).Select(c => c.C.ValidTime!.From)),
-                Ends: st.Where(c => c.C.ValidTime?.To is not null).Select(c => c.C.ValidTime!.To).ToList()))
+                Ends: st.Where(c => c.C.ValidTime?.To is not null).Select(c => c.C.ValidTime!.To).ToList(), Claims: st))
             .ToList();
         var firstDays = stints.Select(st => st.Start?.First).ToList();
         foreach (var day in leftOn) stints[StintOn(firstDays, day)].Ends.Add(day);
         foreach (var death in Deaths())
         {
             if (DiedIn(firstDays, death.C.ValidTime?.From) is { } i) stints[i].Ends.Add(death.C.ValidTime?.From);
+        }
+
+        // Held while it holds: one stint, as the proposition stands; of several, each on its own claims and those others
+        // (denials, claims ruled false) whose date falls to it.
+        if (stints.Count == 1 && StandingOf(claims[0].C.Predicate, claims[0].C.Object).Holds != true) return null;
+        if (stints.Count > 1)
+        {
+            var others = claims.Where(c => c.Live && !supporting.Contains(c)).ToList();
+            stints = [.. stints.Where((st, i) => Evaluate([.. st.Claims, .. others.Where(o => StintOn(firstDays, o.C.ValidTime?.From) == i)]).Holds == true)];
+            if (stints.Count == 0) return null;
         }
 
         var days = stints.Select(st =>
