@@ -33,7 +33,7 @@ public sealed class ImportInput : NetCoreInput, ICheckedInput
         if (!System.IO.File.Exists(File)) return $"{File}: no such file";
         if (PublishedAtFlag is not { } at) return null;
         if (!PopoloSource.TryParsePublishedAt(at, out var published)) return $"--published-at '{at}' is not an ISO 8601 time";
-        if (Sources.Publication.RefuseFuture(published, DateTimeOffset.UtcNow) is { } future) return $"--published-at: {future}";
+        if (Sources.Publication.RefuseFuture(published, DateTimeOffset.UtcNow, Sources.Publication.VersionClockSkew) is { } future) return $"--published-at: {future}";
         return null;
     }
 }

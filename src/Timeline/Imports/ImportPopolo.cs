@@ -29,7 +29,7 @@ public static class ImportPopoloEndpoint
                 return Problems.Invalid("publishedAt", $"publishedAt must be an ISO 8601 time like 2019-01-15T00:00:00Z; got '{publishedAt}'");
             }
 
-            if (Sources.Publication.RefuseFuture(at, time.GetUtcNow()) is { } future) return Problems.Invalid("publishedAt", future);
+            if (Sources.Publication.RefuseFuture(at, time.GetUtcNow(), Sources.Publication.VersionClockSkew) is { } future) return Problems.Invalid("publishedAt", future);
             published = at;
         }
 

@@ -128,7 +128,9 @@ internal sealed class CareerView
                 var (held, ended, approximate, end) = OnTheDay(since, spans[index].Item2);
                 // Only an end on record says when it ended: "left in 2004" alone says nothing of when it was held.
                 held &= start is not null || observed is not null;
-                var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } last && e.Date.Value.IsCompatibleWith(last))).ToList() : [];
+                // An undated end ends it for today, so it says how it ended only when no dated end had already ended it.
+                var datedEnded = end is { } passed && _day > passed.End;
+                var endedBy = ended ? ends.Where(e => e.Date is null ? !datedEnded : end is { } last && e.Date.Value.IsCompatibleWith(last)).ToList() : [];
                 var pending = held && resigned.Exists(i => run <= i && i <= index) ? PendingResignation(subject, body) : null;
 
                 yield return (new Tenure(

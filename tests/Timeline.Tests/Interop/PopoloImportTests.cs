@@ -421,6 +421,10 @@ public sealed class PopoloImportTests(AppFixture app) : RecordApiTest(app)
         // A version cannot have been published in the future.
         using var future = await ImportRawAsync(PopoloOracle.Nauru().ToJsonString(), $"source={Uri.EscapeDataString(Series)}&publishedAt=2999-01-01T00:00:00Z");
         (await ShouldBeProblemAsync(future, HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString()!.ShouldContain("in the future");
+        // Not even by hours: a version dated tomorrow would make every import made today an older version.
+        var tomorrow = DateTimeOffset.UtcNow.AddHours(12).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        using var soon = await ImportRawAsync(PopoloOracle.Nauru().ToJsonString(), $"source={Uri.EscapeDataString(Series)}&publishedAt={Uri.EscapeDataString(tomorrow)}");
+        await ShouldBeProblemAsync(soon, HttpStatusCode.UnprocessableEntity);
         (await AllEventsAsync()).ShouldBe(events);
     }
 }

@@ -262,6 +262,19 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void an_undated_death_does_not_take_the_date_of_a_term_that_had_already_ended()
+    {
+        var s = new StreamBuilder();
+        var taken = s.OfficeTaken("Senator", StreamBuilder.Senate, "2010", scheduledEnd: "2016");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, claimant: "Registry");
+
+        var former = s.Status().FormerOffices.ShouldHaveSingleItem();
+        (former.Until, former.EndCause).ShouldBe((PartialDate.Parse("2016"), EndCause.TermEnded));
+        former.EndedBy.ShouldBe([taken]);
+        s.Status().StatusLine.ShouldBe("Former Senator (term ended 2016)");
+    }
+
+    [Fact]
     public void a_death_the_record_contests_or_a_fact_checker_overturned_ends_nothing_else()
     {
         var disputed = new StreamBuilder();

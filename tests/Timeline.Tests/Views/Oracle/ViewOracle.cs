@@ -533,7 +533,9 @@ internal sealed class ViewOracle
         string body, ODate? end, bool held, bool ended, bool resigning)
     {
         {
-            var endedBy = ended ? ends.Where(e => e.Date is null || (end is { } x && e.Date.Value.Agrees(x))).ToList() : [];
+            // An undated end (today) is how it ended only when no dated end was already past.
+            var datedPast = end is { } past && _day > past.Last;
+            var endedBy = ended ? ends.Where(e => e.Date is null ? !datedPast : end is { } x && e.Date.Value.Agrees(x)).ToList() : [];
 
             // Reading: when the claims that end it give different causes (an OfficeLeft "resigned" and the body's
             // acceptance), any cause one of them states is how it ended; "unstated" only when none states one.
