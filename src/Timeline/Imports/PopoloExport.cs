@@ -97,7 +97,8 @@ public static class PopoloExport
                 person.Aliases.Count == 0 ? null : [.. person.Aliases.Select(a => new PopoloOtherName(a))],
                 Identifiers(said),
                 said.FirstOrDefault(s => s.Proposition.Predicate == PopoloFile.BornPredicate)?.Value,
-                said.FirstOrDefault(s => s.Proposition.Predicate == PopoloFile.DiedPredicate)?.Value));
+                // The death the views read (a contested one is none), dated by its valid time as the import gives it.
+                view.DiedOn?.ToString()));
         }
 
         var periods = new List<PopoloEvent>();

@@ -206,6 +206,9 @@ internal sealed class CareerView
     /// </summary>
     private List<(PartialDate? Day, Guid ClaimId)> Deaths() => _deaths ??= [.. FindDeaths()];
 
+    /// <summary>The earliest dated death the counted claims give, as the views read it (a contested death is none).</summary>
+    public PartialDate? DiedOn => Deaths().Where(d => d.Day is not null).Select(d => d.Day).MinBy(d => d!.Value.Start);
+
     private List<(PartialDate? Day, Guid ClaimId)>? _deaths;
 
     private IEnumerable<(PartialDate? Day, Guid ClaimId)> FindDeaths()

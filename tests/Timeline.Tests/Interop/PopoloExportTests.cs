@@ -125,6 +125,7 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
         after["parties"]!.AsArray().ShouldBeEmpty("a death ends the party membership as well");
 
         var (export, _) = await ExportAsync();
+        PopoloOracle.Text(PopoloOracle.Array(export, "persons").Single(p => PopoloOracle.Text(p, "id") == "ann-lee"), "death_date").ShouldBe("2021-03-09");
         Memberships(export, "ann-lee").ShouldBe([
             Membership("ann-lee", "legislature/springfield-assembly", period: "term/21", role: "Member", start: "2019-01-15", end: "2021-03-09"),
             Membership("ann-lee", "party/blue-party", start: "2010-05-01", end: "2021-03-09"),
