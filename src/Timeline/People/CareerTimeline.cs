@@ -40,7 +40,7 @@ public sealed record CareerTimeline(
             .ThenBy(c => c.Sequence)
             .Select(c =>
             {
-                var standing = view.Standing(c.Proposition.Key);
+                var standing = view.StandingOf(c);
                 return new TimelineEntry(
                     c, c.ValidTime?.ToString(), c.ValidTime?.Precision, standing.State, standing.Holds,
                     c.IsRetracted, c.LatestRuling?.Verdict, c.DecisiveVerdict, c.IsNoLongerStated);

@@ -47,6 +47,25 @@ internal sealed class CareerView
         return standing;
     }
 
+    /// <summary>How a claim's proposition stands, or, when its live claims form several stints, how the claim's stint stands.</summary>
+    public PropositionStanding StandingOf(ClaimRecord claim)
+    {
+        var key = claim.Proposition.Key;
+        if (!_stintStandings.TryGetValue(key, out var byClaim))
+        {
+            var live = (_byProposition.GetValueOrDefault(key) ?? []).Where(c => !c.IsWithdrawn).ToList();
+            byClaim = PropositionLedger.StintParts(live) is { } parts
+                ? parts.SelectMany(part => { var standing = PropositionLedger.Evaluate(part); return part.Select(c => (c.Id, standing)); })
+                    .ToDictionary(x => x.Id, x => x.standing)
+                : null;
+            _stintStandings[key] = byClaim;
+        }
+
+        return byClaim?.GetValueOrDefault(claim.Id) ?? Standing(key);
+    }
+
+    private readonly Dictionary<string, Dictionary<Guid, PropositionStanding>?> _stintStandings = [];
+
     public IEnumerable<ContradictionView> Contradictions() =>
         _byProposition
             .Select(p => (Claims: p.Value, Standing: Standing(p.Key)))

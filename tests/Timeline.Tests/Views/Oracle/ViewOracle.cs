@@ -718,7 +718,10 @@ internal sealed class ViewOracle
             .ThenBy(c => c.C.Order)
             .Select(c =>
             {
-                var standing = StandingOf(c.C.Predicate, c.C.Object);
+                // A live claim of a proposition of several stints stands as its stint does.
+                var standing = c.Live && StintParts([.. ClaimsOf(c.C.Predicate, c.C.Object).Where(x => x.Live)]) is { } parts
+                    ? Evaluate(parts.Single(p => p.Contains(c)))
+                    : StandingOf(c.C.Predicate, c.C.Object);
                 return new ExpEntry(c.C.Id, standing.State, standing.Holds, !c.Live, c.Rulings.LastOrDefault()?.Verdict, c.Decisive?.Verdict);
             })
             .ToList();
