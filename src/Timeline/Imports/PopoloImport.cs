@@ -346,8 +346,13 @@ public static class PopoloImport
         // Read again, not taken from the start of the import: a newer version stored meanwhile says what is still stated.
         var versions = await VersionsAsync(query, version.Series!, ct);
         var earlier = versions.Where(v => v.Id != version.Id).ToList();
-        // An older version imported late says nothing about what the newest one stopped stating.
-        if (earlier.Count == 0 || earlier.Any(v => v.PublishedAt > version.PublishedAt)) return (0, 0);
+        if (earlier.Count == 0) return (0, 0);
+        // An older version imported late (a snapshot found later) says nothing about what the newest one stopped stating,
+        // but what it alone states, the version published after it no longer states.
+        if (earlier.Where(v => v.PublishedAt > version.PublishedAt).MinBy(v => v.PublishedAt) is { } next)
+        {
+            return (await DroppedByNextAsync(store, query, version, stated, next, recordedBy, ct), 0);
+        }
 
         var earlierIds = earlier.Select(v => v.Id).ToArray();
         var lastSeen = earlier.Max(v => v.PublishedAt);
@@ -364,6 +369,31 @@ public static class PopoloImport
                 version.PublishedAt, recordedBy))
             .ToList();
         return (await AppendNoticesAsync(store, dropped, ct), await AppendNoticesAsync(store, restated, ct));
+    }
+
+    /// <summary>
+    /// The claims a version imported late states that the version published next after it does not: no longer stated from
+    /// that version's publication (read with an earlier <c>reportedAt</c>, they count).
+    /// </summary>
+    private static async Task<int> DroppedByNextAsync(
+        IDocumentStore store, IQuerySession query, SourceDocument version, HashSet<Guid> stated, VersionOnRecord next, string recordedBy, CancellationToken ct)
+    {
+        if (await query.LoadAsync<SourceDocument>(next.Id, ct) is not { } document) return 0;
+        HashSet<Guid> statedNext;
+        using (var parsed = JsonDocument.Parse(document.Text))
+        {
+            statedNext = [.. PopoloFile.Read(parsed.RootElement, next.PersonIds).Claims(next.Id, version.Series!, document.Publisher).Select(c => c.Request.ClaimId!.Value)];
+        }
+
+        var only = stated.Where(id => !statedNext.Contains(id)).ToArray();
+        if (only.Length == 0) return 0;
+        var claims = await query.Query<ClaimRecord>().Where(c => c.Id.IsOneOf(only)).ToListAsync(ct);
+        var dropped = claims
+            .Where(c => !c.IsNoLongerStated)
+            .Select(c => (IClaimAmendment)new ClaimNoLongerStated(NoticeId("no-longer-stated", c.Id, next.Id), c.Id, c.Proposition, version.Series!, next.Id,
+                c.ReportedAt, version.PublishedAt, next.PublishedAt, recordedBy))
+            .ToList();
+        return await AppendNoticesAsync(store, dropped, ct);
     }
 
     /// <summary>Appends each notice to its claim's person once (its id reserved, so a run again appends none twice).</summary>

@@ -210,6 +210,27 @@ public sealed class PopoloRepublicationTests(AppFixture app) : RecordApiTest(app
         (await VersionsAsync()).ShouldBe(2);
     }
 
+    [Fact]
+    public async Task a_snapshot_published_between_two_versions_and_imported_late_does_not_leave_the_file_contradicting_itself()
+    {
+        await ImportAsync(V1, V1Published);
+        await ImportAsync(V2(), V2Published);
+        // Found later: a snapshot of 2019-05-01 that gave another birth date, which the version of 2019-06-01 no longer states.
+        var snapshot = (JsonObject)JsonNode.Parse(V1)!;
+        PopoloOracle.Array(snapshot, "persons").Single(p => PopoloOracle.Text(p, "id") == "17405a38-3a25-4c51-ad86-3794742f9540")!["birth_date"] = "1968-09-01";
+        var late = await ImportAsync(snapshot.ToJsonString(), "2019-05-01T00:00:00Z");
+        Count(late, "claimsAppended").ShouldBe(1);
+        Count(late, "claimsNoLongerStated").ShouldBe(1);
+
+        using var now = await Get("/api/contradictions?person=valdon-dowiyogo&state=all");
+        (await Body(now)).GetProperty("items").GetArrayLength().ShouldBe(0, "the newest version states one birth date");
+
+        // A run again appends nothing.
+        var events = await AllEventsAsync();
+        ShouldChangeNothing(await ImportAsync(snapshot.ToJsonString(), "2019-05-01T00:00:00Z"));
+        (await AllEventsAsync()).ShouldBe(events);
+    }
+
     private async Task<JsonObject> ExportAsync()
     {
         using var response = await Get("/api/exports/popolo");
