@@ -407,20 +407,35 @@ public static class PopoloImport
             _ => throw new ArgumentOutOfRangeException(nameof(notice)),
         };
 
-        var done = await TakenAsync(store, notices.Select(IdOf), ct);
         var marked = 0;
-        foreach (var chunk in notices.Where(n => !done.Contains(IdOf(n))).Chunk(BulkAppend.BatchSize))
+        foreach (var chunk in notices.Chunk(BulkAppend.BatchSize))
         {
-            await using var session = store.LightweightSession();
-            await session.BeginTransactionAsync(ct);
-            foreach (var person in chunk.GroupBy(n => n.Proposition.Subject))
+            // Another import of the series may be appending to the same people now (the series lock ends once its version is
+            // stored): a lost race looks again at what is marked and goes again.
+            for (var attempt = 1; ; attempt++)
             {
-                session.Events.Append(person.Key, person.Cast<object>().ToArray());
-                foreach (var notice in person) session.Insert(new EntryId { Id = IdOf(notice), PersonId = person.Key });
-            }
+                try
+                {
+                    var done = await TakenAsync(store, chunk.Select(IdOf), ct);
+                    var left = chunk.Where(n => !done.Contains(IdOf(n))).ToList();
+                    if (left.Count == 0) break;
+                    await using var session = store.LightweightSession();
+                    await session.BeginTransactionAsync(ct);
+                    foreach (var person in left.GroupBy(n => n.Proposition.Subject))
+                    {
+                        session.Events.Append(person.Key, person.Cast<object>().ToArray());
+                        foreach (var notice in person) session.Insert(new EntryId { Id = IdOf(notice), PersonId = person.Key });
+                    }
 
-            await session.SaveChangesAsync(ct);
-            marked += chunk.Length;
+                    await session.SaveChangesAsync(ct);
+                    marked += left.Count;
+                    break;
+                }
+                catch (Exception ex) when (Hosting.LostRaces.IsLostRace(ex) && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
+                }
+            }
         }
 
         return marked;
