@@ -33,7 +33,8 @@ public static class Stints
         var starts = claims.Where(IsStart).OrderBy(c => c.ValidTime!.From.Start).ThenBy(c => c.Sequence).ToList();
 
         // The days left (an OfficeLeft's day): one between an open start and a later start ends the stint in between.
-        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null).Select(c => c.End!.Value).Concat(leftElsewhere ?? [])
+        // A day left ruled false supports nothing, so it splits nothing either.
+        var leftDays = claims.Where(c => !IsStart(c) && c.End is not null && c.DecisiveVerdict != Verdict.False).Select(c => c.End!.Value).Concat(leftElsewhere ?? [])
             .Where(left => deniedEnds is null || !deniedEnds.Any(denied => denied.IsCompatibleWith(left))).ToList();
         var stints = new List<(DateOnly First, List<ClaimRecord> Claims)>();
         // The last day the current stint's intervals reach, and the latest first day of its open-ended starts.

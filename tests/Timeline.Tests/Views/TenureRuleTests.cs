@@ -518,6 +518,20 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_day_left_ruled_false_splits_nothing_as_a_dispute_of_it_upheld_does()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2010-03-12", claimant: "Dawn");
+        var left = s.OfficeLeft("Senator", StreamBuilder.Senate, "2012-07-15", claimant: "The News");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2014-01-10", claimant: "Daily Times");
+        s.Rule(left, Verdict.False, "never left");
+
+        // The two starts are then one stint's, and they disagree.
+        Standing(s).Kind.ShouldBe(ContestKind.ValueConflict);
+        s.Status().Offices.ShouldHaveSingleItem().Contested.ShouldBeTrue();
+    }
+
+    [Fact]
     public void a_day_left_splits_only_when_it_falls_after_the_open_start_and_wholly_before_the_next()
     {
         // Left before the first start: it splits nothing, the two starts are one stint's and conflict.

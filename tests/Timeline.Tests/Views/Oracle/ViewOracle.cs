@@ -179,7 +179,7 @@ internal sealed class ViewOracle
         bool EndedBefore(Claim start, DateOnly day)
         {
             if (start.C.ValidTime!.To is { } to) return to.Last < day;
-            return all.Where(l => l.C.Type == "OfficeLeft" && l.End is not null).Select(l => l.End!.Value).Concat(elsewhere)
+            return all.Where(l => l.C.Type == "OfficeLeft" && l.End is not null && l.Decisive?.Verdict != "false").Select(l => l.End!.Value).Concat(elsewhere)
                 .Where(end => denied is null || !denied.Exists(d => d.Agrees(end)))
                 .Any(end => end.First >= start.C.ValidTime.From.First && end.Last < day);
         }
