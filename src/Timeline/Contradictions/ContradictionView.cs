@@ -23,7 +23,7 @@ public sealed record ContradictionView(
     public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing)
     {
         var live = claims.Where(c => !c.IsWithdrawn).OrderBy(c => c.Sequence).ToList();
-        var endsConflict = PropositionLedger.EndsConflictInAStint([.. live.Where(c => c.Stance == Stance.Asserts)], Stints.DeniedEnds(live));
+        var endsConflict = PropositionLedger.EndsConflictInAStint([.. live.Where(c => c.Stance == Stance.Asserts)], live);
         var sides = live
             .GroupBy(c => (c.Stance, Value: c.Stance == Stance.Asserts ? c.Value : null, End: c.Stance == Stance.Asserts && endsConflict ? c.End : null))
             .OrderBy(g => g.Key.Stance).ThenBy(g => g.Min(c => c.Sequence))

@@ -132,20 +132,21 @@ public static class PropositionLedger
             return ContestKind.AssertionDenied;
         }
 
-        return DatesConflict(asserting, Stints.DeniedEnds(live)) ? ContestKind.ValueConflict : ContestKind.None;
+        return DatesConflict(asserting, live) ? ContestKind.ValueConflict : ContestKind.None;
     }
 
     /// <summary>Within one stint (<see cref="Stints"/>), two assertions give starts or ends that cannot both be right.</summary>
-    public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds) =>
-        InSomeStint(asserting, deniedEnds, stint => StartsConflict(stint) || EndsConflict(stint));
+    /// <param name="live">The live claims the assertions are among: their upheld disputes of a day left split nothing.</param>
+    public static bool DatesConflict(IReadOnlyCollection<ClaimRecord> asserting, IEnumerable<ClaimRecord> live) =>
+        InSomeStint(asserting, live, stint => StartsConflict(stint) || EndsConflict(stint));
 
     /// <summary>Within one stint, two assertions give ends that cannot both be right.</summary>
-    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds) =>
-        InSomeStint(asserting, deniedEnds, EndsConflict);
+    public static bool EndsConflictInAStint(IReadOnlyCollection<ClaimRecord> asserting, IEnumerable<ClaimRecord> live) =>
+        InSomeStint(asserting, live, EndsConflict);
 
     // Most propositions are one stint: asked of the claims as they are, without splitting or copying them.
-    private static bool InSomeStint(IReadOnlyCollection<ClaimRecord> asserting, IReadOnlyList<PartialDate> deniedEnds, Func<IEnumerable<ClaimRecord>, bool> conflict) =>
-        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting, deniedEnds: deniedEnds).Exists(stint => conflict(stint)) : conflict(asserting);
+    private static bool InSomeStint(IReadOnlyCollection<ClaimRecord> asserting, IEnumerable<ClaimRecord> live, Func<IEnumerable<ClaimRecord>, bool> conflict) =>
+        Stints.MayHaveSeveral(asserting) ? Stints.Of(asserting, deniedEnds: Stints.DeniedEnds(live)).Exists(stint => conflict(stint)) : conflict(asserting);
 
     /// <summary>Two assertions give values (starts) that cannot both be right.</summary>
     private static bool StartsConflict(IEnumerable<ClaimRecord> asserting) =>

@@ -388,8 +388,10 @@ public static class PopoloImport
         var only = stated.Where(id => !statedNext.Contains(id)).ToArray();
         if (only.Length == 0) return 0;
         var claims = await query.Query<ClaimRecord>().Where(c => c.Id.IsOneOf(only)).ToListAsync(ct);
+        // Only what this version first stated: a claim another version stated too is that version's to mark (a newer one
+        // may state it still).
         var dropped = claims
-            .Where(c => !c.IsNoLongerStated)
+            .Where(c => c.SourceId == version.Id && !c.IsNoLongerStated)
             .Select(c => (IClaimAmendment)new ClaimNoLongerStated(NoticeId("no-longer-stated", c.Id, next.Id), c.Id, c.Proposition, version.Series!, next.Id,
                 c.ReportedAt, version.PublishedAt, next.PublishedAt, recordedBy))
             .ToList();

@@ -95,18 +95,17 @@ internal sealed class CareerView
             if (claims.Find(c => c.Office is not null) is not { } first) continue;
             var subject = first.Proposition.Subject;
             var body = first.Organization ?? first.Office!;
-            var groups = Stints.Of(supporting, deniedEnds: Stints.DeniedEnds(claims));
+            var denied = Stints.DeniedEnds(claims);
+            var groups = Stints.Of(supporting, deniedEnds: denied);
             // Each stint is judged on its own claims: a denial, or a claim ruled false, joins the stint of its date.
             var judged = groups.Count == 1 ? null : StintClaims(groups, claims, supporting, overruledStarts);
             var stints = groups.Select((stint, i) =>
             {
                 var own = judged is null ? standing : PropositionLedger.Evaluate(judged[i]);
-                // An upheld dispute of an end ("he was not dismissed then"): no claim giving that end ends the tenure.
-                var overruled = own.ResolvedBy is { } by && claims.Find(c => c.Id == by) is { DeniesAnEnd: true, DecisiveVerdict: Verdict.True } upheld
-                    ? upheld.DisputedEnd : null;
                 var decided = own.ResolvedBy is { } id ? stint.Find(c => c.Id == id) : null;
                 var startClaim = decided is { Kind.Dating: Dating.Start } ? decided : stint.Where(c => c.Kind.Dating == Dating.Start).MinBy(c => c.ValidTime!.From);
-                var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.IsCompatibleWith(o))))
+                // An upheld dispute of an end ("he was not dismissed then"), whatever else was ruled since: no claim giving that end ends the tenure.
+                var ends = (decided?.End is not null ? [decided] : stint.Where(c => c.End is { } end && !denied.Exists(o => end.IsCompatibleWith(o))))
                     .Select(c => new TenureEnd(c.End, CauseOf(c), c.Id)).ToList();
                 return new OfficeStint(stint, startClaim?.ValidTime!.From,
                     stint.Where(c => c.Kind.Dating == Dating.Observed).Select(c => (PartialDate?)c.ValidTime!.From).Min(), ends,
@@ -225,8 +224,9 @@ internal sealed class CareerView
     /// </summary>
     private List<(PartialDate? Day, Guid ClaimId)> Deaths() => _deaths ??= [.. FindDeaths()];
 
-    /// <summary>The earliest dated death the counted claims give, as the views read it (a contested death is none).</summary>
-    public PartialDate? DiedOn => Deaths().Where(d => d.Day is not null).Select(d => d.Day).MinBy(d => d!.Value.Start);
+    /// <summary>The earliest dated death the counted claims give, as an end is chosen (of deaths on one last day, the most precise); a contested death is none.</summary>
+    public PartialDate? DiedOn => Deaths().Where(d => d.Day is not null).Select(d => d.Day!.Value)
+        .OrderBy(d => d.End).ThenByDescending(d => d.Precision).Cast<PartialDate?>().FirstOrDefault();
 
     private List<(PartialDate? Day, Guid ClaimId)>? _deaths;
 

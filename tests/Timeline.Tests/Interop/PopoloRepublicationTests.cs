@@ -231,6 +231,31 @@ public sealed class PopoloRepublicationTests(AppFixture app) : RecordApiTest(app
         (await AllEventsAsync()).ShouldBe(events);
     }
 
+    [Fact]
+    public async Task a_snapshot_imported_late_leaves_stated_what_the_newest_version_states()
+    {
+        // v1 (March): birth A and every seat. v2 (June): A, a seat dropped. v3 (September): birth B. A snapshot of April,
+        // found late, gives B and every seat: B is the newest version's, so it stays stated.
+        string Version(string? birth, bool drop)
+        {
+            var file = (JsonObject)JsonNode.Parse(drop ? V2() : V1)!;
+            if (birth is not null) PopoloOracle.Array(file, "persons").Single(p => PopoloOracle.Text(p, "id") == "17405a38-3a25-4c51-ad86-3794742f9540")!["birth_date"] = birth;
+            return file.ToJsonString();
+        }
+
+        async Task<string?> ExportedBirthAsync() =>
+            PopoloOracle.Text(PopoloOracle.Array(await ExportAsync(), "persons").Single(p => PopoloOracle.Text(p, "id") == "valdon-dowiyogo"), "birth_date");
+
+        await ImportAsync(Version(null, drop: false), V1Published);
+        await ImportAsync(Version(null, drop: true), V2Published);
+        await ImportAsync(Version("1968-09-01", drop: true), Republished);
+        (await ExportedBirthAsync()).ShouldBe("1968-09-01");
+
+        var late = await ImportAsync(Version("1968-09-01", drop: false), "2019-04-01T00:00:00Z");
+        (await ExportedBirthAsync()).ShouldBe("1968-09-01", "the newest version states this birth date");
+        Count(late, "claimsNoLongerStated").ShouldBe(0, "everything the snapshot states is stated by the newest version or already marked");
+    }
+
     private async Task<JsonObject> ExportAsync()
     {
         using var response = await Get("/api/exports/popolo");

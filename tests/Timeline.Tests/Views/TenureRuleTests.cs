@@ -361,6 +361,30 @@ public sealed class TenureRuleTests
         s.Status().Offices.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-03-12"));
     }
 
+    [Fact]
+    public void died_on_is_the_most_precise_of_compatible_deaths()
+    {
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2019-01-15", claimant: "Dawn");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2021-03-09", claimant: "Registry");
+        s.OfficeLeft("Senator", StreamBuilder.Senate, "2021", claimant: "Reporter", cause: LeaveCause.Died);
+
+        s.Status().FormerOffices.ShouldHaveSingleItem().Until.ShouldBe(PartialDate.Parse("2021-03-09"));
+        new CareerView(s.Dossier(), null, new DateOnly(2025, 1, 1)).DiedOn.ShouldBe(PartialDate.Parse("2021-03-09"));
+    }
+
+    [Fact]
+    public void an_end_denied_by_an_upheld_dispute_stays_denied_after_a_later_true_ruling()
+    {
+        var s = new StreamBuilder();
+        var taken = s.OfficeTaken("Senator", StreamBuilder.Senate, "2010-01-01", claimant: "Dawn");
+        var left = s.OfficeLeft("Senator", StreamBuilder.Senate, "2012-06-01", claimant: "Reporter");
+        s.Rule(s.Dispute(left, claimant: "Senate Secretariat", validTime: "2012-06-01"), Verdict.True, "he never left");
+        s.Status().Offices.ShouldHaveSingleItem("before the second ruling: held");
+        s.Rule(taken, Verdict.True, "he took the seat on 2010-01-01");
+        s.Status().Offices.ShouldHaveSingleItem("the 2012 end is still denied");
+    }
+
     // --- stints ---
 
     [Fact]

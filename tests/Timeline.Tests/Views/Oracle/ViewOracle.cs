@@ -407,20 +407,21 @@ internal sealed class ViewOracle
             var body = first.Organization ?? first.Office!;
             // Each stint is judged on its own claims: the proposition's other live claims (denials, claims ruled false) join
             // the stint their date falls to.
-            var groups = StintsOf(supporting, denied: Denied(claims));
+            // An end a live dispute upheld denies never ends it, whatever was ruled since.
+            var denied = Denied(claims);
+            var groups = StintsOf(supporting, denied: denied);
             var groupFirstDays = groups.Select(g => g.Where(GivesStart).Select(c => (DateOnly?)c.C.ValidTime!.From.First).Min()).ToList();
             var others = claims.Where(c => c.Live && !supporting.Contains(c) && !overruledStarts.Contains(c)).ToList();
             var stints = groups.Select((stint, i) =>
             {
                 var own = groups.Count == 1 ? standing : Evaluate([.. stint, .. others.Where(c => StintOn(groupFirstDays, c.C.ValidTime?.From) == i)]);
                 if (groups.Count > 1 && own.Holds == false) Coverage.Hit("stints:denied-stint");
-                var overruled = own.Chosen?.C.DisputedEnd;
-                if (overruled is not null) Coverage.Hit("end-dispute:upheld");
+                if (own.Chosen?.C.DisputedEnd is not null) Coverage.Hit("end-dispute:upheld");
                 var chosen = own.Chosen is { } ch && stint.Contains(ch) ? ch : null;
                 return new OfficeStint(stint,
                     chosen?.Start ?? EarliestStart(stint.Where(c => c.Start is not null).Select(c => c.Start!.Value)),
                     EarliestStart(stint.Where(c => c.C.Type == "OfficeHeld").Select(c => c.C.ValidTime!.From)),
-                    [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is { } end && !(overruled is { } o && end.Agrees(o))))
+                    [.. (chosen?.End is not null ? [chosen] : stint.Where(c => c.End is { } end && !denied.Exists(o => end.Agrees(o))))
                         .Select(c => new End(c.End, c.C.Type == "OfficeLeft" ? c.C.Cause! : "unstated", c.C.Id, c.C.Order))],
                     EarliestStart(stint.Where(c => c.C.ScheduledEnd is not null).Select(c => c.C.ScheduledEnd!.Value)), own);
             }).ToList();
