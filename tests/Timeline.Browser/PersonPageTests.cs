@@ -136,6 +136,48 @@ public sealed class PersonPageTests(PageFixture fixture)
         await Screenshots.SaveAsync(page, nameof(a_claim_its_source_no_longer_states_and_a_ruling_overtaken_later_read_as_such_in_the_claims_table));
     }
 
+    [Fact]
+    public async Task an_office_held_twice_marks_only_its_own_terms_disagreement()
+    {
+        var person = $"two-terms-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
+        using var http = fixture.Service.CreateClient();
+        (await http.PostAsJsonAsync("/api/people", new { id = person, name = "Two Terms", aliases = Array.Empty<string>() }, Cancel)).EnsureSuccessStatusCode();
+        const string text = "A: took office. B: took office. C: left office.";
+        using var source = await http.PostAsJsonAsync("/api/sources", new
+        {
+            url = $"https://example.org/{person}", publisher = "The Test Gazette", title = "Two terms", author = "Desk",
+            publishedAt = "2016-05-02T09:00:00+00:00", text,
+        }, Cancel);
+        source.EnsureSuccessStatusCode();
+        var sourceId = (await source.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!;
+        async Task AppendAsync(string type, string validTime, string claimant, string quote)
+        {
+            var claim = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = type, ["validTime"] = validTime, ["sourceId"] = sourceId, ["quote"] = quote, ["office"] = "Governor", ["organization"] = "Testland",
+                ["claimant"] = new System.Text.Json.Nodes.JsonObject { ["name"] = claimant, ["anonymous"] = false },
+            };
+            if (type == "OfficeLeft") claim["cause"] = "resigned";
+            using var response = await http.PostAsJsonAsync($"/api/people/{person}/claims", claim, Cancel);
+            response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(Cancel));
+        }
+
+        // Two terms, the sources disagreeing on when each began.
+        await AppendAsync("OfficeTaken", "2010", "Outlet A", "A: took office.");
+        await AppendAsync("OfficeTaken", "2011", "Outlet B", "B: took office.");
+        await AppendAsync("OfficeLeft", "2012-07-15", "Outlet C", "C: left office.");
+        await AppendAsync("OfficeTaken", "2014", "Outlet A", "A: took office.");
+        await AppendAsync("OfficeTaken", "2015", "Outlet B", "B: took office.");
+
+        var page = await fixture.OpenAsync($"/people/{person}");
+        var tenure = page.Locator("#tenures li").First;
+        await Expect(tenure).ToContainTextAsync("sources disagree: start 2014 per Outlet A");
+        await Expect(tenure).ToContainTextAsync("start 2015 per Outlet B");
+        await Expect(tenure).Not.ToContainTextAsync("2010");
+        await Expect(tenure).Not.ToContainTextAsync("2011");
+        await Screenshots.SaveAsync(page, nameof(an_office_held_twice_marks_only_its_own_terms_disagreement));
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     // The same element gets the same name whether listed or focused.

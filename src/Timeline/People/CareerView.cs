@@ -138,7 +138,8 @@ internal sealed class CareerView
             var spans = stints.Select(s => (s.Start ?? s.Observed, s.Ends.Select(e => e.Date).ToList())).ToList();
             IEnumerable<(int First, int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
             if (everyStint) picked = stints.Select((s, i) => (i, i, s.Start ?? s.Observed, s.Claims));
-            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.First, onTheDay.Index, onTheDay.Since, supporting)];
+            // The claims of the run of stints the tenure is drawn from: a conflict of another term is not this one's.
+            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.First, onTheDay.Index, onTheDay.Since, Run(stints.Select(s => s.Claims), onTheDay.First, onTheDay.Index))];
             foreach (var (run, index, since, cited) in picked)
             {
                 var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
@@ -261,6 +262,10 @@ internal sealed class CareerView
         return null;
     }
 
+    /// <summary>The claims of stints <paramref name="first"/> to <paramref name="last"/>: the run a tenure or membership is drawn from.</summary>
+    private static List<ClaimRecord> Run(IEnumerable<List<ClaimRecord>> stints, int first, int last) =>
+        [.. stints.Skip(first).Take(last - first + 1).SelectMany(s => s)];
+
     private sealed record OfficeStint(
         List<ClaimRecord> Claims, PartialDate? Start, PartialDate? Observed, List<TenureEnd> Ends, PartialDate? Scheduled, PropositionStanding Standing);
 
@@ -290,8 +295,8 @@ internal sealed class CareerView
             if (spans.Count == 0) continue;
             if (!everyStint)
             {
-                var (_, _, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
-                yield return (new PartyMembership(named.Party!, start, approximate, supporting.Select(c => c.Id).ToList()), end, held, ended);
+                var (first, index, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+                yield return (new PartyMembership(named.Party!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)]), end, held, ended);
                 continue;
             }
 
@@ -312,8 +317,8 @@ internal sealed class CareerView
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
             var spans = Spans(key, claims, supporting, left);
             if (spans.Count == 0) continue;
-            var (_, _, start, held, ended, approximate, _) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
-            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, supporting.Select(c => c.Id).ToList()), held, ended);
+            var (first, index, start, held, ended, approximate, _) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)]), held, ended);
         }
     }
 

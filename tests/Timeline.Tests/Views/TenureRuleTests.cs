@@ -538,7 +538,7 @@ public sealed class TenureRuleTests
         s.Status(D("2013-01-01")).StatusLine.ShouldBe("Former Governor (dismissed 2012-07-15)");
         var now = s.Status().Offices.ShouldHaveSingleItem();
         (now.Since, now.Until, now.Contested).ShouldBe((PartialDate.Parse("2014-01-10"), null, false));
-        now.ClaimIds.ShouldContain(again);
+        now.ClaimIds.ShouldBe([again], "the tenure cites its own term's claims, not the earlier term's");
     }
 
     [Fact]

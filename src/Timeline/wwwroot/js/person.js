@@ -116,11 +116,16 @@ function valueConflicts(contradictions, rows) {
     const ids = new Set(c.sides.flatMap(s => s.claims.map(x => x.id)));
     const row = rows.find(r => r.claimIds.some(x => ids.has(x)));
     if (!row) continue;
-    const marks = c.sides.flatMap(s => [
-      s.value ? { what: 'start', date: s.value, claimants: s.claims.map(x => x.attribution.claimant.name) } : null,
-      s.end ? { what: 'end', date: s.end, claimants: s.claims.map(x => x.attribution.claimant.name) } : null,
+    // Only the claims the row is drawn from: a conflict within another term of the same office is not this tenure's.
+    const cited = new Set(row.claimIds);
+    const sides = c.sides.map(s => ({ ...s, claims: s.claims.filter(x => cited.has(x.id)) })).filter(s => s.claims.length > 0);
+    const starts = new Set(sides.map(s => s.value).filter(Boolean));
+    const ends = new Set(sides.map(s => s.end).filter(Boolean));
+    const marks = sides.flatMap(s => [
+      s.value && starts.size > 1 ? { what: 'start', date: s.value, claimants: s.claims.map(x => x.attribution.claimant.name) } : null,
+      s.end && ends.size > 1 ? { what: 'end', date: s.end, claimants: s.claims.map(x => x.attribution.claimant.name) } : null,
     ]).filter(Boolean);
-    found.set(row, [...(found.get(row) ?? []), ...marks]);
+    if (marks.length > 0) found.set(row, [...(found.get(row) ?? []), ...marks]);
   }
   return found;
 }

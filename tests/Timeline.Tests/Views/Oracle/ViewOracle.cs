@@ -475,7 +475,9 @@ internal sealed class ViewOracle
             var since = picked.Since is null ? null : anchor;
             var (held, ended) = (days[k].Held, days[k].Ended);
             var resigning = resigned.Exists(i => j <= i && i <= k);
-            var alternatives = days[k].Candidates.Select(end => Tenure(first, picked.Standing, supporting, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
+            // Cited: the claims of the run of stints the tenure is drawn from.
+            var cited = stints.Skip(j).Take(k - j + 1).SelectMany(st => st.Claims).ToList();
+            var alternatives = days[k].Candidates.Select(end => Tenure(first, picked.Standing, cited, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
             result.Add((alternatives, held, ended));
         }
 
@@ -611,7 +613,7 @@ internal sealed class ViewOracle
         var start = stints[j].Start;
         var (held, ended) = (days[k].Held, days[k].Ended);
         var approximate = days[k].Candidates.Select(end => held && Approximate(start, end)).ToHashSet();
-        return (new ExpMembership(party, role, start?.ToString(), approximate, supporting.Select(c => c.C.Id).ToHashSet()), held, ended);
+        return (new ExpMembership(party, role, start?.ToString(), approximate, stints.Skip(j).Take(k - j + 1).SelectMany(st => st.Claims).Select(c => c.C.Id).ToHashSet()), held, ended);
     }
 
     public List<ExpMembership> Parties()
