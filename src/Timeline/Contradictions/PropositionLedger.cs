@@ -57,11 +57,8 @@ public static class PropositionLedger
         if (!Stints.MayHaveSeveral(supporting)) return null;
         var groups = Stints.Of(supporting, deniedEnds: Stints.DeniedEnds(live));
         if (groups.Count < 2) return null;
-        var firstDays = Stints.FirstDays(groups);
-        var parts = groups.Select(g => new List<ClaimRecord>(g)).ToList();
         var inGroups = supporting.ToHashSet();
-        foreach (var other in live.Where(c => !inGroups.Contains(c))) parts[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
-        return parts;
+        return Stints.WithOthers(groups, live.Where(c => !inGroups.Contains(c)));
     }
 
     /// <summary>

@@ -66,6 +66,18 @@ public static class Stints
         return [.. stints.Select(s => s.Claims)];
     }
 
+    /// <summary>
+    /// The claims each stint is judged on: its own, and the <paramref name="others"/> (denials, claims ruled false) whose
+    /// date falls to it by the rule that places a day left (<see cref="EndedOn"/>).
+    /// </summary>
+    public static List<List<ClaimRecord>> WithOthers(IReadOnlyList<List<ClaimRecord>> stints, IEnumerable<ClaimRecord> others)
+    {
+        var firstDays = FirstDays(stints);
+        var judged = stints.Select(s => new List<ClaimRecord>(s)).ToList();
+        foreach (var other in others) judged[EndedOn(firstDays, other.ValidTime?.From)].Add(other);
+        return judged;
+    }
+
     /// <summary>The ends that live disputes of an <c>OfficeLeft</c>, upheld by a true ruling, deny.</summary>
     public static List<PartialDate> DeniedEnds(IEnumerable<ClaimRecord> claims) =>
         [.. claims.Where(c => !c.IsWithdrawn && c.DeniesAnEnd && c.DecisiveVerdict == Verdict.True).Select(c => c.DisputedEnd!.Value)];

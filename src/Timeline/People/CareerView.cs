@@ -207,15 +207,8 @@ internal sealed class CareerView
     private static List<List<ClaimRecord>> StintClaims(
         List<List<ClaimRecord>> groups, List<ClaimRecord> claims, List<ClaimRecord> supporting, HashSet<ClaimRecord> overruled)
     {
-        var firstDays = Stints.FirstDays(groups);
-        var judged = groups.Select(g => new List<ClaimRecord>(g)).ToList();
         var inStints = supporting.ToHashSet();
-        foreach (var other in claims.Where(c => !c.IsWithdrawn && !inStints.Contains(c) && !overruled.Contains(c)))
-        {
-            judged[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
-        }
-
-        return judged;
+        return Stints.WithOthers(groups, claims.Where(c => !c.IsWithdrawn && !inStints.Contains(c) && !overruled.Contains(c)));
     }
 
     /// <summary>
@@ -332,10 +325,8 @@ internal sealed class CareerView
     {
         var spans = Spans(supporting, leftOn);
         if (spans.Count == 1) return Standing(key).Holds == true ? spans : [];
-        var firstDays = spans.Select(s => s.Start?.Start).ToList();
-        var judged = spans.Select(s => new List<ClaimRecord>(s.Claims)).ToList();
         var inSpans = supporting.ToHashSet();
-        foreach (var other in claims.Where(c => !c.IsWithdrawn && !inSpans.Contains(c))) judged[Stints.EndedOn(firstDays, other.ValidTime?.From)].Add(other);
+        var judged = Stints.WithOthers([.. spans.Select(s => s.Claims)], claims.Where(c => !c.IsWithdrawn && !inSpans.Contains(c)));
         return [.. spans.Where((_, i) => PropositionLedger.Evaluate(judged[i]).Holds == true)];
     }
 
