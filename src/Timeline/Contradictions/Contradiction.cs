@@ -41,7 +41,7 @@ public sealed class Contradiction
     {
         var ordered = claims.OrderBy(c => c.Sequence).ToList();
         var contradiction = new Contradiction { Id = id, PersonId = ordered[0].PersonId, Proposition = ordered[0].Proposition, Claims = ordered };
-        contradiction.Evaluate();
+        contradiction.Evaluate(null);
         return contradiction;
     }
 
@@ -50,22 +50,32 @@ public sealed class Contradiction
         switch (e.Data)
         {
             case IClaimEvent claim:
-                Claims.Add(ClaimRecord.From(e, claim));
+                var added = ClaimRecord.From(e, claim);
+                var latest = Claims.Count == 0 || Claims.TrueForAll(c => c.Sequence < added.Sequence);
+                Claims.Add(added);
+                Evaluate(latest ? added : null);
                 break;
             case IClaimAmendment amendment:
                 Claims.Find(c => c.Id == amendment.ClaimId)?.Amend(e, amendment);
+                Evaluate(null);
                 break;
         }
-
-        Evaluate();
     }
 
-    private void Evaluate()
+    /// <param name="latest">
+    /// A claim just added after every other: <see cref="PropositionLedger.ContestedSince"/> then follows from the value before
+    /// it, without going over every earlier claim again (it is quadratic in the claims, and a contested proposition is the one
+    /// that gathers many). An amendment can change which earlier claims count, so it takes the whole computation.
+    /// </param>
+    private void Evaluate(ClaimRecord? latest)
     {
+        var before = ContestedSince;
         Standing = PropositionLedger.Evaluate(Claims);
         State = Standing.State;
         Kind = Standing.Kind;
-        ContestedSince = PropositionLedger.ContestedSince(Claims);
+        ContestedSince = latest is null || latest.IsWithdrawn
+            ? PropositionLedger.ContestedSince(Claims)
+            : PropositionLedger.ContestedSinceAfter(before, Standing, latest);
     }
 }
 

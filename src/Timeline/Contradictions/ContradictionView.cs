@@ -20,7 +20,8 @@ public sealed record ContradictionView(
     IReadOnlyList<Reversal> Reversals,
     PropositionStanding Standing)
 {
-    public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing)
+    /// <param name="contestedSince">Already worked out (a stored document keeps it); else worked out here.</param>
+    public static ContradictionView From(Proposition proposition, IReadOnlyCollection<ClaimRecord> claims, PropositionStanding standing, DateTimeOffset? contestedSince = null)
     {
         var live = claims.Where(c => !c.IsWithdrawn).OrderBy(c => c.Sequence).ToList();
         var endsConflict = PropositionLedger.EndsConflictInAStint([.. live.Where(c => c.Stance == Stance.Asserts)], live);
@@ -36,7 +37,7 @@ public sealed record ContradictionView(
             proposition,
             standing.State,
             standing.Kind,
-            PropositionLedger.ContestedSince(claims),
+            contestedSince ?? PropositionLedger.ContestedSince(claims),
             claims.Max(c => c.Rulings.Select(r => r.RecordedAt).Append(c.Retraction?.RecordedAt ?? c.RecordedAt).Append(c.RecordedAt).Max()),
             sides,
             claims.Where(c => c.IsWithdrawn).ToList(),
@@ -45,5 +46,5 @@ public sealed record ContradictionView(
     }
 
     public static ContradictionView From(Contradiction document) =>
-        From(document.Proposition, document.Claims, document.Standing);
+        From(document.Proposition, document.Claims, document.Standing, document.ContestedSince);
 }

@@ -209,6 +209,15 @@ public static class PropositionLedger
     }
 
     /// <summary>
+    /// <see cref="ContestedSince"/> once a live claim recorded after every other is added, from its value before (null when
+    /// they did not conflict) and the standing of them all: the claims conflict since the start of the last run of their
+    /// conflicting prefixes, and the new claim only adds one more prefix, the whole, which conflicts exactly when the
+    /// standing has a kind (<see cref="ConflictKind"/> and <see cref="Evaluate"/> split the claims alike).
+    /// </summary>
+    public static DateTimeOffset? ContestedSinceAfter(DateTimeOffset? before, PropositionStanding standing, ClaimRecord latest) =>
+        standing.Kind == ContestKind.None ? null : before ?? latest.RecordedAt;
+
+    /// <summary>
     /// Whether the claims may conflict now or in any cut of them (an earlier reported day): an assertion and a denial, or
     /// two assertions giving disagreeing starts, ends or values, whatever their stints. It holds whenever the rules find a
     /// conflict among some of the claims, and it only grows as claims are added; the rules themselves do not (a start
