@@ -137,7 +137,7 @@ public sealed class PersonPageTests(PageFixture fixture)
     }
 
     [Fact]
-    public async Task an_office_held_twice_marks_only_its_own_terms_disagreement()
+    public async Task an_office_held_twice_shows_both_terms_each_marked_with_its_own_disagreement()
     {
         var person = $"two-terms-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
         using var http = fixture.Service.CreateClient();
@@ -175,7 +175,14 @@ public sealed class PersonPageTests(PageFixture fixture)
         await Expect(tenure).ToContainTextAsync("start 2015 per Outlet B");
         await Expect(tenure).Not.ToContainTextAsync("2010");
         await Expect(tenure).Not.ToContainTextAsync("2011");
-        await Screenshots.SaveAsync(page, nameof(an_office_held_twice_marks_only_its_own_terms_disagreement));
+        // The earlier term is a row and a bar of its own, with its own disagreement.
+        await Expect(page.Locator("#tenures li")).ToHaveCountAsync(2);
+        var earlier = page.Locator("#tenures li").Nth(1);
+        await Expect(earlier).ToContainTextAsync("sources disagree: start 2010 per Outlet A");
+        await Expect(earlier).ToContainTextAsync("start 2011 per Outlet B");
+        await Expect(earlier).Not.ToContainTextAsync("2014");
+        await Expect(page.Locator("#chart g.bar.office")).ToHaveCountAsync(2);
+        await Screenshots.SaveAsync(page, nameof(an_office_held_twice_shows_both_terms_each_marked_with_its_own_disagreement));
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -139,7 +139,14 @@ internal sealed class CareerView
             IEnumerable<(int First, int Index, PartialDate? Since, List<ClaimRecord> Cited)> picked;
             if (everyStint) picked = stints.Select((s, i) => (i, i, s.Start ?? s.Observed, s.Claims));
             // The claims of the run of stints the tenure is drawn from: a conflict of another term is not this one's.
-            else if (OnTheDay(spans) is var onTheDay) picked = [(onTheDay.First, onTheDay.Index, onTheDay.Since, Run(stints.Select(s => s.Claims), onTheDay.First, onTheDay.Index))];
+            else
+            {
+                // The tenure of the day, and before it every earlier term, each a run of stints ended by then (a historian
+                // asks for the whole career, not only the latest term of each office).
+                var onTheDay = OnTheDay(spans);
+                picked = [.. EarlierRuns(spans, onTheDay.First).Append((First: onTheDay.First, Last: onTheDay.Index))
+                    .Select(r => (r.First, r.Last, spans[r.First].Item1, Run(stints.Select(s => s.Claims), r.First, r.Last)))];
+            }
             foreach (var (run, index, since, cited) in picked)
             {
                 var (chosen, start) = (stints[index], stints[index].Start is null ? null : since);
@@ -364,6 +371,22 @@ internal sealed class CareerView
         var since = stints[first].Start;
         var (held, ended, approximate, end) = OnTheDay(since, stints[index].Ends);
         return (first, index, since, held, ended, approximate, end);
+    }
+
+    /// <summary>
+    /// The runs of the stints before <paramref name="before"/> (the first of the day's run), in order: each stint of a run
+    /// begins the day after the one before it ended, as <see cref="OnTheDay(IReadOnlyList{ValueTuple{PartialDate?, List{PartialDate?}}})"/> continues one.
+    /// Every one ended before the day's run began.
+    /// </summary>
+    private IEnumerable<(int First, int Last)> EarlierRuns(IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints, int before)
+    {
+        var first = 0;
+        for (var i = 1; i <= before; i++)
+        {
+            if (i < before && OnTheDay(stints[i - 1].Start, stints[i - 1].Ends).End is { } end && stints[i].Start is { } start && end.End.AddDays(1) == start.Start) continue;
+            yield return (first, i - 1);
+            first = i;
+        }
     }
 
     /// <summary>

@@ -542,6 +542,36 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void every_earlier_term_of_an_office_is_a_former_office_of_its_own()
+    {
+        // Governor twice, then a Senate term that ran on from one term into the next: three tenures on the record.
+        var s = new StreamBuilder();
+        var first = s.OfficeTaken(Governor, Province, "2001-03-01", claimant: "Dawn");
+        var left = s.OfficeLeft(Governor, Province, "2003-07-15", claimant: "The News", cause: LeaveCause.Dismissed);
+        var again = s.OfficeTaken(Governor, Province, "2008-01-10", claimant: "Daily Times");
+        var resigned = s.OfficeLeft(Governor, Province, "2011-11-30", claimant: "Daily Times", cause: LeaveCause.Resigned);
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12/2015-03-11", claimant: "Dawn");
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2015-03-12/2018-03-11", claimant: "Dawn");
+
+        var status = s.Status(D("2016-01-01"));
+        status.Offices.Select(t => (t.Office, t.Since)).ShouldBe([("Senator", PartialDate.Parse("2012-03-12"))],
+            "two Senate terms, the second begun the day after the first ended, are one tenure");
+        status.FormerOffices.Select(t => (t.Office, t.Since, t.Until, t.EndCause)).ShouldBe([
+            (Governor, PartialDate.Parse("2008-01-10"), PartialDate.Parse("2011-11-30"), EndCause.Resigned),
+            (Governor, PartialDate.Parse("2001-03-01"), PartialDate.Parse("2003-07-15"), EndCause.Dismissed)], "latest ended first");
+        status.FormerOffices.Select(t => t.ClaimIds).ShouldBe([[again, resigned], [first, left]], "each term cites its own claims");
+        status.StatusLine.ShouldBe("Senator");
+        s.Status(D("2011-12-01")).StatusLine.ShouldBe("Former Governor (resigned 2011-11-30)");
+
+        // Read in 2010, the second governorship is held and the first is a former office beside it.
+        var in2010 = s.Status(D("2010-01-01"));
+        in2010.Offices.ShouldHaveSingleItem().ClaimIds.ShouldBe([again]);
+        in2010.FormerOffices.ShouldHaveSingleItem().Until.ShouldBe(PartialDate.Parse("2003-07-15"));
+        // Read in 2002 only the first had begun: no earlier term, nothing former.
+        s.Status(D("2002-01-01")).FormerOffices.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void a_day_left_ruled_false_splits_nothing_as_a_dispute_of_it_upheld_does()
     {
         var s = new StreamBuilder();

@@ -114,9 +114,8 @@ function valueConflicts(contradictions, rows) {
   const found = new Map();
   for (const c of contradictions.filter(c => c.kind === 'valueConflict')) {
     const ids = new Set(c.sides.flatMap(s => s.claims.map(x => x.id)));
-    const row = rows.find(r => r.claimIds.some(x => ids.has(x)));
-    if (!row) continue;
-    // Only the claims the row is drawn from: a conflict within another term of the same office is not this tenure's.
+    // Each term of an office is a row of its own; each is marked with the disagreement among its own claims only.
+    for (const row of rows.filter(r => r.claimIds.some(x => ids.has(x)))) {
     const cited = new Set(row.claimIds);
     const sides = c.sides.map(s => ({ ...s, claims: s.claims.filter(x => cited.has(x.id)) })).filter(s => s.claims.length > 0);
     const starts = new Set(sides.map(s => s.value).filter(Boolean));
@@ -126,6 +125,7 @@ function valueConflicts(contradictions, rows) {
       s.end && ends.size > 1 ? { what: 'end', date: s.end, claimants: s.claims.map(x => x.attribution.claimant.name) } : null,
     ]).filter(Boolean);
     if (marks.length > 0) found.set(row, [...(found.get(row) ?? []), ...marks]);
+    }
   }
   return found;
 }

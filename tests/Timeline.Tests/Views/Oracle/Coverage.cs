@@ -22,7 +22,7 @@ internal static class Coverage
         "cause:resignationAccepted", "cause:resigned", "cause:termEnded", "cause:dismissed", "cause:died", "cause:other", "cause:unstated",
         "party", "party:approximate", "role", "former-role", "undated-set-aside", "timeline:retracted", "timeline:ruled",
         // Stints: more than one, a run continued from an earlier one, dates that differ only across stints.
-        "stints:office", "stints:office-run", "stints:party", "stints:party-run", "stints:apart",
+        "stints:office", "stints:office-run", "stints:earlier-term", "stints:party", "stints:party-run", "stints:apart",
         // An open-ended start, a day left, and the office taken (the party or role joined) again.
         "stints:left-and-taken-again", "stints:left-and-joined-again",
         // A proposition whose stints are judged apart.

@@ -468,17 +468,30 @@ internal sealed class ViewOracle
                 // uncertain as one inside an imprecise start ("Senator" in 2005 says nothing sure of 2005-06-01).
                 return (Candidates: candidates, Ended: ended, Held: st.Anchor is { } a && a.First <= _day && !ended);
             }).ToList();
-            var (k, j) = Picked(stints.Select(st => st.Anchor).ToList(), days.Select(d => (d.Held, d.Candidates[0])).ToList());
+            var starts = stints.Select(st => st.Anchor).ToList();
+            var (k, j) = Picked(starts, days.Select(d => (d.Held, d.Candidates[0])).ToList());
             if (stints.Count > 1) Coverage.Hit(j < k ? "stints:office-run" : "stints:office");
-            var picked = stints[k];
-            var anchor = stints[j].Anchor;
-            var since = picked.Since is null ? null : anchor;
-            var (held, ended) = (days[k].Held, days[k].Ended);
-            var resigning = resigned.Exists(i => j <= i && i <= k);
-            // Cited: the claims of the run of stints the tenure is drawn from.
-            var cited = stints.Skip(j).Take(k - j + 1).SelectMany(st => st.Claims).ToList();
-            var alternatives = days[k].Candidates.Select(end => Tenure(first, picked.Standing, cited, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
-            result.Add((alternatives, held, ended));
+            // Every earlier term is a former office of its own: the runs of the stints before the day's run.
+            var runs = new List<(int K, int J)>();
+            for (var i = 0; i < j; i++)
+            {
+                if (runs.Count > 0 && days[i - 1].Candidates[0] is { } before && starts[i] is { } start && before.Last.AddDays(1) == start.First) runs[^1] = (i, runs[^1].J);
+                else runs.Add((i, i));
+            }
+
+            if (runs.Count > 0) Coverage.Hit("stints:earlier-term");
+            foreach (var (rk, rj) in runs.Append((k, j)))
+            {
+                var picked = stints[rk];
+                var anchor = stints[rj].Anchor;
+                var since = picked.Since is null ? null : anchor;
+                var (held, ended) = (days[rk].Held, days[rk].Ended);
+                var resigning = resigned.Exists(i => rj <= i && i <= rk);
+                // Cited: the claims of the run of stints the tenure is drawn from.
+                var cited = stints.Skip(rj).Take(rk - rj + 1).SelectMany(st => st.Claims).ToList();
+                var alternatives = days[rk].Candidates.Select(end => Tenure(first, picked.Standing, cited, picked.Ends, since, picked.Observed, anchor, picked.Scheduled, body, end, held, ended, resigning)).ToList();
+                result.Add((alternatives, held, ended));
+            }
         }
 
         return result;
