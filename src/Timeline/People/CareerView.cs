@@ -240,14 +240,17 @@ internal sealed class CareerView
             foreach (var claim in Live(claims).Where(c => c.Stance == Stance.Asserts))
             {
                 if (predicate == Predicates.Died) yield return (claim.ValidTime?.From, claim.Id);
-                else if (claim.Type == nameof(OfficeLeft) && claim.Cause == LeaveCause.Died && !EndDenied(claim, claims)) yield return (claim.End, claim.Id);
+                else if (claim.Type == nameof(OfficeLeft) && claim.Cause == LeaveCause.Died && !DeathContested(claim, claims)) yield return (claim.End, claim.Id);
             }
         }
     }
 
-    // A dispute of the day an office was left, upheld: that day is not an end.
-    private static bool EndDenied(ClaimRecord left, List<ClaimRecord> claims) =>
-        Stints.DeniedEnds(claims).Exists(denied => denied.IsCompatibleWith(left.End!.Value));
+    // A death another source disputes is no death until a ruling settles it, as a contested "died" statement is none: the
+    // dispute upheld, that day is not an end; the dispute ruled false, or the death ruled true, it is a death.
+    private static bool DeathContested(ClaimRecord left, List<ClaimRecord> claims) =>
+        Stints.DeniedEnds(claims).Exists(denied => denied.IsCompatibleWith(left.End!.Value))
+        || (left.DecisiveVerdict != Verdict.True && claims.Exists(d =>
+            !d.IsWithdrawn && d.DeniesAnEnd && d.DecisiveVerdict != Verdict.False && d.DisputedEnd!.Value.IsCompatibleWith(left.End!.Value)));
 
     /// <summary>The latest stint begun by the last day a date can mean (an undated day: the last stint); none when none had begun.</summary>
     private static int? BegunBy(IReadOnlyList<DateOnly?> firstDays, PartialDate? day)

@@ -291,6 +291,37 @@ public sealed class TenureRuleTests
         contested.Status().Parties.ShouldHaveSingleItem("a death that is contested and unresolved ends nothing");
     }
 
+    [Fact]
+    public void an_office_left_by_death_that_another_source_disputes_ends_nothing_else_until_ruled_on()
+    {
+        StreamBuilder History(out Guid died, out Guid dispute)
+        {
+            var s = new StreamBuilder();
+            s.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12", claimant: "The News");
+            s.PartyJoined("Green Party", "2015");
+            died = s.OfficeLeft(Governor, Province, "2018-05-04", claimant: "Dawn", cause: LeaveCause.Died);
+            dispute = s.Dispute(died, claimant: "Family");
+            return s;
+        }
+
+        // Open, as a contested "died" statement: the Senate seat and the party stand.
+        var open = History(out _, out _).Status();
+        open.Offices.Select(o => o.Office).ShouldBe(["Senator"]);
+        open.Parties.ShouldHaveSingleItem();
+
+        // The dispute ruled false, or the death ruled true: a death, which ends the seat and the membership.
+        var disputeFalse = History(out _, out var d1);
+        disputeFalse.Rule(d1, Verdict.False, "the death certificate is on file");
+        var deathTrue = History(out var died2, out _);
+        deathTrue.Rule(died2, Verdict.True, "the death certificate is on file");
+        foreach (var settled in new[] { disputeFalse.Status(), deathTrue.Status() })
+        {
+            settled.Offices.ShouldBeEmpty();
+            settled.Parties.ShouldBeEmpty();
+            settled.FormerOffices.Single(o => o.Office == "Senator").EndCause.ShouldBe(EndCause.Died);
+        }
+    }
+
     // --- found in review: party stints judged apart, a death by its year, a day left that a ruling overturned ---
 
     [Fact]

@@ -514,8 +514,14 @@ internal sealed class ViewOracle
             }
 
             if (predicate != HeldOffice) continue;
-            deaths.AddRange(claims.Where(c => c.Supports && c.C is { Type: "OfficeLeft", Cause: "died" }
-                && !claims.Exists(d => d.Live && d.C.DisputedEnd is { } denied && d.Decisive?.Verdict == "true" && denied.Agrees(c.End!.Value))));
+            // A death disputed is none until ruled on: the dispute upheld, none; the dispute ruled false or the death ruled true, a death.
+            foreach (var left in claims.Where(c => c.Supports && c.C is { Type: "OfficeLeft", Cause: "died" }))
+            {
+                var disputes = claims.Where(d => d.Live && d.C.DisputedEnd is { } denied && denied.Agrees(left.End!.Value)).ToList();
+                var contested = disputes.Exists(d => d.Decisive?.Verdict == "true") || (left.Decisive?.Verdict != "true" && disputes.Exists(d => d.Decisive?.Verdict != "false"));
+                if (contested) Coverage.Hit("death:contested");
+                else deaths.Add(left);
+            }
         }
 
         return deaths;
