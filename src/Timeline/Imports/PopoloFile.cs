@@ -229,6 +229,7 @@ public sealed partial class PopoloFile
             var at = $"/memberships/{m.Index}";
             if (IsParty(m.Organization))
             {
+                if (IsUnknownParty(m.Organization)) continue;
                 yield return Stated(series, m.Person.Slug, new AppendClaimRequest("PartyJoined", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
                     Party: m.Organization.Name, Pointer: at));
                 continue;
@@ -236,7 +237,7 @@ public sealed partial class PopoloFile
 
             yield return Stated(series, m.Person.Slug, new AppendClaimRequest("OfficeTaken", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
                 Office: OfficeOf(m), Organization: m.Organization.Name, Term: m.Term, Pointer: at));
-            if (m.OnBehalfOf is { } party)
+            if (m.OnBehalfOf is { } party && !IsUnknownParty(party))
             {
                 yield return Stated(series, m.Person.Slug, new AppendClaimRequest("PartyJoined", ValidTime: m.ValidTime, SourceId: sourceId, Claimant: by,
                     Party: party.Name, Pointer: at));
@@ -267,13 +268,21 @@ public sealed partial class PopoloFile
         return r.Type switch
         {
             "OfficeTaken" when !IsParty(m.Organization) && Same(r.Organization, m.Organization.Name) && Same(r.Office, OfficeOf(m)) => null,
-            "PartyJoined" when Same(r.Party, IsParty(m.Organization) ? m.Organization.Name : m.OnBehalfOf?.Name) => null,
+            "PartyJoined" when (IsParty(m.Organization) ? m.Organization : m.OnBehalfOf) is { } party && !IsUnknownParty(party) && Same(r.Party, party.Name) => null,
             "OfficeTaken" or "PartyJoined" => $"the membership at {pointer} is in {m.Organization.Name}{(m.OnBehalfOf is { } p ? $" for {p.Name}" : "")}, which does not say this",
             _ => $"a membership supports OfficeTaken or PartyJoined, not {r.Type}",
         };
     }
 
     public static bool IsParty(PopoloOrganization organization) => string.Equals(organization.Classification, "party", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// EveryPolitician's mark for a party not known (<c>party/unknown</c>, "Unknown"): it says nothing of a party, so no
+    /// party is claimed; taken as one, every such member read "Member of Unknown".
+    /// </summary>
+    public static bool IsUnknownParty(PopoloOrganization organization) =>
+        IsParty(organization) && (string.Equals(organization.Id, "party/unknown", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(organization.Name?.Trim(), "Unknown", StringComparison.OrdinalIgnoreCase));
 
     public static string OfficeOf(AcceptedMembership m) => m.Post?.Label?.Trim() is { Length: > 0 } label ? label : Capitalised(m.Record.Role ?? "member");
 

@@ -94,6 +94,38 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_seat_held_for_everypoliticians_unknown_party_claims_no_party()
+    {
+        // EveryPolitician marks a party not known as "party/unknown" (the Nauru file has it for most members).
+        const string file = """
+            {
+              "persons": [{ "id": "p-kai", "name": "Kai Tora" }, { "id": "p-lia", "name": "Lia Tora" }],
+              "organizations": [
+                { "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" },
+                { "id": "party/unknown", "name": "Unknown", "classification": "party" },
+                { "id": "party/green", "name": "Green Party", "classification": "party" }
+              ],
+              "events": [{ "id": "term/21", "name": "21st Parliament", "classification": "legislative period", "start_date": "2019-01-15", "end_date": "2023-01-14" }],
+              "memberships": [
+                { "person_id": "p-kai", "organization_id": "springfield", "on_behalf_of_id": "party/unknown", "legislative_period_id": "term/21", "role": "member" },
+                { "person_id": "p-lia", "organization_id": "springfield", "on_behalf_of_id": "party/green", "legislative_period_id": "term/21", "role": "member" },
+                { "person_id": "p-lia", "organization_id": "party/unknown", "start_date": "2010-05-01" }
+              ]
+            }
+            """;
+        await ImportAsync(file, "https://example.org/unknown-party.json", "2021-06-01T00:00:00Z");
+
+        var kai = await StatusAsync("/api/people/kai-tora?validAt=2020-01-01");
+        kai["statusLine"]!.GetValue<string>().ShouldBe("Member");
+        kai["parties"]!.AsArray().ShouldBeEmpty("\"Unknown\" is no party");
+        var lia = await StatusAsync("/api/people/lia-tora?validAt=2020-01-01");
+        lia["parties"]!.AsArray().Select(p => p!["party"]!.GetValue<string>()).ShouldBe(["Green Party"]);
+
+        var (export, _) = await ExportAsync();
+        PopoloOracle.Array(export, "organizations").Select(o => PopoloOracle.Text(o, "name")).ShouldNotContain("Unknown");
+    }
+
+    [Fact]
     public async Task a_member_who_died_in_office_reads_as_died_and_the_death_ends_the_party_too()
     {
         // Ann dies within the term; her party membership (a membership of the party, open) says nothing of it.

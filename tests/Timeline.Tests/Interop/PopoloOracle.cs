@@ -28,7 +28,11 @@ public static class PopoloOracle
 
     public static string? Text(JsonNode? node, string field) => node?[field]?.GetValue<string>();
 
-    public static int Parties(JsonObject file) => Array(file, "organizations").Count(o => Text(o, "classification") == "party");
+    public static int Parties(JsonObject file) => Array(file, "organizations").Count(o => Text(o, "classification") == "party" && !Unknown(o));
+
+    /// <summary>EveryPolitician's "party not known" (party/unknown), which states no party.</summary>
+    public static bool Unknown(JsonNode? organization) => Text(organization, "classification") == "party"
+        && (Text(organization, "id") == "party/unknown" || string.Equals(Text(organization, "name"), "Unknown", StringComparison.OrdinalIgnoreCase));
 
     public static List<Seat> Seats(JsonObject file)
     {
@@ -42,14 +46,14 @@ public static class PopoloOracle
             var start = Text(m, "start_date") ?? Text(term, "start_date")!;
             var end = Text(m, "end_date") ?? Text(term, "end_date");
             if (end is null && Text(person, "death_date") is { } death && string.CompareOrdinal(start, death) <= 0) end = death;
-            var party = Text(m, "on_behalf_of_id") is { } p ? Text(organizations[p], "name") : null;
+            var party = Text(m, "on_behalf_of_id") is { } p && !Unknown(organizations[p]) ? Text(organizations[p], "name") : null;
             return new Seat(Text(person, "name")!, Text(organizations[Text(m, "organization_id")!], "name")!, party, TermNumber(Text(m, "legislative_period_id")), start, end);
         }).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
     }
 
     /// <summary>The claims the import makes of a file: a seat, the party sat for, and each birth, death and Wikidata id.</summary>
     public static int Claims(JsonObject file) =>
-        Array(file, "memberships").Sum(m => Text(m, "on_behalf_of_id") is null ? 1 : 2)
+        Array(file, "memberships").Sum(m => Text(m, "on_behalf_of_id") is { } p && !Unknown(Array(file, "organizations").First(o => Text(o, "id") == p)) ? 2 : 1)
         + Array(file, "persons").Sum(p => (Text(p, "birth_date") is null ? 0 : 1) + (Text(p, "death_date") is null ? 0 : 1)
             + ((p!["identifiers"] as JsonArray)?.Count(i => Text(i, "scheme") == "wikidata") ?? 0));
 
