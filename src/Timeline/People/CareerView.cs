@@ -161,7 +161,9 @@ internal sealed class CareerView
 
                 yield return (new Tenure(
                     first.Office!, first.Organization, first.Term, start, start?.Precision, start is null ? observed : null, end,
-                    ended ? endedBy.Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
+                    // The cause of a claim giving the very date shown comes first: a death known by its year beside a term
+                    // scheduled to end "2018-11" reads "term ended 2018-11", not "died 2018-11", a month no source gives.
+                    ended ? endedBy.OrderBy(e => e.Date == end ? 0 : 1).Select(e => e.Cause).FirstOrDefault(c => c != EndCause.Unstated, EndCause.Unstated) : null,
                     [.. endedBy.Select(e => e.ClaimId).Distinct()], scheduled, approximate,
                     chosen.Standing.State == ContestState.Open, pending, [.. cited.Select(c => c.Id)]), held, ended);
             }

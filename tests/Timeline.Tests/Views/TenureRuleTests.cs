@@ -262,6 +262,20 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_death_known_by_its_year_beside_a_term_scheduled_to_end_within_it_gives_no_month_of_death()
+    {
+        var s = new StreamBuilder();
+        var taken = s.OfficeTaken("Senator", StreamBuilder.Senate, "2012", scheduledEnd: "2018-11");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2018", claimant: "Registry");
+
+        // Either may have come first; the date shown is the term's, so is the cause.
+        var former = s.Status(D("2019-06-01")).FormerOffices.ShouldHaveSingleItem();
+        (former.Until, former.EndCause).ShouldBe((PartialDate.Parse("2018-11"), EndCause.TermEnded));
+        s.Status(D("2019-06-01")).StatusLine.ShouldBe("Former Senator (term ended 2018-11)");
+        former.EndedBy.ShouldContain(taken);
+    }
+
+    [Fact]
     public void an_undated_death_does_not_take_the_date_of_a_term_that_had_already_ended()
     {
         var s = new StreamBuilder();
