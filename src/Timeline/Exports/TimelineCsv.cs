@@ -16,7 +16,7 @@ public sealed record TimelineCsvRow(
     string Claimant, string? ClaimantRole, string? ClaimantAffiliation, string Quote,
     string Publisher, string SourceTitle, string SourceUrl, string PublishedAt,
     string ClaimId, string Version, string Sequence, string RecordedAt, string RecordedBy,
-    string? DecisiveVerdict, string NoLongerStated)
+    string? DecisiveVerdict, string NoLongerStated, string AfterDeath)
 {
     public static readonly string[] Header =
     [
@@ -26,7 +26,7 @@ public sealed record TimelineCsvRow(
         "publisher", "sourceTitle", "sourceUrl", "publishedAt",
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
         // Added after the first columns: appended, so a reader by position keeps working.
-        "decisiveVerdict", "noLongerStated",
+        "decisiveVerdict", "noLongerStated", "afterDeath",
     ];
 
     public IReadOnlyList<string?> Cells() =>
@@ -36,7 +36,7 @@ public sealed record TimelineCsvRow(
         Claimant, ClaimantRole, ClaimantAffiliation, Quote,
         Publisher, SourceTitle, SourceUrl, PublishedAt,
         ClaimId, Version, Sequence, RecordedAt, RecordedBy,
-        DecisiveVerdict, NoLongerStated,
+        DecisiveVerdict, NoLongerStated, AfterDeath,
     ];
 
     public static TimelineCsvRow Of(TimelineEntry entry)
@@ -49,7 +49,7 @@ public sealed record TimelineCsvRow(
             a.Claimant.Name, a.Claimant.Role, a.Claimant.Affiliation, a.Quote,
             a.Source.Publisher, a.Source.Title, a.Source.Url, Instant(a.Source.PublishedAt),
             c.Id.ToString(), Number(c.StreamVersion), Number(c.Sequence), Instant(c.RecordedAt), a.RecordedBy,
-            Name(entry.DecisiveVerdict), Bool(entry.NoLongerStated));
+            Name(entry.DecisiveVerdict), Bool(entry.NoLongerStated), Bool(entry.AfterDeath));
     }
 
     private static string? Name<TEnum>(TEnum? value) where TEnum : struct, Enum =>

@@ -22,7 +22,7 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
         "claimant", "claimantRole", "claimantAffiliation", "quote",
         "publisher", "sourceTitle", "sourceUrl", "publishedAt",
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
-        "decisiveVerdict", "noLongerStated",
+        "decisiveVerdict", "noLongerStated", "afterDeath",
     ];
 
     private async Task GivenACareerWithAHostileSourceAsync()
@@ -156,6 +156,7 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
             Cell("ruling").ShouldBe(Text(entry.GetProperty("ruling")));
             Cell("decisiveVerdict").ShouldBe(Text(entry.GetProperty("decisiveVerdict")));
             Cell("noLongerStated").ShouldBe(entry.GetProperty("noLongerStated").GetBoolean() ? "true" : "false");
+            Cell("afterDeath").ShouldBe(entry.GetProperty("afterDeath").GetBoolean() ? "true" : "false");
             Unguarded(Cell("quote")).ShouldBe(attribution.GetProperty("quote").GetString());
             Unguarded(Cell("claimant")).ShouldBe(attribution.GetProperty("claimant").GetProperty("name").GetString());
             Cell("publisher").ShouldBe(attribution.GetProperty("source").GetProperty("publisher").GetString());

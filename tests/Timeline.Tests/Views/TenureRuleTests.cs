@@ -276,6 +276,22 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_claim_dated_after_the_death_on_record_is_marked_in_the_timeline()
+    {
+        var s = new StreamBuilder();
+        var senator = s.OfficeTaken("Senator", StreamBuilder.Senate, "2012-03-12", claimant: "Dawn");
+        var death = s.Statement(Predicates.Died, "death", Stance.Asserts, "2018-05", claimant: "Registry");
+        var sameMonth = s.PartyJoined("Green Party", "2018-05-20", claimant: "Party Secretariat");
+        var later = s.OfficeTaken(Governor, Province, "2019-01-02", claimant: "The News");
+
+        var after = s.Timeline().Entries.Where(e => e.AfterDeath).Select(e => e.Claim.Id).ToList();
+        after.ShouldBe([later], "only a claim begun after the death's last day; within its month it may have come first");
+        s.Timeline().Entries.Single(e => e.Claim.Id == death).AfterDeath.ShouldBeFalse();
+        s.Timeline(D("2018-12-31")).Entries.ShouldNotContain(e => e.AfterDeath, "read before the later claim counts");
+        _ = (senator, sameMonth);
+    }
+
+    [Fact]
     public void an_undated_death_does_not_take_the_date_of_a_term_that_had_already_ended()
     {
         var s = new StreamBuilder();

@@ -243,7 +243,8 @@ function claimTable(entries, undatedSetAside) {
         h('td', {}, e.claim.attribution.source.publisher, `, ${publishedDay(e.claim)} `, sourceLink(e.claim)),
         h('td', {}, `“${e.claim.attribution.quote}”`),
         h('td', {}, e.retracted ? 'retracted' : e.noLongerStated ? 'no longer stated' : e.contestState,
-          e.ruling ? `, ${rulingText(e.ruling, e.decisiveVerdict)}` : ''))))));
+          e.ruling ? `, ${rulingText(e.ruling, e.decisiveVerdict)}` : '',
+          e.afterDeath ? h('span', { class: 'badge open' }, 'dated after the death on record') : null))))));
 }
 
 load(readUrl());

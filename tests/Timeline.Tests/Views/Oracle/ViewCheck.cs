@@ -170,6 +170,7 @@ internal static class ViewCheck
             Same(diffs, $"{at}.retracted", e.Retracted, Bool(a["retracted"]) == true);
             Same(diffs, $"{at}.ruling", e.Ruling, Str(a["ruling"]));
             Same(diffs, $"{at}.decisiveVerdict", e.Decisive, Str(a["decisiveVerdict"]));
+            Same(diffs, $"{at}.afterDeath", e.AfterDeath, Bool(a["afterDeath"]) == true);
         }
 
         return diffs;

@@ -35,7 +35,7 @@ internal sealed record ExpContradiction(
     string Predicate, string Object, string State, string Kind, bool? Holds, Guid? ChosenBy, DateTimeOffset ContestedSince,
     IReadOnlySet<Guid> Asserting, IReadOnlySet<Guid> Denying, IReadOnlySet<Guid> Retracted, string? ResolvedHow, string ConflictOn);
 
-internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retracted, string? Ruling, string? Decisive);
+internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retracted, string? Ruling, string? Decisive, bool AfterDeath);
 
 internal sealed record ExpStatus(
     IReadOnlySet<string> StatusLines, List<List<ExpTenure>> Offices, List<List<ExpTenure>> FormerOffices, List<ExpMembership> Parties,
@@ -733,6 +733,8 @@ internal sealed class ViewOracle
     {
         // Nulls first; undated claims are put last by the first key already.
         var byDate = Comparer<ODate?>.Create((a, b) => a is null ? (b is null ? 0 : -1) : b is null ? 1 : ODate.Compare(a.Value, b.Value));
+        // Begun after the last day of the earliest dated death counted (another death date is the died proposition's own conflict).
+        var died = Deaths().Where(d => d.C.ValidTime is not null).Select(d => (DateOnly?)d.C.ValidTime!.From.Last).Min();
         return _claims.Where(Counts)
             .OrderBy(c => c.C.ValidTime is null)
             .ThenBy(c => c.C.ValidTime?.From, byDate)
@@ -744,7 +746,9 @@ internal sealed class ViewOracle
                 var standing = c.Live && StintParts([.. ClaimsOf(c.C.Predicate, c.C.Object).Where(x => x.Live)]) is { } parts
                     ? Evaluate(parts.Single(p => p.Contains(c)))
                     : StandingOf(c.C.Predicate, c.C.Object);
-                return new ExpEntry(c.C.Id, standing.State, standing.Holds, !c.Live, c.Rulings.LastOrDefault()?.Verdict, c.Decisive?.Verdict);
+                var afterDeath = died is { } d && c.C.ValidTime is { } time && time.From.First > d && c.C.Predicate != "died";
+                if (afterDeath) Coverage.Hit("death:claim-after");
+                return new ExpEntry(c.C.Id, standing.State, standing.Holds, !c.Live, c.Rulings.LastOrDefault()?.Verdict, c.Decisive?.Verdict, afterDeath);
             })
             .ToList();
     }
