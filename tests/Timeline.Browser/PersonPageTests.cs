@@ -185,6 +185,43 @@ public sealed class PersonPageTests(PageFixture fixture)
         await Screenshots.SaveAsync(page, nameof(an_office_held_twice_shows_both_terms_each_marked_with_its_own_disagreement));
     }
 
+    [Fact]
+    public async Task a_claim_dated_after_the_death_on_record_is_marked_in_the_claims_table()
+    {
+        var person = $"after-death-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
+        using var http = fixture.Service.CreateClient();
+        (await http.PostAsJsonAsync("/api/people", new { id = person, name = "After Death", aliases = Array.Empty<string>() }, Cancel)).EnsureSuccessStatusCode();
+        const string text = "The registry records the death. The gazette names him governor.";
+        using var source = await http.PostAsJsonAsync("/api/sources", new
+        {
+            url = $"https://example.org/{person}", publisher = "The Test Gazette", title = "After death", author = "Desk",
+            publishedAt = "2019-05-02T09:00:00+00:00", text,
+        }, Cancel);
+        source.EnsureSuccessStatusCode();
+        var sourceId = (await source.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!;
+        async Task<string> AppendAsync(object claim)
+        {
+            using var response = await http.PostAsJsonAsync($"/api/people/{person}/claims", claim, Cancel);
+            response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(Cancel));
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!;
+        }
+
+        var died = await AppendAsync(new
+        {
+            type = "StatementMade", validTime = "2018-05", sourceId, quote = "The registry records the death.", predicate = "died", @object = "death",
+            statement = "died", claimant = new { name = "Registry", anonymous = false },
+        });
+        var later = await AppendAsync(new
+        {
+            type = "OfficeTaken", validTime = "2019-01-02", sourceId, quote = "The gazette names him governor.", office = "Governor", organization = "Testland",
+            claimant = new { name = "Gazette", anonymous = false },
+        });
+
+        var page = await fixture.OpenAsync($"/people/{person}");
+        await Expect(page.Locator($"#claim-{later}")).ToContainTextAsync("dated after the death on record");
+        await Expect(page.Locator($"#claim-{died}")).Not.ToContainTextAsync("dated after the death on record");
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     // The same element gets the same name whether listed or focused.
