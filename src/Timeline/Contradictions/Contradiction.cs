@@ -65,7 +65,8 @@ public sealed class Contradiction
     /// <param name="latest">
     /// A claim just added after every other: <see cref="PropositionLedger.ContestedSince"/> then follows from the value before
     /// it, without going over every earlier claim again (it is quadratic in the claims, and a contested proposition is the one
-    /// that gathers many). An amendment can change which earlier claims count, so it takes the whole computation.
+    /// that gathers many), when that value was worked out here: one read back from storage may be an older build's, and is
+    /// worked out in full once. An amendment can change which earlier claims count, so it takes the whole computation.
     /// </param>
     private void Evaluate(ClaimRecord? latest)
     {
@@ -73,10 +74,15 @@ public sealed class Contradiction
         Standing = PropositionLedger.Evaluate(Claims);
         State = Standing.State;
         Kind = Standing.Kind;
-        ContestedSince = latest is null || latest.IsWithdrawn
+        ContestedSince = latest is null || latest.IsWithdrawn || !SinceWorkedOut
             ? PropositionLedger.ContestedSince(Claims)
             : PropositionLedger.ContestedSinceAfter(before, Standing, latest);
+        SinceWorkedOut = true;
     }
+
+    /// <summary>ContestedSince was worked out in this process from these claims (not read back from storage, where an older build may have left another value).</summary>
+    [JsonIgnore]
+    internal bool SinceWorkedOut { get; set; }
 }
 
 /// <summary>

@@ -36,9 +36,10 @@ public static class PropositionLedger
     /// <summary>
     /// Raised whenever a rule here changes what a stored contradiction document says (<see cref="ContradictionRestate"/>):
     /// 2 = stints, withdrawn claims, disputes of an end; 3 = a day left between an open start and a later start ends a
-    /// stint, and each stint is judged on its own claims.
+    /// stint, and each stint is judged on its own claims; 4 = the ledger changes since (denied ends, deaths) and a
+    /// ContestedSince that documents now carry forward between appends within a process.
     /// </summary>
-    public const int RulesVersion = 3;
+    public const int RulesVersion = 4;
 
     public static PropositionStanding Evaluate(IEnumerable<ClaimRecord> claims)
     {

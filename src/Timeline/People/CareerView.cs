@@ -144,7 +144,7 @@ internal sealed class CareerView
                 // The tenure of the day, and before it every earlier term, each a run of stints ended by then (a historian
                 // asks for the whole career, not only the latest term of each office).
                 var onTheDay = OnTheDay(spans);
-                picked = [.. EarlierRuns(spans, onTheDay.First).Append((First: onTheDay.First, Last: onTheDay.Index))
+                picked = [.. EarlierRuns(spans, onTheDay.First).Where(r => OnTheDay(spans[r.First].Item1, spans[r.Last].Item2).Ended).Append((First: onTheDay.First, Last: onTheDay.Index))
                     .Select(r => (r.First, r.Last, spans[r.First].Item1, Run(stints.Select(s => s.Claims), r.First, r.Last)))];
             }
             foreach (var (run, index, since, cited) in picked)

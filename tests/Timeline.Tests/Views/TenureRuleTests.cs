@@ -633,6 +633,22 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void an_earlier_term_whose_end_an_upheld_dispute_denies_is_not_a_second_held_office()
+    {
+        // A term 2001-2003 per Dawn, dismissed on 2003-07-15 per The News; a fact-checker upholds "he was not dismissed
+        // on 2003-07-15". A second term from 2008.
+        var s = new StreamBuilder();
+        s.OfficeTaken(Governor, Province, "2001-03-01/2003-07-15", claimant: "Dawn");
+        var left = s.OfficeLeft(Governor, Province, "2003-07-15", claimant: "The News", cause: LeaveCause.Dismissed);
+        s.Rule(s.Dispute(left, claimant: "Secretariat", validTime: "2003-07-15"), Verdict.True, "not dismissed then");
+        s.OfficeTaken(Governor, Province, "2008-01-10", claimant: "Daily Times");
+
+        var status = s.Status(D("2010-01-01"));
+        status.Offices.Select(t => (t.Office, t.Since)).ShouldHaveSingleItem(
+            "one Governor held on the day; got " + string.Join(" + ", status.Offices.Select(t => $"{t.Office} since {t.Since}")));
+    }
+
+    [Fact]
     public void a_day_left_ruled_false_splits_nothing_as_a_dispute_of_it_upheld_does()
     {
         var s = new StreamBuilder();

@@ -480,7 +480,7 @@ internal sealed class ViewOracle
             }
 
             if (runs.Count > 0) Coverage.Hit("stints:earlier-term");
-            foreach (var (rk, rj) in runs.Append((k, j)))
+            foreach (var (rk, rj) in runs.Where(r => days[r.K].Ended).Append((k, j)))
             {
                 var picked = stints[rk];
                 var anchor = stints[rj].Anchor;
