@@ -280,9 +280,10 @@ public sealed partial class PopoloFile
     /// EveryPolitician's mark for a party not known (<c>party/unknown</c>, "Unknown"): it says nothing of a party, so no
     /// party is claimed; taken as one, every such member read "Member of Unknown".
     /// </summary>
+    /// An organization a seat is held on behalf of is a party whatever its classification says, so its id or name is enough.
     public static bool IsUnknownParty(PopoloOrganization organization) =>
-        IsParty(organization) && (string.Equals(organization.Id, "party/unknown", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(organization.Name?.Trim(), "Unknown", StringComparison.OrdinalIgnoreCase));
+        string.Equals(organization.Id, "party/unknown", StringComparison.OrdinalIgnoreCase)
+        || ((IsParty(organization) || organization.Classification is null) && string.Equals(organization.Name?.Trim(), "Unknown", StringComparison.OrdinalIgnoreCase));
 
     public static string OfficeOf(AcceptedMembership m) => m.Post?.Label?.Trim() is { Length: > 0 } label ? label : Capitalised(m.Record.Role ?? "member");
 

@@ -60,7 +60,8 @@ public sealed record CurrentStatus(
         var view = new CareerView(dossier, validAt, today ?? DateOnly.FromDateTime((recordedAt ?? TimeProvider.System.GetUtcNow()).UtcDateTime));
         var offices = view.Tenures().ToList();
         var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since ?? o.SinceAtLatest).ToList();
-        var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => o.Until ?? o.Since).ToList();
+        // Latest ended first, by the last day an end can mean: "2018" (a death known by its year) after "2018-11".
+        var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => (o.Until ?? o.Since)?.End).ThenByDescending(o => o.Until ?? o.Since).ToList();
         var parties = view.Parties().ToList();
         var allRoles = view.PartyRoles().ToList();
         var roles = allRoles.Where(r => r.Held).Select(r => r.Role).ToList();

@@ -121,6 +121,16 @@ public sealed class PopoloExportTests(AppFixture app) : RecordApiTest(app)
         var lia = await StatusAsync("/api/people/lia-tora?validAt=2020-01-01");
         lia["parties"]!.AsArray().Select(p => p!["party"]!.GetValue<string>()).ShouldBe(["Green Party"]);
 
+        // Some files leave the classification out: the id says it all.
+        await ImportAsync("""
+            {
+              "persons": [{ "id": "p-mo", "name": "Mo Tora" }],
+              "organizations": [{ "id": "springfield", "name": "Springfield Assembly", "classification": "legislature" }, { "id": "party/unknown", "name": "Unknown" }],
+              "memberships": [{ "person_id": "p-mo", "organization_id": "springfield", "on_behalf_of_id": "party/unknown", "role": "member", "start_date": "2019-01-15" }]
+            }
+            """, "https://example.org/unknown-party-unclassified.json", "2021-06-01T00:00:00Z");
+        (await StatusAsync("/api/people/mo-tora"))["parties"]!.AsArray().ShouldBeEmpty();
+
         var (export, _) = await ExportAsync();
         PopoloOracle.Array(export, "organizations").Select(o => PopoloOracle.Text(o, "name")).ShouldNotContain("Unknown");
     }

@@ -31,8 +31,8 @@ public static class PopoloOracle
     public static int Parties(JsonObject file) => Array(file, "organizations").Count(o => Text(o, "classification") == "party" && !Unknown(o));
 
     /// <summary>EveryPolitician's "party not known" (party/unknown), which states no party.</summary>
-    public static bool Unknown(JsonNode? organization) => Text(organization, "classification") == "party"
-        && (Text(organization, "id") == "party/unknown" || string.Equals(Text(organization, "name"), "Unknown", StringComparison.OrdinalIgnoreCase));
+    public static bool Unknown(JsonNode? organization) => Text(organization, "id") == "party/unknown"
+        || (Text(organization, "classification") is null or "party" && string.Equals(Text(organization, "name"), "Unknown", StringComparison.OrdinalIgnoreCase));
 
     public static List<Seat> Seats(JsonObject file)
     {

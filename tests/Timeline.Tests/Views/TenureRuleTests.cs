@@ -276,6 +276,20 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void the_latest_ended_office_is_the_one_that_can_have_ended_last()
+    {
+        // The seat's term ends in November; the chair ends with a death known only by its year, so possibly in December.
+        var s = new StreamBuilder();
+        s.OfficeTaken("Senator", StreamBuilder.Senate, "2012", scheduledEnd: "2018-11");
+        s.OfficeTaken("Chair", "Rowing Club", "2015");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2018", claimant: "Registry");
+
+        var status = s.Status(D("2019-01-01"));
+        status.FormerOffices.Select(o => o.Office).ShouldBe(["Chair", "Senator"]);
+        status.StatusLine.ShouldBe("Former Chair (died 2018)");
+    }
+
+    [Fact]
     public void a_claim_dated_after_the_death_on_record_is_marked_in_the_timeline()
     {
         var s = new StreamBuilder();

@@ -60,7 +60,8 @@ export function validTimeText(validTime) {
 }
 
 export function humanize(slugOrPredicate) {
-  return String(slugOrPredicate).replaceAll('-', ' ');
+  // "held-office" and "termEnded" alike read as words: "held office", "term ended".
+  return String(slugOrPredicate).replaceAll('-', ' ').replace(/([a-z])([A-Z])/g, (_, a, b) => `${a} ${b.toLowerCase()}`);
 }
 
 export function propositionText(proposition) {
