@@ -186,12 +186,12 @@ public sealed class PersonPageTests(PageFixture fixture)
     }
 
     [Fact]
-    public async Task a_claim_dated_after_the_death_on_record_is_marked_in_the_claims_table()
+    public async Task a_claim_dated_after_the_death_on_record_is_marked_and_the_membership_it_ended_is_shown()
     {
         var person = $"after-death-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
         using var http = fixture.Service.CreateClient();
         (await http.PostAsJsonAsync("/api/people", new { id = person, name = "After Death", aliases = Array.Empty<string>() }, Cancel)).EnsureSuccessStatusCode();
-        const string text = "The registry records the death. The gazette names him governor.";
+        const string text = "The registry records the death. The gazette names him governor. He joined the Green Party.";
         using var source = await http.PostAsJsonAsync("/api/sources", new
         {
             url = $"https://example.org/{person}", publisher = "The Test Gazette", title = "After death", author = "Desk",
@@ -206,6 +206,11 @@ public sealed class PersonPageTests(PageFixture fixture)
             return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!;
         }
 
+        await AppendAsync(new
+        {
+            type = "PartyJoined", validTime = "2010", sourceId, quote = "He joined the Green Party.", party = "Green Party",
+            claimant = new { name = "Gazette", anonymous = false },
+        });
         var died = await AppendAsync(new
         {
             type = "StatementMade", validTime = "2018-05", sourceId, quote = "The registry records the death.", predicate = "died", @object = "death",
@@ -220,6 +225,9 @@ public sealed class PersonPageTests(PageFixture fixture)
         var page = await fixture.OpenAsync($"/people/{person}");
         await Expect(page.Locator($"#claim-{later}")).ToContainTextAsync("dated after the death on record");
         await Expect(page.Locator($"#claim-{died}")).Not.ToContainTextAsync("dated after the death on record");
+        // The membership the death ended is still part of the career: a row and a bar of its own.
+        await Expect(page.Locator("#tenures li", new() { HasText = "Former member of Green Party" })).ToContainTextAsync("from 2010, until 2018-05");
+        await Expect(page.Locator("#chart g.bar.party")).ToHaveCountAsync(1);
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -301,14 +301,14 @@ internal sealed class CareerView
             if (!everyStint)
             {
                 var (first, index, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
-                yield return (new PartyMembership(named.Party!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)]), end, held, ended);
+                yield return (new PartyMembership(named.Party!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), end, held, ended);
                 continue;
             }
 
             foreach (var span in spans)
             {
                 var (held, ended, approximate, end) = OnTheDay(span.Start, span.Ends);
-                yield return (new PartyMembership(named.Party!, span.Start, approximate, span.Claims.Select(c => c.Id).ToList()), end, held, ended);
+                yield return (new PartyMembership(named.Party!, span.Start, approximate, span.Claims.Select(c => c.Id).ToList(), end), end, held, ended);
             }
         }
     }
@@ -322,8 +322,8 @@ internal sealed class CareerView
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
             var spans = Spans(key, claims, supporting, left);
             if (spans.Count == 0) continue;
-            var (first, index, start, held, ended, approximate, _) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
-            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)]), held, ended);
+            var (first, index, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), held, ended);
         }
     }
 

@@ -25,9 +25,11 @@ public sealed record Tenure(
     string? Pending,
     IReadOnlyList<Guid> ClaimIds);
 
-public sealed record PartyMembership(string Party, PartialDate? Since, bool Approximate, IReadOnlyList<Guid> ClaimIds);
+/// <param name="Until">The end on record (the earliest, as an office's); null when none is, or it is undated.</param>
+public sealed record PartyMembership(string Party, PartialDate? Since, bool Approximate, IReadOnlyList<Guid> ClaimIds, PartialDate? Until = null);
 
-public sealed record PartyRoleHeld(string Party, string Role, PartialDate? Since, bool Approximate, IReadOnlyList<Guid> ClaimIds);
+/// <param name="Until">The end on record (the earliest, as an office's); null when none is, or it is undated.</param>
+public sealed record PartyRoleHeld(string Party, string Role, PartialDate? Since, bool Approximate, IReadOnlyList<Guid> ClaimIds, PartialDate? Until = null);
 
 /// <summary>
 /// A person's status: offices, party and roles, the status line and open contradictions, as the record stands
@@ -41,6 +43,7 @@ public sealed record CurrentStatus(
     IReadOnlyList<Tenure> Offices,
     IReadOnlyList<Tenure> FormerOffices,
     IReadOnlyList<PartyMembership> Parties,
+    IReadOnlyList<PartyMembership> FormerParties,
     IReadOnlyList<PartyRoleHeld> PartyRoles,
     IReadOnlyList<PartyRoleHeld> FormerPartyRoles,
     int OpenContradictions,
@@ -62,7 +65,10 @@ public sealed record CurrentStatus(
         var held = offices.Where(t => t.Held).Select(t => t.Office).OrderByDescending(o => o.Since ?? o.SinceAtLatest).ToList();
         // Latest ended first, by the last day an end can mean: "2018" (a death known by its year) after "2018-11".
         var former = offices.Where(t => t.Ended).Select(t => t.Office).OrderByDescending(o => (o.Until ?? o.Since)?.End).ThenByDescending(o => o.Until ?? o.Since).ToList();
-        var parties = view.Parties().ToList();
+        var memberships = view.PartyTenures().ToList();
+        var parties = memberships.Where(p => p.Held).Select(p => p.Membership).ToList();
+        // A membership that ended is part of the career too: latest ended first.
+        var formerParties = memberships.Where(p => p.Ended).Select(p => p.Membership).OrderByDescending(p => p.Until?.End).ToList();
         var allRoles = view.PartyRoles().ToList();
         var roles = allRoles.Where(r => r.Held).Select(r => r.Role).ToList();
         var formerRoles = allRoles.Where(r => r.Ended).Select(r => r.Role).ToList();
@@ -76,6 +82,7 @@ public sealed record CurrentStatus(
             held,
             former,
             parties,
+            formerParties,
             roles,
             formerRoles,
             contradictions.Count(c => c.State == ContestState.Open),

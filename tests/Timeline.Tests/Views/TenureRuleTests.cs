@@ -276,6 +276,29 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_party_membership_or_role_that_ended_is_a_former_one_with_its_end()
+    {
+        var s = new StreamBuilder();
+        var joined = s.PartyJoined("Unity Party", "2000");
+        s.PartyJoined("Green Party", "2003-02-01");
+        var left = s.PartyLeft("Green Party", "2009-06-30");
+        s.PartyRoleTaken("Unity Party", "Deputy Leader", "2011");
+        s.Statement(Predicates.Died, "death", Stance.Asserts, "2016-05-04", claimant: "Registry");
+
+        var in2012 = s.Status(D("2012-01-01"));
+        in2012.Parties.Select(p => (p.Party, p.Until)).ShouldBe([("Unity Party", (PartialDate?)null)]);
+        in2012.FormerParties.Select(p => (p.Party, p.Until)).ShouldBe([("Green Party", (PartialDate?)PartialDate.Parse("2009-06-30"))]);
+
+        var now = s.Status();
+        now.Parties.ShouldBeEmpty();
+        now.FormerParties.Select(p => (p.Party, p.Until)).ShouldBe([
+            ("Unity Party", (PartialDate?)PartialDate.Parse("2016-05-04")), ("Green Party", PartialDate.Parse("2009-06-30"))], "latest ended first");
+        now.FormerParties[0].ClaimIds.ShouldBe([joined]);
+        now.FormerPartyRoles.ShouldHaveSingleItem().Until.ShouldBe(PartialDate.Parse("2016-05-04"));
+        _ = left;
+    }
+
+    [Fact]
     public void the_latest_ended_office_is_the_one_that_can_have_ended_last()
     {
         // The seat's term ends in November; the chair ends with a death known only by its year, so possibly in December.

@@ -103,9 +103,10 @@ function careerRows(status) {
   return [
     ...status.offices.map(t => office(t, true)),
     ...status.formerOffices.map(t => office(t, false)),
-    ...status.parties.map(p => ({ kind: 'party', label: `Member of ${p.party}`, since: p.since, held: true, claimIds: p.claimIds, today })),
-    ...status.partyRoles.map(r => ({ kind: 'role', label: `${r.role}, ${r.party}`, since: r.since, held: true, claimIds: r.claimIds, today })),
-    ...status.formerPartyRoles.map(r => ({ kind: 'role', label: `Former ${r.role}, ${r.party}`, since: r.since, held: false, claimIds: r.claimIds, today })),
+    ...status.parties.map(p => ({ kind: 'party', label: `Member of ${p.party}`, since: p.since, until: p.until, held: true, claimIds: p.claimIds, today })),
+    ...(status.formerParties ?? []).map(p => ({ kind: 'party', label: `Former member of ${p.party}`, since: p.since, until: p.until, held: false, claimIds: p.claimIds, today })),
+    ...status.partyRoles.map(r => ({ kind: 'role', label: `${r.role}, ${r.party}`, since: r.since, until: r.until, held: true, claimIds: r.claimIds, today })),
+    ...status.formerPartyRoles.map(r => ({ kind: 'role', label: `Former ${r.role}, ${r.party}`, since: r.since, until: r.until, held: false, claimIds: r.claimIds, today })),
   ];
 }
 

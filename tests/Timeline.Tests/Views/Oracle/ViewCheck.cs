@@ -34,6 +34,7 @@ internal static class ViewCheck
         Tenures(diffs, "offices", expected.Offices, status["offices"]!.AsArray());
         Tenures(diffs, "formerOffices", expected.FormerOffices, status["formerOffices"]!.AsArray());
         Memberships(diffs, "parties", expected.Parties, status["parties"]!.AsArray());
+        Memberships(diffs, "formerParties", expected.FormerParties, status["formerParties"]!.AsArray());
         Memberships(diffs, "partyRoles", expected.Roles, status["partyRoles"]!.AsArray());
         Memberships(diffs, "formerPartyRoles", expected.FormerRoles, status["formerPartyRoles"]!.AsArray());
         Same(diffs, "openContradictions", expected.Open, status["openContradictions"]!.GetValue<int>());
@@ -113,6 +114,7 @@ internal static class ViewCheck
             }
 
             SameSet(diffs, $"{at}.claimIds", e.ClaimIds, Ids(a["claimIds"]));
+            if (!e.Until.Contains(Str(a["until"]))) diffs.Add($"{at}.until: expected {string.Join(" or ", e.Until.Select(u => u ?? "null"))}, got {Str(a["until"]) ?? "null"}");
         }
     }
 

@@ -29,7 +29,8 @@ internal sealed record ExpTenure(
     string Office, string? Organization, string? Since, string? SincePrecision, string? SinceAtLatest, string? Until, IReadOnlySet<string>? EndCauses,
     IReadOnlySet<Guid> EndedBy, string? ScheduledEnd, bool Approximate, bool Contested, string? Pending, IReadOnlySet<Guid> ClaimIds, string? Anchor);
 
-internal sealed record ExpMembership(string Party, string? Role, string? Since, IReadOnlySet<bool> Approximate, IReadOnlySet<Guid> ClaimIds);
+/// <param name="Until">The ends the rules allow (several where ends tie); null for none on record or undated.</param>
+internal sealed record ExpMembership(string Party, string? Role, string? Since, IReadOnlySet<bool> Approximate, IReadOnlySet<Guid> ClaimIds, IReadOnlySet<string?> Until);
 
 internal sealed record ExpContradiction(
     string Predicate, string Object, string State, string Kind, bool? Holds, Guid? ChosenBy, DateTimeOffset ContestedSince,
@@ -39,7 +40,7 @@ internal sealed record ExpEntry(Guid Id, string State, bool? Holds, bool Retract
 
 internal sealed record ExpStatus(
     IReadOnlySet<string> StatusLines, List<List<ExpTenure>> Offices, List<List<ExpTenure>> FormerOffices, List<ExpMembership> Parties,
-    List<ExpMembership> Roles, List<ExpMembership> FormerRoles, List<ExpContradiction> Contradictions, int Open, int UndatedSetAside, int LineCase);
+    List<ExpMembership> FormerParties, List<ExpMembership> Roles, List<ExpMembership> FormerRoles, List<ExpContradiction> Contradictions, int Open, int UndatedSetAside, int LineCase);
 
 /// <summary>
 /// The views as README.md's "The rules the views follow" states them, computed from the appended events alone with the
@@ -632,16 +633,18 @@ internal sealed class ViewOracle
         var start = stints[j].Start;
         var (held, ended) = (days[k].Held, days[k].Ended);
         var approximate = days[k].Candidates.Select(end => held && Approximate(start, end)).ToHashSet();
-        return (new ExpMembership(party, role, start?.ToString(), approximate, stints.Skip(j).Take(k - j + 1).SelectMany(st => st.Claims).Select(c => c.C.Id).ToHashSet()), held, ended);
+        var until = days[k].Candidates.Select(end => end?.ToString()).ToHashSet();
+        return (new ExpMembership(party, role, start?.ToString(), approximate, stints.Skip(j).Take(k - j + 1).SelectMany(st => st.Claims).Select(c => c.C.Id).ToHashSet(), until), held, ended);
     }
 
-    public List<ExpMembership> Parties()
+    /// <summary>Each party membership as the day picks it (held, else the latest begun, else the first), held or ended.</summary>
+    public List<(ExpMembership Membership, bool Held, bool Ended)> Parties()
     {
-        var result = new List<ExpMembership>();
+        var result = new List<(ExpMembership, bool, bool)>();
         foreach (var claims in _byProposition.Values.Where(v => v[0].C.Predicate == "member-of"))
         {
             var party = claims[0].C.Party!;
-            if (Membership(claims, party, null, LeftOn("left-party", party)) is { Held: true } m) result.Add(m.Membership);
+            if (Membership(claims, party, null, LeftOn("left-party", party)) is { } m) result.Add(m);
         }
 
         return result;
@@ -692,7 +695,10 @@ internal sealed class ViewOracle
         var tenures = Tenures();
         var held = tenures.Where(t => t.Held).Select(t => t.Alternatives).ToList();
         var former = tenures.Where(t => t.Former).Select(t => t.Alternatives).ToList();
-        var parties = Parties();
+        var memberships = Parties();
+        var parties = memberships.Where(p => p.Held).Select(p => p.Membership).ToList();
+        var formerParties = memberships.Where(p => p.Ended).Select(p => p.Membership).ToList();
+        if (formerParties.Count > 0) Coverage.Hit("party:former");
         var roles = Roles();
         var heldRoles = roles.Where(r => r.Held).Select(r => r.Role).ToList();
         var formerRoles = roles.Where(r => r.Ended).Select(r => r.Role).ToList();
@@ -721,7 +727,7 @@ internal sealed class ViewOracle
         else if (formerRoles.Count > 0) (lineCase, lines) = (5, formerRoles.Select(r => $"Former {r.Role}, {r.Party}").ToHashSet());
         else (lineCase, lines) = (6, ["No office on record"]);
 
-        return new ExpStatus(lines, held, former, parties, heldRoles, formerRoles, contradictions,
+        return new ExpStatus(lines, held, former, parties, formerParties, heldRoles, formerRoles, contradictions,
             contradictions.Count(c => c.State == "open"), UndatedSetAside, lineCase);
     }
 
