@@ -224,6 +224,9 @@ public sealed class PersonPageTests(PageFixture fixture)
 
         var page = await fixture.OpenAsync($"/people/{person}");
         await Expect(page.Locator($"#claim-{later}")).ToContainTextAsync("dated after the death on record");
+        // Each row says what kind of claim it is, not only its proposition.
+        await Expect(page.Locator($"#claim-{later}")).ToContainTextAsync("Office taken");
+        await Expect(page.Locator($"#claim-{died}")).ToContainTextAsync("Statement made");
         await Expect(page.Locator($"#claim-{died}")).Not.ToContainTextAsync("dated after the death on record");
         // The membership the death ended is still part of the career: a row and a bar of its own.
         await Expect(page.Locator("#tenures li", new() { HasText = "Former member of Green Party" })).ToContainTextAsync("from 2010, until 2018-05");

@@ -16,7 +16,8 @@ public sealed record TimelineCsvRow(
     string Claimant, string? ClaimantRole, string? ClaimantAffiliation, string Quote,
     string Publisher, string SourceTitle, string SourceUrl, string PublishedAt,
     string ClaimId, string Version, string Sequence, string RecordedAt, string RecordedBy,
-    string? DecisiveVerdict, string NoLongerStated, string AfterDeath)
+    string? DecisiveVerdict, string NoLongerStated, string AfterDeath,
+    string? Cause, string? Term, string? ScheduledEnd, string? DisputedEnd)
 {
     public static readonly string[] Header =
     [
@@ -27,6 +28,8 @@ public sealed record TimelineCsvRow(
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
         // Added after the first columns: appended, so a reader by position keeps working.
         "decisiveVerdict", "noLongerStated", "afterDeath",
+        // What only a claim's own fields say: how an office was left, the term, its scheduled end, the end a dispute denies.
+        "cause", "term", "scheduledEnd", "disputedEnd",
     ];
 
     public IReadOnlyList<string?> Cells() =>
@@ -37,6 +40,7 @@ public sealed record TimelineCsvRow(
         Publisher, SourceTitle, SourceUrl, PublishedAt,
         ClaimId, Version, Sequence, RecordedAt, RecordedBy,
         DecisiveVerdict, NoLongerStated, AfterDeath,
+        Cause, Term, ScheduledEnd, DisputedEnd,
     ];
 
     public static TimelineCsvRow Of(TimelineEntry entry)
@@ -49,7 +53,8 @@ public sealed record TimelineCsvRow(
             a.Claimant.Name, a.Claimant.Role, a.Claimant.Affiliation, a.Quote,
             a.Source.Publisher, a.Source.Title, a.Source.Url, Instant(a.Source.PublishedAt),
             c.Id.ToString(), Number(c.StreamVersion), Number(c.Sequence), Instant(c.RecordedAt), a.RecordedBy,
-            Name(entry.DecisiveVerdict), Bool(entry.NoLongerStated), Bool(entry.AfterDeath));
+            Name(entry.DecisiveVerdict), Bool(entry.NoLongerStated), Bool(entry.AfterDeath),
+            Name(c.Cause), c.Term is { } term ? Number(term) : null, c.ScheduledEnd?.ToString(), c.DisputedEnd?.ToString());
     }
 
     private static string? Name<TEnum>(TEnum? value) where TEnum : struct, Enum =>

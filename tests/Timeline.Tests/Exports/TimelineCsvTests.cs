@@ -22,7 +22,7 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
         "claimant", "claimantRole", "claimantAffiliation", "quote",
         "publisher", "sourceTitle", "sourceUrl", "publishedAt",
         "claimId", "version", "sequence", "recordedAt", "recordedBy",
-        "decisiveVerdict", "noLongerStated", "afterDeath",
+        "decisiveVerdict", "noLongerStated", "afterDeath", "cause", "term", "scheduledEnd", "disputedEnd",
     ];
 
     private async Task GivenACareerWithAHostileSourceAsync()
@@ -56,6 +56,23 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
         records[0].ShouldBe(Columns);
         records.Skip(1).ShouldAllBe(r => r.Count == Columns.Length);
         await ShouldMatchJsonTimelineAsync(records, "");
+    }
+
+    [Fact]
+    public async Task the_csv_says_how_an_office_was_left_its_term_and_scheduled_end()
+    {
+        var article = await GivenPersonAndSourceAsync();
+        var taken = (await GivenClaimAsync(RecordApi.Claim(article).With("type", "OfficeTaken").With("validTime", "2005").With("office", "Nazim")
+            .With("organization", "City District Government Karachi").With("term", 1).With("scheduledEnd", "2009"))).GetProperty("id").GetGuid();
+        var left = (await GivenClaimAsync(RecordApi.Claim(article).With("type", "OfficeLeft").With("validTime", "2009-02").With("office", "Nazim")
+            .With("organization", "City District Government Karachi").With("cause", "resigned"))).GetProperty("id").GetGuid();
+
+        using var response = await Get($"/api/people/{PersonId}/timeline.csv");
+        var records = Rfc4180.Read(await TextAsync(response));
+        List<string> Row(Guid id) => records.Single(r => r[Array.IndexOf(Columns, "claimId")] == id.ToString());
+        string Cell(Guid id, string column) => Row(id)[Array.IndexOf(Columns, column)];
+        (Cell(taken, "term"), Cell(taken, "scheduledEnd"), Cell(taken, "cause")).ShouldBe(("1", "2009", ""));
+        (Cell(left, "cause"), Cell(left, "term"), Cell(left, "disputedEnd")).ShouldBe(("resigned", "", ""));
     }
 
     [Theory]
@@ -157,6 +174,10 @@ public sealed class TimelineCsvTests(AppFixture app) : RecordApiTest(app)
             Cell("decisiveVerdict").ShouldBe(Text(entry.GetProperty("decisiveVerdict")));
             Cell("noLongerStated").ShouldBe(entry.GetProperty("noLongerStated").GetBoolean() ? "true" : "false");
             Cell("afterDeath").ShouldBe(entry.GetProperty("afterDeath").GetBoolean() ? "true" : "false");
+            Cell("cause").ShouldBe(claim.TryGetProperty("cause", out var cause) ? Text(cause) : "");
+            Cell("term").ShouldBe(claim.TryGetProperty("term", out var term) && term.ValueKind == System.Text.Json.JsonValueKind.Number ? term.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            Cell("scheduledEnd").ShouldBe(claim.TryGetProperty("scheduledEnd", out var scheduled) ? Text(scheduled) : "");
+            Cell("disputedEnd").ShouldBe(claim.TryGetProperty("disputedEnd", out var disputed) ? Text(disputed) : "");
             Unguarded(Cell("quote")).ShouldBe(attribution.GetProperty("quote").GetString());
             Unguarded(Cell("claimant")).ShouldBe(attribution.GetProperty("claimant").GetProperty("name").GetString());
             Cell("publisher").ShouldBe(attribution.GetProperty("source").GetProperty("publisher").GetString());

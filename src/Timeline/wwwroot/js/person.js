@@ -230,6 +230,17 @@ function tenureList(rows, conflicts) {
     ...(conflicts.get(r) ?? []).map(m => h('span', { class: 'badge open' }, ` sources disagree: ${m.what} ${m.date} per ${m.claimants.join(', ')}`)))));
 }
 
+/** What kind of claim it is, with what only its fields say: "office left (dismissed)", "dispute of the end 2018-05-04". */
+function claimKind(claim) {
+  const details = [
+    claim.cause ? humanize(claim.cause) : null,
+    claim.term ? `term ${claim.term}` : null,
+    claim.scheduledEnd ? `scheduled to end ${claim.scheduledEnd}` : null,
+    claim.disputedEnd ? `disputes only the end ${claim.disputedEnd}` : null,
+  ].filter(Boolean);
+  return `${humanize(claim.type)}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
+
 function claimTable(entries, undatedSetAside) {
   if (!entries.length) return h('p', {}, 'No claims on record in this view.');
   return h('div', {},
@@ -239,7 +250,8 @@ function claimTable(entries, undatedSetAside) {
       h('thead', {}, h('tr', {}, ['When', 'Claim', 'Claimant', 'Source', 'Quote', 'Standing'].map(c => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, entries.map(e => h('tr', { id: `claim-${e.claim.id}` },
         h('td', {}, validTimeText(e.claim.validTime)),
-        h('td', {}, h('span', { class: `badge ${e.claim.stance === 'asserts' ? 'resolved' : 'open'}` }, e.claim.stance), ' ', propositionText(e.claim.proposition)),
+        h('td', {}, h('span', { class: `badge ${e.claim.stance === 'asserts' ? 'resolved' : 'open'}` }, e.claim.stance), ' ', propositionText(e.claim.proposition),
+          h('div', { class: 'muted' }, claimKind(e.claim))),
         h('td', {}, describeClaimant(e.claim.attribution.claimant)),
         h('td', {}, e.claim.attribution.source.publisher, `, ${publishedDay(e.claim)} `, sourceLink(e.claim)),
         h('td', {}, `“${e.claim.attribution.quote}”`),
