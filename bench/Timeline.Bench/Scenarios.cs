@@ -31,6 +31,8 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
     /// <summary>Only the 8-client appends and their baseline (bench/run appends).</summary>
     public static bool AppendsOnly { get; set; }
 
+    public static bool HotOnly { get; set; }
+
     /// <summary>Where to write a dotnet-trace of the service during the 8-client appends; null for none.</summary>
     public static string? TraceFile { get; set; }
 
@@ -68,7 +70,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
                 Console.Error.WriteLine($"the service wrote {service.OutputLines} lines to stdout; the first:\n{string.Join("\n", service.FirstOutput)}");
             }
 
-            if (AppendsOnly) return (rows, profile);
+            if (AppendsOnly || HotOnly) return (rows, profile);
             Console.Error.WriteLine("In-process figures (recordedAt reads, appends by stream size)");
             var micro = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = "timeline_micro" }.ConnectionString;
             rows.AddRange(await Micro.RunAsync(micro, microSizes));
@@ -111,7 +113,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         Console.Error.WriteLine($"service CPU while idle: {IdleCpu:P0} of a core");
 
         LoadResult? oneClient = null;
-        foreach (var clients in AppendsOnly ? [8] : new[] { 1, 8, 32 })
+        foreach (var clients in AppendsOnly ? [8] : HotOnly ? [1] : new[] { 1, 8, 32 })
         {
             Console.Error.WriteLine($"appends, {clients} clients");
             if (clients == 8) await profile.ResetAsync();
@@ -146,6 +148,7 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
         var hot = await RunAsync(16, n => AppendAsync("bench-hot", n), service.Process);
         rows.Add(Row.Rate("16 writers on one person: 201s", hot.Count(201) / measure.TotalSeconds, "HTTP appends, 1 client, distinct people",
             oneClient!.PerSecond, hot.PeakWorkingSet, "≥ 0.5, zero 409", $"{hot.Count(409)} × 409; {hot.Describe()}"));
+        if (HotOnly) return rows;
 
         Console.Error.WriteLine("304 polls against /health/live");
         var etag = await ETagAsync(PersonId(0));
