@@ -300,7 +300,17 @@ internal sealed class CareerView
             if (spans.Count == 0) continue;
             if (!everyStint)
             {
-                var (first, index, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+                List<(PartialDate? Start, List<PartialDate?> Ends)> days = [.. spans.Select(s => (s.Start, s.Ends))];
+                var (first, index, start, held, ended, approximate, end) = OnTheDay(days);
+                // As an office's: every earlier run of stints that ended by the day is a membership of its own (left and joined again).
+                foreach (var (runFirst, runLast) in EarlierRuns(days, first))
+                {
+                    var earlier = OnTheDay(days[runFirst].Start, days[runLast].Ends);
+                    if (!earlier.Ended) continue;
+                    yield return (new PartyMembership(named.Party!, days[runFirst].Start, earlier.Approximate,
+                        [.. Run(spans.Select(s => s.Claims), runFirst, runLast).Select(c => c.Id)], earlier.End), earlier.End, earlier.Held, earlier.Ended);
+                }
+
                 yield return (new PartyMembership(named.Party!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), end, held, ended);
                 continue;
             }

@@ -732,8 +732,8 @@ public sealed class TenureRuleTests
     public void a_party_joined_left_and_joined_again_is_held_from_the_rejoining()
     {
         var s = new StreamBuilder();
-        s.PartyJoined("Green Party", "2010-02-01");
-        s.PartyLeft("Green Party", "2012-05-20");
+        var joined = s.PartyJoined("Green Party", "2010-02-01");
+        var left = s.PartyLeft("Green Party", "2012-05-20");
         s.PartyJoined("Green Party", "2014-09-01");
 
         s.Status(D("2011-01-01")).Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2010-02-01"));
@@ -742,6 +742,11 @@ public sealed class TenureRuleTests
         now.Parties.ShouldHaveSingleItem().Since.ShouldBe(PartialDate.Parse("2014-09-01"));
         now.StatusLine.ShouldBe("Member of Green Party");
         now.Contradictions.ShouldBeEmpty();
+        // The first membership is part of the career too, with its own claims.
+        var former = now.FormerParties.ShouldHaveSingleItem();
+        (former.Since, former.Until).ShouldBe((PartialDate.Parse("2010-02-01"), PartialDate.Parse("2012-05-20")));
+        former.ClaimIds.ShouldBe([joined]);
+        _ = left;
     }
 
     [Fact]

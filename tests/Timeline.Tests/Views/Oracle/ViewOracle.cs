@@ -597,7 +597,8 @@ internal sealed class ViewOracle
         return claims.Where(c => c.Supports && c.C.Asserts).Select(c => c.C.ValidTime?.From);
     }
 
-    private (ExpMembership Membership, bool Held, bool Ended)? Membership(List<Claim> claims, string party, string? role, IEnumerable<ODate?> leftOn)
+    /// <param name="earlier">When given, receives every earlier run of stints that ended by the day (a party left and joined again).</param>
+    private (ExpMembership Membership, bool Held, bool Ended)? Membership(List<Claim> claims, string party, string? role, IEnumerable<ODate?> leftOn, List<ExpMembership>? earlier = null)
     {
         var supporting = claims.Where(c => c.Supports && c.C.Asserts).ToList();
         leftOn = leftOn.ToList();
@@ -630,6 +631,23 @@ internal sealed class ViewOracle
         }).ToList();
         var (k, j) = Picked(stints.Select(st => st.Start).ToList(), days.Select(d => (d.Held, d.Candidates[0])).ToList());
         if (stints.Count > 1) Coverage.Hit(j < k ? "stints:party-run" : "stints:party");
+        if (earlier is not null)
+        {
+            var runs = new List<(int K, int J)>();
+            for (var i = 0; i < j; i++)
+            {
+                if (runs.Count > 0 && days[i - 1].Candidates[0] is { } before && stints[i].Start is { } begun && before.Last.AddDays(1) == begun.First) runs[^1] = (i, runs[^1].J);
+                else runs.Add((i, i));
+            }
+
+            foreach (var (rk, rj) in runs.Where(r => days[r.K].Ended))
+            {
+                Coverage.Hit("party:earlier-membership");
+                earlier.Add(new ExpMembership(party, role, stints[rj].Start?.ToString(), new HashSet<bool> { false },
+                    stints.Skip(rj).Take(rk - rj + 1).SelectMany(st => st.Claims).Select(c => c.C.Id).ToHashSet(), days[rk].Candidates.Select(e => e?.ToString()).ToHashSet()));
+            }
+        }
+
         var start = stints[j].Start;
         var (held, ended) = (days[k].Held, days[k].Ended);
         var approximate = days[k].Candidates.Select(end => held && Approximate(start, end)).ToHashSet();
@@ -644,7 +662,12 @@ internal sealed class ViewOracle
         foreach (var claims in _byProposition.Values.Where(v => v[0].C.Predicate == "member-of"))
         {
             var party = claims[0].C.Party!;
-            if (Membership(claims, party, null, LeftOn("left-party", party)) is { } m) result.Add(m);
+            var earlier = new List<ExpMembership>();
+            if (Membership(claims, party, null, LeftOn("left-party", party), earlier) is { } m)
+            {
+                result.AddRange(earlier.Select(e => (e, false, true)));
+                result.Add(m);
+            }
         }
 
         return result;
