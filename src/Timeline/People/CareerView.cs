@@ -332,7 +332,17 @@ internal sealed class CareerView
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
             var spans = Spans(key, claims, supporting, left);
             if (spans.Count == 0) continue;
-            var (first, index, start, held, ended, approximate, end) = OnTheDay([.. spans.Select(s => (s.Start, s.Ends))]);
+            List<(PartialDate? Start, List<PartialDate?> Ends)> days = [.. spans.Select(s => (s.Start, s.Ends))];
+            var (first, index, start, held, ended, approximate, end) = OnTheDay(days);
+            // As a membership's: every earlier run of stints that ended by the day is a former role of its own.
+            foreach (var (runFirst, runLast) in EarlierRuns(days, first))
+            {
+                var earlier = OnTheDay(days[runFirst].Start, days[runLast].Ends);
+                if (!earlier.Ended) continue;
+                yield return (new PartyRoleHeld(named.Party!, named.Role!, days[runFirst].Start, earlier.Approximate,
+                    [.. Run(spans.Select(s => s.Claims), runFirst, runLast).Select(c => c.Id)], earlier.End), earlier.Held, earlier.Ended);
+            }
+
             yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), held, ended);
         }
     }

@@ -299,6 +299,22 @@ public sealed class TenureRuleTests
     }
 
     [Fact]
+    public void a_party_role_left_and_taken_again_lists_the_earlier_term_as_a_former_role()
+    {
+        var s = new StreamBuilder();
+        s.PartyJoined("Unity Party", "2000");
+        var first = s.PartyRoleTaken("Unity Party", "Deputy Leader", "2008-03-01");
+        s.Request(new Timeline.Claims.AppendClaimRequest("PartyRoleLeft", ValidTime: "2010-06-30", Party: "Unity Party", Role: "Deputy Leader"));
+        var again = s.PartyRoleTaken("Unity Party", "Deputy Leader", "2014-01-15");
+
+        var now = s.Status();
+        now.PartyRoles.ShouldHaveSingleItem().ClaimIds.ShouldBe([again]);
+        var former = now.FormerPartyRoles.ShouldHaveSingleItem();
+        (former.Since, former.Until).ShouldBe((PartialDate.Parse("2008-03-01"), PartialDate.Parse("2010-06-30")));
+        former.ClaimIds.ShouldBe([first]);
+    }
+
+    [Fact]
     public void the_latest_ended_office_is_the_one_that_can_have_ended_last()
     {
         // The seat's term ends in November; the chair ends with a death known only by its year, so possibly in December.

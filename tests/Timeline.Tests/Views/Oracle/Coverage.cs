@@ -28,7 +28,7 @@ internal static class Coverage
         // A proposition whose stints are judged apart.
         "stints:judged-apart",
         // A death ends what was held then; a "died" statement does too.
-        "death:ends", "death:statement", "death:contested", "party:former", "party:earlier-membership", "death:claim-after",
+        "death:ends", "death:statement", "death:contested", "party:former", "party:earlier-membership", "role:earlier", "death:claim-after",
         // A dispute of an OfficeLeft: against its end only, and upheld.
         "end-dispute:contested", "end-dispute:upheld",
         // A true ruling on a start read before that start.

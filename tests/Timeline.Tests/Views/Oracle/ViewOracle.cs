@@ -642,7 +642,7 @@ internal sealed class ViewOracle
 
             foreach (var (rk, rj) in runs.Where(r => days[r.K].Ended))
             {
-                Coverage.Hit("party:earlier-membership");
+                Coverage.Hit(role is null ? "party:earlier-membership" : "role:earlier");
                 earlier.Add(new ExpMembership(party, role, stints[rj].Start?.ToString(), new HashSet<bool> { false },
                     stints.Skip(rj).Take(rk - rj + 1).SelectMany(st => st.Claims).Select(c => c.C.Id).ToHashSet(), days[rk].Candidates.Select(e => e?.ToString()).ToHashSet()));
             }
@@ -680,7 +680,12 @@ internal sealed class ViewOracle
         {
             var (role, party) = (claims[0].C.Role!, claims[0].C.Party!);
             var left = LeftOn("left-party", party).Concat(LeftOn("left-party-role", $"{role}, {party}"));
-            if (Membership(claims, party, role, left) is { } m) result.Add(m);
+            var earlier = new List<ExpMembership>();
+            if (Membership(claims, party, role, left, earlier) is { } m)
+            {
+                result.AddRange(earlier.Select(e => (e, false, true)));
+                result.Add(m);
+            }
         }
 
         return result;
