@@ -82,14 +82,14 @@ public static class PopoloExport
                     Role: tenure.Office, StartDate: tenure.Since?.ToString(), EndDate: tenure.Until?.ToString()));
             }
 
-            foreach (var (membership, until, held, ended) in view.PartyTenures(everyStint: true))
+            foreach (var (membership, held, ended) in view.PartyTenures(everyStint: true))
             {
                 if (validAt is not null && !held) continue;
-                if (ended && until is null) continue;
+                if (ended && membership.Until is null) continue;
                 var cited = membership.ClaimIds.Select(dossier.FindClaim).OfType<ClaimRecord>();
                 if (cited.All(c => seats.Contains((c.SourceId, c.Attribution.Pointer)))) continue;
                 memberships.Add(new PopoloMembership(person.Id, Organization(organizations, membership.Party, Party),
-                    StartDate: membership.Since?.ToString(), EndDate: until?.ToString()));
+                    StartDate: membership.Since?.ToString(), EndDate: membership.Until?.ToString()));
             }
 
             var said = live.Where(c => c.Type == nameof(StatementMade)).OrderBy(c => c.Sequence).ToList();

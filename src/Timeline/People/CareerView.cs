@@ -143,9 +143,7 @@ internal sealed class CareerView
             {
                 // The tenure of the day, and before it every earlier term, each a run of stints ended by then (a historian
                 // asks for the whole career, not only the latest term of each office).
-                var onTheDay = OnTheDay(spans);
-                picked = [.. EarlierRuns(spans, onTheDay.First).Where(r => OnTheDay(spans[r.First].Item1, spans[r.Last].Item2).Ended).Append((First: onTheDay.First, Last: onTheDay.Index))
-                    .Select(r => (r.First, r.Last, spans[r.First].Item1, Run(stints.Select(s => s.Claims), r.First, r.Last)))];
+                picked = [.. Listed(spans).Select(r => (r.First, r.Last, r.Since, Run(stints.Select(s => s.Claims), r.First, r.Last)))];
             }
             foreach (var (run, index, since, cited) in picked)
             {
@@ -286,11 +284,9 @@ internal sealed class CareerView
         _ => EndCause.Unstated,
     };
 
-    public IEnumerable<PartyMembership> Parties() => PartyTenures().Where(p => p.Held).Select(p => p.Membership);
-
     /// <summary>Every party membership the record gives, held on the day or not, with the end that closes it (null: none on record, or undated).</summary>
     /// <param name="everyStint">Every stint, each from its own start, instead of the one the day picks (the Popolo export's career).</param>
-    public IEnumerable<(PartyMembership Membership, PartialDate? Until, bool Held, bool Ended)> PartyTenures(bool everyStint = false)
+    public IEnumerable<(PartyMembership Membership, bool Held, bool Ended)> PartyTenures(bool everyStint = false)
     {
         foreach (var (key, claims) in _byProposition.Where(p => p.Value[0].Proposition.Predicate == Predicates.MemberOf))
         {
@@ -300,25 +296,20 @@ internal sealed class CareerView
             if (spans.Count == 0) continue;
             if (!everyStint)
             {
-                List<(PartialDate? Start, List<PartialDate?> Ends)> days = [.. spans.Select(s => (s.Start, s.Ends))];
-                var (first, index, start, held, ended, approximate, end) = OnTheDay(days);
-                // As an office's: every earlier run of stints that ended by the day is a membership of its own (left and joined again).
-                foreach (var (runFirst, runLast) in EarlierRuns(days, first))
+                // As an office's: the membership of the day, and every earlier one that ended by then (left and joined again).
+                foreach (var r in Listed([.. spans.Select(s => (s.Start, s.Ends))]))
                 {
-                    var earlier = OnTheDay(days[runFirst].Start, days[runLast].Ends);
-                    if (!earlier.Ended) continue;
-                    yield return (new PartyMembership(named.Party!, days[runFirst].Start, earlier.Approximate,
-                        [.. Run(spans.Select(s => s.Claims), runFirst, runLast).Select(c => c.Id)], earlier.End), earlier.End, earlier.Held, earlier.Ended);
+                    yield return (new PartyMembership(named.Party!, r.Since, r.Approximate, [.. Run(spans.Select(s => s.Claims), r.First, r.Last).Select(c => c.Id)], r.End),
+                        r.Held, r.Ended);
                 }
 
-                yield return (new PartyMembership(named.Party!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), end, held, ended);
                 continue;
             }
 
             foreach (var span in spans)
             {
                 var (held, ended, approximate, end) = OnTheDay(span.Start, span.Ends);
-                yield return (new PartyMembership(named.Party!, span.Start, approximate, span.Claims.Select(c => c.Id).ToList(), end), end, held, ended);
+                yield return (new PartyMembership(named.Party!, span.Start, approximate, span.Claims.Select(c => c.Id).ToList(), end), held, ended);
             }
         }
     }
@@ -332,18 +323,12 @@ internal sealed class CareerView
             var left = Ends(named.Proposition.Subject, Predicates.LeftParty, named.Party!).Concat(Ends(named.Proposition.Subject, Predicates.LeftPartyRole, named.Proposition.Object));
             var spans = Spans(key, claims, supporting, left);
             if (spans.Count == 0) continue;
-            List<(PartialDate? Start, List<PartialDate?> Ends)> days = [.. spans.Select(s => (s.Start, s.Ends))];
-            var (first, index, start, held, ended, approximate, end) = OnTheDay(days);
-            // As a membership's: every earlier run of stints that ended by the day is a former role of its own.
-            foreach (var (runFirst, runLast) in EarlierRuns(days, first))
+            // As a membership's: the role of the day, and every earlier term of it that ended by then.
+            foreach (var r in Listed([.. spans.Select(s => (s.Start, s.Ends))]))
             {
-                var earlier = OnTheDay(days[runFirst].Start, days[runLast].Ends);
-                if (!earlier.Ended) continue;
-                yield return (new PartyRoleHeld(named.Party!, named.Role!, days[runFirst].Start, earlier.Approximate,
-                    [.. Run(spans.Select(s => s.Claims), runFirst, runLast).Select(c => c.Id)], earlier.End), earlier.Held, earlier.Ended);
+                yield return (new PartyRoleHeld(named.Party!, named.Role!, r.Since, r.Approximate, [.. Run(spans.Select(s => s.Claims), r.First, r.Last).Select(c => c.Id)], r.End),
+                    r.Held, r.Ended);
             }
-
-            yield return (new PartyRoleHeld(named.Party!, named.Role!, start, approximate, [.. Run(spans.Select(s => s.Claims), first, index).Select(c => c.Id)], end), held, ended);
         }
     }
 
@@ -392,27 +377,36 @@ internal sealed class CareerView
         var index = days.FindLastIndex(d => d.Held);
         if (index < 0) index = Math.Max(0, stints.ToList().FindLastIndex(s => s.Start is { } start && start.Start <= _day));
         var first = index;
-        while (first > 0 && days[first - 1].End is { } before && stints[first].Start is { } start && before.End.AddDays(1) == start.Start) first--;
+        while (first > 0 && Continues(stints, first, days[first - 1].End)) first--;
         var since = stints[first].Start;
         var (held, ended, approximate, end) = OnTheDay(since, stints[index].Ends);
         return (first, index, since, held, ended, approximate, end);
     }
 
     /// <summary>
-    /// The runs of the stints before <paramref name="before"/> (the first of the day's run), in order: each stint of a run
-    /// begins the day after the one before it ended, as <see cref="OnTheDay(IReadOnlyList{ValueTuple{PartialDate?, List{PartialDate?}}})"/> continues one.
-    /// Every one ended before the day's run began.
+    /// What a career lists on the day, in order: every earlier run of stints that had ended by then, each from the start of
+    /// its first stint to the end of its last, then the run of the day (<see cref="OnTheDay(IReadOnlyList{ValueTuple{PartialDate?, List{PartialDate?}}})"/>).
     /// </summary>
-    private IEnumerable<(int First, int Last)> EarlierRuns(IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints, int before)
+    private List<(int First, int Last, PartialDate? Since, bool Held, bool Ended, bool Approximate, PartialDate? End)> Listed(
+        IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints)
     {
-        var first = 0;
-        for (var i = 1; i <= before; i++)
+        var day = OnTheDay(stints);
+        var listed = new List<(int, int, PartialDate?, bool, bool, bool, PartialDate?)>();
+        for (int first = 0, i = 1; i <= day.First; i++)
         {
-            if (i < before && OnTheDay(stints[i - 1].Start, stints[i - 1].Ends).End is { } end && stints[i].Start is { } start && end.End.AddDays(1) == start.Start) continue;
-            yield return (first, i - 1);
+            if (i < day.First && Continues(stints, i, OnTheDay(stints[i - 1].Start, stints[i - 1].Ends).End)) continue;
+            var (held, ended, approximate, end) = OnTheDay(stints[first].Start, stints[i - 1].Ends);
+            if (ended) listed.Add((first, i - 1, stints[first].Start, held, ended, approximate, end));
             first = i;
         }
+
+        listed.Add((day.First, day.Index, day.Since, day.Held, day.Ended, day.Approximate, day.End));
+        return listed;
     }
+
+    // Stint i continues the one before it when it begins the day after that one's end.
+    private static bool Continues(IReadOnlyList<(PartialDate? Start, List<PartialDate?> Ends)> stints, int i, PartialDate? endBefore) =>
+        endBefore is { } before && stints[i].Start is { } start && before.End.AddDays(1) == start.Start;
 
     /// <summary>
     /// Whether something that began at <paramref name="start"/> (null: undated) and ends at the earliest of

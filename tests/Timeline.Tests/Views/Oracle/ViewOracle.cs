@@ -473,13 +473,7 @@ internal sealed class ViewOracle
             var (k, j) = Picked(starts, days.Select(d => (d.Held, d.Candidates[0])).ToList());
             if (stints.Count > 1) Coverage.Hit(j < k ? "stints:office-run" : "stints:office");
             // Every earlier term is a former office of its own: the runs of the stints before the day's run.
-            var runs = new List<(int K, int J)>();
-            for (var i = 0; i < j; i++)
-            {
-                if (runs.Count > 0 && days[i - 1].Candidates[0] is { } before && starts[i] is { } start && before.Last.AddDays(1) == start.First) runs[^1] = (i, runs[^1].J);
-                else runs.Add((i, i));
-            }
-
+            var runs = EarlierRuns(starts, [.. days.Select(d => d.Candidates[0])], j);
             if (runs.Count > 0) Coverage.Hit("stints:earlier-term");
             foreach (var (rk, rj) in runs.Where(r => days[r.K].Ended).Append((k, j)))
             {
@@ -547,9 +541,26 @@ internal sealed class ViewOracle
         var k = days.FindLastIndex(d => d.Held);
         if (k < 0) k = Math.Max(0, starts.FindLastIndex(s => s is { } start && start.First <= _day));
         var j = k;
-        while (j > 0 && days[j - 1].End is { } before && starts[j] is { } start && before.Last.AddDays(1) == start.First) j--;
+        while (j > 0 && Continues(starts, [.. days.Select(d => d.End)], j)) j--;
         return (k, j);
     }
+
+    /// <summary>The runs (last K, first J) of the stints before <paramref name="before"/>, each stint continuing the one before it.</summary>
+    private static List<(int K, int J)> EarlierRuns(List<ODate?> starts, List<ODate?> ends, int before)
+    {
+        var runs = new List<(int K, int J)>();
+        for (var i = 0; i < before; i++)
+        {
+            if (runs.Count > 0 && Continues(starts, ends, i)) runs[^1] = (i, runs[^1].J);
+            else runs.Add((i, i));
+        }
+
+        return runs;
+    }
+
+    // Stint i begins the day after stint i - 1 ended (its earliest end).
+    private static bool Continues(List<ODate?> starts, List<ODate?> ends, int i) =>
+        ends[i - 1] is { } before && starts[i] is { } start && before.Last.AddDays(1) == start.First;
 
     private ExpTenure Tenure(
         OClaim first, Standing standing, List<Claim> supporting, List<End> ends, ODate? since, ODate? observed, ODate? anchor, ODate? scheduled,
@@ -633,14 +644,7 @@ internal sealed class ViewOracle
         if (stints.Count > 1) Coverage.Hit(j < k ? "stints:party-run" : "stints:party");
         if (earlier is not null)
         {
-            var runs = new List<(int K, int J)>();
-            for (var i = 0; i < j; i++)
-            {
-                if (runs.Count > 0 && days[i - 1].Candidates[0] is { } before && stints[i].Start is { } begun && before.Last.AddDays(1) == begun.First) runs[^1] = (i, runs[^1].J);
-                else runs.Add((i, i));
-            }
-
-            foreach (var (rk, rj) in runs.Where(r => days[r.K].Ended))
+            foreach (var (rk, rj) in EarlierRuns([.. stints.Select(st => st.Start)], [.. days.Select(d => d.Candidates[0])], j).Where(r => days[r.K].Ended))
             {
                 Coverage.Hit(role is null ? "party:earlier-membership" : "role:earlier");
                 earlier.Add(new ExpMembership(party, role, stints[rj].Start?.ToString(), new HashSet<bool> { false },
