@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
+using Timeline.Claims;
 using Timeline.Hosting;
 using Timeline.Imports;
 
@@ -81,7 +82,7 @@ internal static partial class ImportBench
                 "≥ 20,000/s", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s in the command; {output}")));
             var (rowsSeconds, stored) = await RawRowsAsync(dataSource, "bulk-");
             rows.Add(Row.Rate($"bulk path, as above", claims / seconds,
-                "the rows it stored copied raw: events, claim documents and ids (binary COPY into tables with the same indexes, two connections, 1,000 claims per transaction, stream versions bumped, nothing read or checked)",
+                "the rows it stored copied raw: events, claims index rows and ids (binary COPY into tables with the same indexes, two connections, 1,000 claims per transaction, stream versions bumped, nothing read or checked)",
                 stored / rowsSeconds, peak, "", string.Create(CultureInfo.InvariantCulture, $"{stored:N0} claims; {rowsSeconds:F1} s raw")));
 
             return rows;
@@ -177,7 +178,7 @@ internal static partial class ImportBench
     }
 
     /// <summary>
-    /// What PostgreSQL alone needs to store what the bulk path stored: the claim events, the claim documents and the ids of
+    /// What PostgreSQL alone needs to store what the bulk path stored: the claim events, the claims index's rows and the ids of
     /// the people whose ids start with <paramref name="prefix"/>, read back and copied into a schema of tables made like
     /// the service's (every index, the events' foreign key to their stream), in two lanes split by person as the bulk path
     /// runs, one transaction per 1,000 claims. The changes trigger is not copied. Returns the time and the claims copied.
@@ -190,7 +191,7 @@ internal static partial class ImportBench
             create table {schema}.mt_streams (like timeline.mt_streams including all);
             create table {schema}.mt_events (like timeline.mt_events including all);
             alter table {schema}.mt_events add foreign key (stream_id) references {schema}.mt_streams (id) on delete cascade;
-            create table {schema}.claims (like timeline.mt_doc_claimrecord including all);
+            create table {schema}.claims (like timeline.mt_claim_index including all);
             create table {schema}.entries (like timeline.mt_doc_entryid including all);
             insert into {schema}.mt_streams select * from timeline.mt_streams where id like '{prefix}%';
             update {schema}.mt_streams set version = 1;
@@ -215,11 +216,23 @@ internal static partial class ImportBench
             }
         }
 
-        foreach (var (table, target) in new[] { ("mt_doc_claimrecord", (Func<RawPerson, List<(Guid, string, string)>>)(p => p.Claims)), ("mt_doc_entryid", p => p.Entries) })
+        await using (var read = dataSource.CreateCommand($"select data ->> 'personId', id, data::text, mt_dotnet_type from timeline.mt_doc_entryid where data ->> 'personId' like '{prefix}%'"))
+        await using (var reader = await read.ExecuteReaderAsync())
         {
-            await using var read = dataSource.CreateCommand($"select data ->> 'personId', id, data::text, mt_dotnet_type from timeline.{table} where data ->> 'personId' like '{prefix}%'");
-            await using var reader = await read.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) target(Of(reader.GetString(0))).Add((reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+            while (await reader.ReadAsync()) Of(reader.GetString(0)).Entries.Add((reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        await using (var read = dataSource.CreateCommand($"""
+            select person_id, id, seq, type, source_id, claimant_key, claimant_person_id, proposition_key from timeline.{ClaimIndex.TableName}
+            where person_id like '{prefix}%'
+            """))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Of(reader.GetString(0)).Claims.Add((reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7)));
+            }
         }
 
         var lanes = people.Select((p, i) => (p, i)).GroupBy(x => x.i % 2, x => x.p).Select(g => g.ToList()).ToList();
@@ -242,7 +255,7 @@ internal static partial class ImportBench
     private sealed class RawPerson
     {
         public List<(long Seq, Guid Id, long Version, string Data, string Type, DateTimeOffset At, string DotNetType, string UserName)> Events { get; } = [];
-        public List<(Guid Id, string Data, string DotNetType)> Claims { get; } = [];
+        public List<(Guid Id, long Seq, string Type, string SourceId, string ClaimantKey, string? ClaimantPersonId, string PropositionKey)> Claims { get; } = [];
         public List<(Guid Id, string Data, string DotNetType)> Entries { get; } = [];
     }
 
@@ -275,18 +288,36 @@ internal static partial class ImportBench
             await copy.CompleteAsync();
         }
 
-        // Each document with its version given, as the writer gives them: a claim's revision, an id's random uuid.
-        foreach (var (table, rows, numbered) in new[] { ("claims", batch.SelectMany(b => b.Value.Claims), true), ("entries", batch.SelectMany(b => b.Value.Entries), false) })
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            $"copy {schema}.claims (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key) from stdin (format binary)"))
         {
-            await using var copy = await connection.BeginBinaryImportAsync($"copy {schema}.{table} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)");
-            foreach (var (id, data, type) in rows)
+            foreach (var (person, c) in batch.SelectMany(b => b.Value.Claims.Select(c => (b.Key, c))))
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(c.Id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(c.Seq, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(person, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(c.Type, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(c.SourceId, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(c.ClaimantKey, NpgsqlDbType.Varchar);
+                if (c.ClaimantPersonId is { } claimant) await copy.WriteAsync(claimant, NpgsqlDbType.Varchar);
+                else await copy.WriteNullAsync();
+                await copy.WriteAsync(c.PropositionKey, NpgsqlDbType.Varchar);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        // Each id with its version given as the writer gives it: a random uuid.
+        await using (var copy = await connection.BeginBinaryImportAsync($"copy {schema}.entries (id, data, mt_dotnet_type, mt_version) from stdin (format binary)"))
+        {
+            foreach (var (id, data, type) in batch.SelectMany(b => b.Value.Entries))
             {
                 await copy.StartRowAsync();
                 await copy.WriteAsync(id, NpgsqlDbType.Uuid);
                 await copy.WriteAsync(data, NpgsqlDbType.Jsonb);
                 await copy.WriteAsync(type, NpgsqlDbType.Varchar);
-                if (numbered) await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
-                else await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
             }
 
             await copy.CompleteAsync();

@@ -63,8 +63,8 @@ public static class AppendClaimEndpoint
         return await PersonStream.AppendAsync(store, personId, claimId, expectedVersion, write,
             async (session, person, taken) =>
             {
-                var existing = taken is null ? null : await session.LoadAsync<ClaimRecord>(claimId, ct);
-                var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadAsync<ClaimRecord>(request.TargetClaimId!.Value, ct) : null;
+                var existing = taken is null ? null : await session.LoadClaimAsync(claimId, ct);
+                var target = ClaimTypes.NeedsTarget(request.Type!) ? await session.LoadClaimAsync(request.TargetClaimId!.Value, ct) : null;
                 return Decide(person.Id, request, claimId, validTime, source, existing, target, taken?.PersonId);
             },
             time, ct, newIdIsFresh: request.ClaimId is null);

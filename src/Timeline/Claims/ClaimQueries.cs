@@ -25,26 +25,23 @@ public static class ClaimQueries
     {
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
 
-        IQueryable<ClaimRecord> query = session.Query<ClaimRecord>();
         if (!string.IsNullOrEmpty(person) && People.PersonStream.RefuseIfBadSlug(person) is { } badPerson) return badPerson;
-        if (!string.IsNullOrEmpty(person)) query = query.Where(c => c.PersonId == person);
-        if (!string.IsNullOrEmpty(claimant))
+        var filter = new ClaimFilter
         {
-            var key = Slugs.Normalize(claimant);
-            query = query.Where(c => c.ClaimantKey == key);
-        }
-
-        if (!string.IsNullOrEmpty(source)) query = query.Where(c => c.SourceId == source);
-        if (after is { } cursor) query = query.Where(c => c.Sequence > cursor);
-        var take = limit ?? 200;
-        var items = await query.OrderBy(c => c.Sequence).Take(take).ToListAsync(ct);
-        if (items.Count < take) return HttpCaching.Json(context, new ClaimList(items, items.Count, null));
+            PersonId = string.IsNullOrEmpty(person) ? null : person,
+            ClaimantKey = string.IsNullOrEmpty(claimant) ? null : Slugs.Normalize(claimant),
+            SourceIds = string.IsNullOrEmpty(source) ? null : [source],
+            After = after,
+            Limit = limit ?? 200,
+        };
+        var items = await session.ClaimsAsync(filter, ct);
+        if (items.Count < filter.Limit) return HttpCaching.Json(context, new ClaimList(items, items.Count, null));
 
         // A cursor handed out must not pass a sequence still in flight (taken before commit, committed later). Below
         // Marten's high-water mark every transaction has committed or never will, so once the mark passes this page's
         // end the page is read again up to the mark, and then nothing can appear inside it any more.
         var safe = await ProjectionProgress.WaitForHighWaterMarkAsync(session.DocumentStore, notifications, items[^1].Sequence, time, ct);
-        items = await query.Where(c => c.Sequence <= safe).OrderBy(c => c.Sequence).Take(take).ToListAsync(ct);
+        items = await session.ClaimsAsync(filter with { UpTo = safe }, ct);
         return HttpCaching.Json(context, new ClaimList(items, items.Count, items.Count > 0 ? items[^1].Sequence : after ?? 0));
     }
 
@@ -54,7 +51,7 @@ public static class ClaimQueries
     [ProducesResponseType<ClaimRecord>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid claimId, HttpContext context, IQuerySession session, CancellationToken ct) =>
-        await session.LoadAsync<ClaimRecord>(claimId, ct) is { } claim
+        await session.LoadClaimAsync(claimId, ct) is { } claim
             ? HttpCaching.Json(context, claim)
             : Problems.NotFound($"No claim {claimId} is on record.");
 }

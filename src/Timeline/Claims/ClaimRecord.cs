@@ -10,7 +10,12 @@ public static class RecordedTime
     /// of the stored events agree to the digit.
     /// </summary>
     public static DateTimeOffset RecordedAt(this IEvent e) => new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
+
+    public static EventStamp Stamp(this IEvent e) => new(e.Version, e.Sequence, e.RecordedAt(), e.UserName);
 }
+
+/// <summary>Where an event stands in its stream and in the global order, when it was recorded and by whom.</summary>
+public readonly record struct EventStamp(long Version, long Sequence, DateTimeOffset RecordedAt, string? UserName);
 
 /// <summary>
 /// The answer to an append: where the new event stands in the person's stream and in the global order.
@@ -26,7 +31,8 @@ public sealed record Ruling(
 
 /// <summary>
 /// One claim as the record holds it: the claim event's content with its recorded time, plus what later events
-/// said of it (retraction, rulings). Also the document of the cross-person claims index (id = claim id).
+/// said of it (retraction, rulings). The claims index (<see cref="ClaimIndex"/>) stores no copy of it: it is read back
+/// from the claim's event and the events that amended it.
 /// </summary>
 public sealed class ClaimRecord
 {
@@ -120,7 +126,9 @@ public sealed class ClaimRecord
     [JsonIgnore]
     public DateTimeOffset ReportedAt => Attribution.Source.PublishedAt;
 
-    public static ClaimRecord From(IEvent e, IClaimEvent claimEvent)
+    public static ClaimRecord From(IEvent e, IClaimEvent claimEvent) => From(e.Stamp(), claimEvent);
+
+    public static ClaimRecord From(EventStamp e, IClaimEvent claimEvent)
     {
         var c = claimEvent.Claim;
         var x = (ClaimEvent)claimEvent;
@@ -137,7 +145,7 @@ public sealed class ClaimRecord
             Attribution = c.Attribution,
             StreamVersion = e.Version,
             Sequence = e.Sequence,
-            RecordedAt = e.RecordedAt(),
+            RecordedAt = e.RecordedAt,
             SourceId = c.Attribution.Source.Id,
             ClaimantKey = Slugs.Normalize(c.Attribution.Claimant.Name),
             ClaimantPersonId = c.Attribution.Claimant.PersonId,
@@ -190,24 +198,26 @@ public sealed class ClaimRecord
         && Value == other.Claim.Value && ValidTime == other.Claim.ValidTime && Attribution == other.Claim.Attribution;
 
     /// <summary>Applies a retraction or ruling about this claim.</summary>
-    public void Amend(IEvent e, IClaimAmendment amendment)
+    public void Amend(IEvent e, IClaimAmendment amendment) => Amend(e.Stamp(), amendment);
+
+    public void Amend(EventStamp e, IClaimAmendment amendment)
     {
         switch (amendment)
         {
             case ClaimRetracted r:
-                Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt(), e.Version, e.Sequence);
+                Retraction ??= new Retraction(r.RetractionId, r.Reason, r.Attribution, e.RecordedAt, e.Version, e.Sequence);
                 break;
             case ClaimNoLongerStated n when !IsNoLongerStated:
                 // Dropped again after it was stated again: the newer notice replaces the older one, which is kept.
                 if (NoLongerStated is { } dropped) (EarlierNoLongerStated ??= []).Add(dropped);
-                NoLongerStated = new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
+                NoLongerStated = new NoLongerStated(n.NoticeId, n.Series, n.NewerSourceId, n.FirstSeen, n.LastSeen, n.NewerPublishedAt, e.RecordedAt, e.Version, e.Sequence);
                 break;
             case ClaimStatedAgain a when IsNoLongerStated:
                 if (StatedAgain is { } again) (EarlierStatedAgain ??= []).Add(again);
-                StatedAgain = new StatedAgain(a.NoticeId, a.NewerSourceId, a.NewerPublishedAt, e.RecordedAt(), e.Version, e.Sequence);
+                StatedAgain = new StatedAgain(a.NoticeId, a.NewerSourceId, a.NewerPublishedAt, e.RecordedAt, e.Version, e.Sequence);
                 break;
             case ClaimRuled r:
-                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt(), e.Version, e.Sequence, e.UserName));
+                Rulings.Add(new Ruling(r.RulingId, r.Verdict, r.Rationale, r.Reviewer, r.ReviewUrl, r.RuledAt, e.RecordedAt, e.Version, e.Sequence, e.UserName));
                 break;
         }
     }

@@ -17,10 +17,7 @@ public static class ClaimsSetup
         return services.ConfigureMarten(opts =>
         {
             opts.Events.AddEventTypes(EventTypes);
-            opts.Projections.Add<ClaimIndexProjection>(ProjectionLifecycle.Inline);
-            opts.Schema.For<ClaimRecord>().Index(x => x.PersonId).Index(x => x.SourceId).Index(x => x.ClaimantKey).Index(x => x.ClaimantPersonId).Index(x => x.Sequence)
-                // The claims of a proposition without a contradiction document (never contested): the writer reads them by key.
-                .Index(x => x.Proposition.Key);
+            opts.Projections.Add(new ClaimIndexProjection(opts.DatabaseSchemaName), ProjectionLifecycle.Inline);
         });
     }
 }

@@ -52,7 +52,7 @@ public static class RuleOnClaimEndpoint
         ClaimRecord? claim;
         await using (var query = store.QuerySession())
         {
-            claim = await query.LoadAsync<ClaimRecord>(claimId, ct);
+            claim = await query.LoadClaimAsync(claimId, ct);
         }
 
         if (claim is null) return Problems.NotFound($"No claim {claimId} is on record.");
@@ -62,7 +62,7 @@ public static class RuleOnClaimEndpoint
         return await PersonStream.AppendAsync(store, claim.PersonId, rulingId, expected, WriteRequest.For(context, key, command),
             async (session, _, taken) =>
             {
-                var target = (await session.LoadAsync<ClaimRecord>(claimId, ct))!;
+                var target = (await session.LoadClaimAsync(claimId, ct))!;
                 if (target.Rulings.Exists(r => r.RulingId == rulingId)) return Decision.AlreadyDone(rulingId, claimId);
                 if (taken is not null)
                 {

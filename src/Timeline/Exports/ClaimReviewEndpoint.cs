@@ -18,7 +18,7 @@ public static class ClaimReviewEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid claimId, HttpContext context, IQuerySession session, CancellationToken ct)
     {
-        var claim = await session.LoadAsync<ClaimRecord>(claimId, ct);
+        var claim = await session.LoadClaimAsync(claimId, ct);
         if (claim is null) return Problems.NotFound($"No claim {claimId} is on record.");
         if (claim.LatestRuling is null)
         {
@@ -26,7 +26,7 @@ public static class ClaimReviewEndpoint
                 $"Claim {claimId} is on record but no fact-checker has ruled on it; a ClaimReview exists once it is ruled (POST /api/claims/{claimId}/rulings).");
         }
 
-        var ofPerson = await session.Query<ClaimRecord>().Where(c => c.PersonId == claim.PersonId).ToListAsync(ct);
+        var ofPerson = await session.ClaimsAsync(new ClaimFilter { PersonId = claim.PersonId }, ct);
         var appearances = ofPerson
             .Where(c => c.Id == claim.Id || (!c.IsWithdrawn && c.Proposition.Key == claim.Proposition.Key && c.Stance == claim.Stance && c.ClaimantKey == claim.ClaimantKey))
             .ToList();

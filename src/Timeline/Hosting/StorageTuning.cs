@@ -35,7 +35,7 @@ internal sealed class StorageTuning(IDocumentStore store, NpgsqlDataSource dataS
         declare
           t text;
         begin
-          foreach t in array array['mt_doc_contradiction', 'mt_doc_claimrecord', 'mt_doc_sourcedocument'] loop
+          foreach t in array array['mt_doc_contradiction', 'mt_doc_sourcedocument'] loop
             if exists (select 1 from pg_attribute where attrelid = to_regclass('{{schema}}.' || t) and attname = 'data' and attcompression <> 'l') then
               begin
                 execute format('alter table %I.%I alter column data set compression lz4', '{{schema}}', t);

@@ -275,7 +275,7 @@ public static class BulkAppend
     /// <summary>
     /// Everything a batch's decisions read, in one round trip: the people; who holds each of the claims' ids and, when it is
     /// a claim, that claim; and the claims the batch's amendments target. A new id costs one probe of the ids' primary key:
-    /// the claim index is read only for the ids already taken (every appended id is reserved with its entry).
+    /// the claims index is read only for the ids already taken (every appended id is reserved with its entry).
     /// </summary>
     private static async Task<(Dictionary<string, Person> People, Dictionary<Guid, string> Owners, Dictionary<Guid, ClaimRecord> Records)> ReadAsync(
         IDocumentStore store, string[] personIds, Guid[] ids, Guid[] targets, CancellationToken ct)
@@ -285,20 +285,22 @@ public static class BulkAppend
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
+        var index = ClaimIndex.For(store);
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {schema}.{EventWriter.TableOf<Person>()} where id = any($1)")
         {
             Parameters = { new NpgsqlParameter<string[]> { TypedValue = personIds } },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            select e.id, e.data ->> 'personId', c.data from {schema}.{EventWriter.TableOf<EntryId>()} as e
-            left join {schema}.{EventWriter.TableOf<ClaimRecord>()} as c on c.id = e.id where e.id = any($1)
-            """)
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id, data ->> 'personId' from {schema}.{EventWriter.TableOf<EntryId>()} where id = any($1)")
         {
             Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {schema}.{EventWriter.TableOf<ClaimRecord>()} where id = any($1)")
+        // The claims holding ids already taken, and the claims the amendments target.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            select {index.Columns} from {index.From}
+            where i.id = any(array(select x.id from {schema}.{EventWriter.TableOf<EntryId>()} as x where x.id = any($1)) || $2)
+            """)
         {
-            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = targets } },
+            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids }, new NpgsqlParameter<Guid[]> { TypedValue = targets } },
         });
 
         var people = new Dictionary<string, Person>(StringComparer.Ordinal);
@@ -312,16 +314,12 @@ public static class BulkAppend
         }
 
         await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            owners[reader.GetGuid(0)] = reader.GetString(1);
-            if (!await reader.IsDBNullAsync(2, ct)) records[reader.GetGuid(0)] = serializer.FromJson<ClaimRecord>(reader, 2);
-        }
+        while (await reader.ReadAsync(ct)) owners[reader.GetGuid(0)] = reader.GetString(1);
 
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var record = serializer.FromJson<ClaimRecord>(reader, 0);
+            var record = await index.ReadAsync(reader, ct);
             records[record.Id] = record;
         }
 

@@ -35,7 +35,7 @@ public static class PopoloExport
         IQuerySession session, DateOnly? validAt, ReportedBy? reportedBy, CancellationToken ct, DateOnly? today = null)
     {
         var people = await session.Query<Person>().OrderBy(p => p.Id).ToListAsync(ct);
-        var stored = await session.Query<ClaimRecord>().Where(c => c.Type.IsOneOf(Types)).ToListAsync(ct);
+        var stored = await session.ClaimsAsync(new ClaimFilter { Types = Types }, ct);
         var claimsOf = stored
             .Select(c => reportedBy is null ? c : reportedBy.Cut(c))
             .OfType<ClaimRecord>()

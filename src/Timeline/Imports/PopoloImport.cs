@@ -356,7 +356,7 @@ public static class PopoloImport
 
         var earlierIds = earlier.Select(v => v.Id).ToArray();
         var lastSeen = earlier.Max(v => v.PublishedAt);
-        var claims = await query.Query<ClaimRecord>().Where(c => c.SourceId.IsOneOf(earlierIds)).ToListAsync(ct);
+        var claims = await query.ClaimsAsync(new ClaimFilter { SourceIds = earlierIds }, ct);
         var dropped = claims
             .Where(c => !c.IsNoLongerStated && !stated.Contains(c.Id))
             .Select(c => (IClaimAmendment)new ClaimNoLongerStated(NoticeId("no-longer-stated", c.Id, version.Id), c.Id, c.Proposition, version.Series!, version.Id,
@@ -387,7 +387,7 @@ public static class PopoloImport
 
         var only = stated.Where(id => !statedNext.Contains(id)).ToArray();
         if (only.Length == 0) return 0;
-        var claims = await query.Query<ClaimRecord>().Where(c => c.Id.IsOneOf(only)).ToListAsync(ct);
+        var claims = await query.ClaimsAsync(new ClaimFilter { Ids = only }, ct);
         // Only what this version first stated: a claim another version stated too is that version's to mark (a newer one
         // may state it still).
         var dropped = claims

@@ -26,13 +26,12 @@ public sealed class StreamMovedException(string personId, long expected, long? a
 /// all in one transaction of two round trips for any number of streams. The first locks the streams, checks each
 /// version against the decision, takes the sequence numbers and reads the documents the events touch; the second
 /// writes each table with one statement. The documents are folded by the projections' own code
-/// (<see cref="Person.Fold"/>, <see cref="ClaimIndexProjection"/>, <see cref="ContradictionProjection"/>), so they
-/// are what Marten's inline projections (still registered, for rebuilds and the other writers) would store.
+/// (<see cref="Person.Fold"/>, <see cref="ClaimRecord"/>, <see cref="ContradictionProjection"/>), so they are what
+/// Marten's inline projections (still registered, for rebuilds and the other writers) would store.
 /// </summary>
 internal sealed class EventWriter
 {
     private const string Tenant = "*DEFAULT*";
-    private static readonly ClaimIndexProjection ClaimIndex = new();
     private static readonly ContradictionProjection Contradictions = new();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentStore, EventWriter> PerStore = [];
 
@@ -47,6 +46,7 @@ internal sealed class EventWriter
     private readonly ISerializer _serializer;
     private readonly LocalCommits? _localCommits;
     private readonly Sql _sql;
+    private readonly ClaimIndex _claimIndex;
 
     public static EventWriter For(IDocumentStore store) => PerStore.GetValue(store, s => new EventWriter(s));
 
@@ -56,7 +56,8 @@ internal sealed class EventWriter
         _events = ((DocumentStore)store).Events;
         _serializer = store.Options.Serializer();
         _localCommits = ((StoreOptions)store.Options).Listeners.OfType<LocalCommits>().FirstOrDefault();
-        _sql = new Sql(store.Options.DatabaseSchemaName, ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled);
+        _claimIndex = ClaimIndex.For(store);
+        _sql = new Sql(store.Options.DatabaseSchemaName, ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled, _claimIndex);
     }
 
     /// <summary>The person's stream version as this node last heard it committed (by anyone), or null when unknown.</summary>
@@ -79,14 +80,11 @@ internal sealed class EventWriter
             if (k.Person.Version == writes[w].ExpectedVersion) kept[w] = k;
         }
 
-        var claimIds = new HashSet<Guid>();
         var propositions = new HashSet<string>(StringComparer.Ordinal);
         for (var w = 0; w < writes.Count; w++)
         {
             foreach (var data in writes[w].Events)
             {
-                // A new claim's document cannot exist yet (its id is reserved in this commit); an amendment's target is read.
-                if (data is IClaimAmendment && ClaimIndexProjection.ClaimIdOf(data) is { } claimId) claimIds.Add(claimId);
                 if (ContradictionProjection.KeyOf(data) is { } key && kept[w]?.Contradictions.ContainsKey(key) != true && !Unclaimed(writes[w], data)) propositions.Add(key);
             }
         }
@@ -96,7 +94,7 @@ internal sealed class EventWriter
         IEvent[][] stored;
         try
         {
-            stored = await WriteAsync(connection, writes, keep, kept, claimIds, propositions, ct);
+            stored = await WriteAsync(connection, writes, keep, kept, propositions, ct);
         }
         catch when (connection.State == System.Data.ConnectionState.Open)
         {
@@ -130,7 +128,7 @@ internal sealed class EventWriter
     }
 
     private async Task<IEvent[][]> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, bool keep, Kept?[] kept, HashSet<Guid> claimIds, HashSet<string> propositions,
+        NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, bool keep, Kept?[] kept, HashSet<string> propositions,
         CancellationToken ct)
     {
         var eventCount = writes.Sum(w => w.Events.Count);
@@ -139,7 +137,6 @@ internal sealed class EventWriter
         var sequences = new List<long>(eventCount);
         DateTimeOffset now;
         var people = new Dictionary<string, Person>(StringComparer.Ordinal);
-        var claims = new Dictionary<Guid, ClaimRecord>();
         var contradictions = new Dictionary<string, Contradiction>(StringComparer.Ordinal);
         // BEGIN and COMMIT travel in the batches (an NpgsqlTransaction would spend a round trip of its own on COMMIT).
         // Sequence numbers are taken inside the open transaction: the async daemon sees a live writer and waits for
@@ -152,7 +149,6 @@ internal sealed class EventWriter
             read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
             // Documents kept from the last commit are not asked for; often nothing is.
-            if (claimIds.Count > 0) read.BatchCommands.Add(Command(_sql.LoadClaims, new NpgsqlParameter<Guid[]> { TypedValue = [.. claimIds] }));
             if (propositions.Count > 0)
             {
                 read.BatchCommands.Add(Command(_sql.LoadContradictions, Text([.. propositions])));
@@ -174,12 +170,6 @@ internal sealed class EventWriter
                 now = reader.GetFieldValue<DateTimeOffset>(1);
             }
 
-            if (claimIds.Count > 0)
-            {
-                await reader.NextResultAsync(ct);
-                while (await reader.ReadAsync(ct)) claims[reader.GetGuid(0)] = _serializer.FromJson<ClaimRecord>(reader, 1);
-            }
-
             if (propositions.Count > 0)
             {
                 await reader.NextResultAsync(ct);
@@ -195,7 +185,7 @@ internal sealed class EventWriter
                 var unstored = new Dictionary<string, List<ClaimRecord>>(StringComparer.Ordinal);
                 while (await reader.ReadAsync(ct))
                 {
-                    var claim = _serializer.FromJson<ClaimRecord>(reader, 0);
+                    var claim = await _claimIndex.ReadAsync(reader, ct);
                     if (!unstored.TryGetValue(claim.Proposition.Key, out var list)) unstored[claim.Proposition.Key] = list = [];
                     list.Add(claim);
                 }
@@ -221,9 +211,9 @@ internal sealed class EventWriter
         }
 
         sequences.Sort();
-        var onRecord = claims.Keys.ToHashSet();
         var rows = new Rows(eventCount);
-        var touchedClaims = new HashSet<Guid>();
+        var newClaims = new List<ClaimRecord>();
+        var amendments = new List<(Guid ClaimId, long Sequence)>();
         var touchedPropositions = new HashSet<string>(StringComparer.Ordinal);
         var stored = new IEvent[writes.Count][];
         var next = 0;
@@ -246,12 +236,9 @@ internal sealed class EventWriter
                 rows.Add(e, JsonOf(e.Data));
 
                 person = Person.Fold(person, e);
-                if (ClaimIndexProjection.ClaimIdOf(e.Data) is { } claimId
-                    && ClaimIndex.Evolve(claims.GetValueOrDefault(claimId), claimId, e) is { } record)
-                {
-                    claims[claimId] = record;
-                    touchedClaims.Add(claimId);
-                }
+                // The claims index keeps what finds a claim and which events amended it; the content stays in the event.
+                if (e.Data is IClaimEvent claim) newClaims.Add(ClaimRecord.From(e, claim));
+                else if (e.Data is IClaimAmendment amendment) amendments.Add((amendment.ClaimId, e.Sequence));
 
                 if (ContradictionProjection.KeyOf(e.Data) is { } key
                     && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
@@ -302,21 +289,9 @@ internal sealed class EventWriter
             commit.BatchCommands.Add(Command(_sql.UpsertPeople,
                 Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => JsonOf(p)).ToArray()),
                 new NpgsqlParameter<long[]> { TypedValue = headers.Select(p => p.Version).ToArray() }, Type<Person>()));
-            // A claim's document is read before it changes, so one not read is the document of a claim this commit creates:
-            // a plain insert, cheaper than an upsert (no speculative insertion), and its key is reserved with the claim's id.
-            var created = touchedClaims.Where(id => !onRecord.Contains(id)).ToArray();
-            var changed = touchedClaims.Where(onRecord.Contains).ToArray();
-            if (created.Length > 0)
-            {
-                commit.BatchCommands.Add(Command(_sql.InsertClaims,
-                    new NpgsqlParameter<Guid[]> { TypedValue = created }, Json(created.Select(id => JsonOf(claims[id])).ToArray()), Type<ClaimRecord>()));
-            }
-
-            if (changed.Length > 0)
-            {
-                commit.BatchCommands.Add(Command(_sql.UpsertClaims,
-                    new NpgsqlParameter<Guid[]> { TypedValue = changed }, Json(changed.Select(id => JsonOf(claims[id])).ToArray()), Type<ClaimRecord>()));
-            }
+            // A plain insert: the claim's id is reserved in this commit, so no row can hold it yet.
+            if (newClaims.Count > 0) commit.BatchCommands.Add(Command(_claimIndex.Insert, ClaimIndex.RowParameters(newClaims)));
+            if (amendments.Count > 0) commit.BatchCommands.Add(Command(_claimIndex.Amend, ClaimIndex.AmendParameters(amendments)));
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
             // A document of one never contested (from a rebuild, or an older version) goes when it is next touched.
@@ -425,7 +400,7 @@ internal sealed class EventWriter
 
     /// <summary>The statements, written against the tables Marten creates (its column layout for events, streams and documents).</summary>
     /// <param name="userNames">Whether the store keeps each event's user_name (the service does; a bare store may not).</param>
-    private sealed class Sql(string schema, bool userNames)
+    private sealed class Sql(string schema, bool userNames, ClaimIndex claimIndex)
     {
         // Each stream with its header, the stream's row locked until the commit.
         public string LockStreams { get; } =
@@ -433,17 +408,12 @@ internal sealed class EventWriter
 
         public string NextSequences { get; } = $"select nextval('{schema}.mt_events_sequence'), transaction_timestamp() from generate_series(1, $1)";
 
-        public string LoadClaims { get; } = $"select id, data from {schema}.{TableOf<ClaimRecord>()} where id = any($1)";
-
         public string LoadContradictions { get; } = $"select id, data from {schema}.{TableOf<Contradiction>()} where id = any($1)";
 
-        // The expression is the claim index's own (ClaimsSetup), so its index serves the lookup.
         public string LoadPropositionClaims { get; } = $"""
-            select r.data from {schema}.{TableOf<ClaimRecord>()} as r
-            where {PropositionKey} = any($1) and not exists (select 1 from {schema}.{TableOf<Contradiction>()} as c where c.id = {PropositionKey})
+            select {claimIndex.Columns} from {claimIndex.From}
+            where i.proposition_key = any($1) and not exists (select 1 from {schema}.{TableOf<Contradiction>()} as c where c.id = i.proposition_key)
             """;
-
-        private const string PropositionKey = "(r.data -> 'proposition' ->> 'key')";
 
         public string InsertEvents { get; } = $"""
             insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, {(userNames ? "user_name, " : "")}is_archived)
@@ -464,13 +434,6 @@ internal sealed class EventWriter
             select id, data, version, $4, transaction_timestamp() from unnest($1::varchar[], $2::jsonb[], $3::bigint[]) as p(id, data, version)
             on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
             """;
-
-        public string InsertClaims { get; } = $"""
-            insert into {schema}.{TableOf<ClaimRecord>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
-            select id, data, 1, $3, transaction_timestamp() from unnest($1::uuid[], $2::jsonb[]) as r(id, data)
-            """;
-
-        public string UpsertClaims { get; } = Upsert<ClaimRecord>(schema, "uuid");
 
         public string UpsertContradictions { get; } = Upsert<Contradiction>(schema, "varchar");
 

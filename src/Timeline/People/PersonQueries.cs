@@ -132,7 +132,7 @@ public static class PersonQueries
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var claims = await session.Query<ClaimRecord>().Where(c => c.PersonId == id).ToListAsync(ct);
+            var claims = await session.ClaimsAsync(new ClaimFilter { PersonId = id }, ct);
             var person = await session.LoadAsync<Person>(id, ct);
             if (person is null) return null;
             if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims, reportedBy);

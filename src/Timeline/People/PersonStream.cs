@@ -164,7 +164,7 @@ public static class PersonStream
     /// <summary>A replay's 201, read back from the claim that holds the entry: the same answer as the first time.</summary>
     private static async Task<IResult> RespondAsync(IQuerySession session, Guid resultId, Guid claimId, CancellationToken ct)
     {
-        var entry = (await session.LoadAsync<ClaimRecord>(claimId, ct))?.Locate(resultId)
+        var entry = (await session.LoadClaimAsync(claimId, ct))?.Locate(resultId)
             ?? throw new InvalidOperationException($"{resultId} is not on claim {claimId} after its append");
         return Created(entry);
     }

@@ -24,7 +24,7 @@ public static class StatementQueries
         if (limit is < 1 or > MaxLimit) return Problems.Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"limit must be between 1 and {MaxLimit}.");
         if (!Slugs.IsSlug(id) || await session.LoadAsync<Person>(id, ct) is null) return Problems.NotFound($"No person '{id}' is registered.");
 
-        var items = await session.Query<ClaimRecord>().Where(c => c.ClaimantPersonId == id).OrderBy(c => c.Sequence).Take(limit ?? MaxLimit).ToListAsync(ct);
+        var items = await session.ClaimsAsync(new ClaimFilter { ClaimantPersonId = id, Limit = limit ?? MaxLimit }, ct);
         return HttpCaching.Json(context, new StatementList(id, items, items.Count));
     }
 }

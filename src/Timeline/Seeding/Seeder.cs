@@ -126,7 +126,7 @@ public sealed class Seeder(IDocumentStore store, TimeProvider time, IOptions<See
         {
             await using (var query = store.QuerySession())
             {
-                if (seed.Claim.ClaimId is { } id && await query.LoadAsync<ClaimRecord>(id, ct) is not null)
+                if (seed.Claim.ClaimId is { } id && await query.LoadClaimAsync(id, ct) is not null)
                 {
                     existing++;
                     progress?.Advanced();

@@ -23,8 +23,8 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         "/api/claims?limit=1000",
     ];
 
-    // The documents the inline projections keep: a person's header, the claims index and the contradictions.
-    private static readonly string[] ProjectedTables = ["mt_doc_person", "mt_doc_claimrecord", "mt_doc_contradiction"];
+    // What the inline projections keep: a person's header, the claims index's rows and the contradictions.
+    private static readonly string[] ProjectedTables = ["mt_doc_person", "mt_claim_index", "mt_doc_contradiction"];
 
     private string _database = "";
 
@@ -49,7 +49,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         var run = await CommandLine.RunAsync(_database, "projections", "rebuild");
 
         run.ExitCode.ShouldBe(0, run.Output);
-        foreach (var projection in new[] { "Person", "ClaimRecord", "Contradiction" })
+        foreach (var projection in new[] { "Person", "ClaimIndex", "Contradiction" })
         {
             run.StandardOutput.ShouldContain($"Finished rebuilding {projection}", Case.Sensitive, run.Output);
         }
@@ -87,7 +87,8 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         await connection.OpenAsync(Ct);
         foreach (var table in ProjectedTables)
         {
-            await using var read = new NpgsqlCommand($"select id::text, data::text from timeline.{table}", connection);
+            // A document's JSON, or a row of the claims index as JSON.
+            await using var read = new NpgsqlCommand($"select id::text, {(table.StartsWith("mt_doc_", StringComparison.Ordinal) ? "data" : "to_jsonb(t)")}::text from timeline.{table} as t", connection);
             await using var reader = await read.ExecuteReaderAsync(Ct);
             while (await reader.ReadAsync(Ct)) documents[$"{table}/{reader.GetString(0)}"] = reader.GetString(1);
         }
@@ -101,7 +102,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         var run = await CommandLine.RunAsync(_database, "projections", "list");
 
         run.ExitCode.ShouldBe(0, run.Output);
-        foreach (var (name, lifecycle) in new[] { ("Person", "Inline"), ("ClaimRecord", "Inline"), ("Contradiction", "Inline"), ("Changes", "Async") })
+        foreach (var (name, lifecycle) in new[] { ("Person", "Inline"), ("ClaimIndex", "Inline"), ("Contradiction", "Inline"), ("Changes", "Async") })
         {
             run.StandardOutput.ShouldMatch($@"│ {name}\s+│.*│ {lifecycle}\s+│", run.Output);
         }
@@ -114,7 +115,7 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
 
         run.ExitCode.ShouldBe(2, run.Output);
         run.StandardError.ShouldContain("'Contradictions'", Case.Sensitive, run.Output);
-        foreach (var name in new[] { "ClaimRecord", "Contradiction", "Person", "Changes" }) run.StandardError.ShouldContain(name, Case.Sensitive, run.Output);
+        foreach (var name in new[] { "ClaimIndex", "Contradiction", "Person", "Changes" }) run.StandardError.ShouldContain(name, Case.Sensitive, run.Output);
         run.StandardOutput.ShouldNotContain("Rebuild", Case.Sensitive, run.Output);
     }
 

@@ -81,7 +81,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         // What an older build stored for them: an open value conflict, and a database it left no rules mark in.
         await using (var session = App.Store.LightweightSession())
         {
-            var claims = await session.Query<ClaimRecord>().Where(c => c.PersonId == PersonId).ToListAsync(Ct);
+            var claims = await session.ClaimsAsync(new ClaimFilter { PersonId = PersonId }, Ct);
             var stale = Contradiction.FromClaims(claims[0].Proposition.Key, claims);
             stale.Standing = new PropositionStanding(ContestState.Open, ContestKind.ValueConflict, null, null, null, null);
             (stale.State, stale.Kind, stale.ContestedSince) = (ContestState.Open, ContestKind.ValueConflict, claims.Max(c => c.RecordedAt));
@@ -171,7 +171,7 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
         var store = App.Host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
-            var records = await session.LoadManyAsync<Timeline.Claims.ClaimRecord>(Ct, tendered, confirmed);
+            var records = await session.ClaimsAsync(new ClaimFilter { Ids = [tendered, confirmed] }, Ct);
             session.Store(Timeline.Contradictions.Contradiction.FromClaims(ResignationKey, records));
             await session.SaveChangesAsync(Ct);
         }

@@ -22,7 +22,7 @@ public sealed class WriterSchemaTests(AppFixture app) : ApiTest(app)
         {
             ["mt_events"] = "bdata,data,id,is_archived,mt_dotnet_type,seq_id,stream_id,tenant_id,timestamp,type,user_name,version",
             ["mt_streams"] = "compacted_version,created,id,is_archived,tenant_id,timestamp,type,version",
-            ["mt_doc_claimrecord"] = Document,
+            ["mt_claim_index"] = "amendments,claimant_key,claimant_person_id,id,person_id,proposition_key,seq,source_id,type",
             ["mt_doc_contradiction"] = Document,
             ["mt_doc_entryid"] = Document,
             ["mt_doc_idempotencyrecord"] = Document,

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Postgresql.Tables;
+
+namespace Timeline.Claims;
+
+/// <summary>What finds a claim, and which later events amended it; optional filters are ANDed.</summary>
+public sealed record ClaimFilter
+{
+    public IReadOnlyCollection<Guid>? Ids { get; init; }
+    public string? PersonId { get; init; }
+    public string? ClaimantKey { get; init; }
+    public string? ClaimantPersonId { get; init; }
+    public IReadOnlyCollection<string>? SourceIds { get; init; }
+    public IReadOnlyCollection<string>? Types { get; init; }
+
+    /// <summary>Only claims recorded after this global sequence.</summary>
+    public long? After { get; init; }
+
+    /// <summary>Only claims recorded at or before this global sequence.</summary>
+    public long? UpTo { get; init; }
+
+    public int? Limit { get; init; }
+}
+
+/// <summary>
+/// The cross-person claims index: one narrow row per claim, with what finds it (id, person, claimant, source, proposition,
+/// the sequence of its event) and the sequences of the events that amended it (retraction, rulings, notices). The claim's
+/// content is never copied: a read joins the claim's event and folds its amendments (<see cref="ClaimRecord"/>). A copy
+/// of every event as a JSON document with seven expression indexes cost more than the event itself (bench/README.md).
+/// The table's name starts with Marten's prefix so that Marten's reset of a database empties it with the events.
+/// </summary>
+public sealed class ClaimIndex
+{
+    public const string TableName = "mt_claim_index";
+
+    private static readonly ConditionalWeakTable<IDocumentStore, ClaimIndex> PerStore = [];
+    private static readonly ConcurrentDictionary<string, Type> EventTypes = new(StringComparer.Ordinal);
+
+    private readonly IDocumentStore _store;
+    private readonly ISerializer _serializer;
+    private readonly string _schema;
+
+    private ClaimIndex(IDocumentStore store)
+    {
+        _store = store;
+        _serializer = store.Options.Serializer();
+        _schema = store.Options.DatabaseSchemaName;
+        Columns = "e.seq_id, e.version, e.timestamp, e.mt_dotnet_type, e.user_name, e.data, a.events";
+        From = $"""
+            {_schema}.{TableName} as i join {_schema}.mt_events as e on e.seq_id = i.seq
+            left join lateral (
+              select jsonb_agg(jsonb_build_array(x.seq_id, x.version, x.timestamp, x.mt_dotnet_type, x.user_name, x.data) order by x.seq_id) as events
+              from {_schema}.mt_events as x where i.amendments is not null and x.seq_id = any(i.amendments)) as a on true
+            """;
+        Insert = $"""
+            insert into {_schema}.{TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
+            select * from unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[])
+            """;
+        // Two amendments of one claim in one commit: grouped, since an UPDATE applies one source row per target.
+        Amend = $"""
+            update {_schema}.{TableName} as i set amendments = coalesce(i.amendments, array[]::bigint[]) || a.seqs
+            from (select id, array_agg(seq order by seq) as seqs from unnest($1::uuid[], $2::bigint[]) as u(id, seq) group by id) as a
+            where i.id = a.id
+            """;
+    }
+
+    public static ClaimIndex For(IDocumentStore store) => PerStore.GetValue(store, s => new ClaimIndex(s));
+
+    /// <summary>The table, created and migrated with Marten's own (<c>ExtendedSchemaObjects</c>).</summary>
+    public static Table Table(string schema)
+    {
+        var table = new Table($"{schema}.{TableName}");
+        table.AddColumn<Guid>("id").AsPrimaryKey();
+        table.AddColumn<long>("seq").NotNull();
+        table.AddColumn("person_id", "varchar").NotNull();
+        table.AddColumn("type", "varchar").NotNull();
+        table.AddColumn("source_id", "varchar").NotNull();
+        table.AddColumn("claimant_key", "varchar").NotNull();
+        table.AddColumn("claimant_person_id", "varchar");
+        table.AddColumn("proposition_key", "varchar").NotNull();
+        table.AddColumn("amendments", "bigint[]");
+        foreach (var column in new[] { "seq", "person_id", "source_id", "claimant_key", "proposition_key" })
+        {
+            table.Indexes.Add(new IndexDefinition($"{TableName}_{column}") { Columns = [column] });
+        }
+
+        // Nearly every claimant is not a registered person: those rows need no entry.
+        table.Indexes.Add(new IndexDefinition($"{TableName}_claimant_person_id") { Columns = ["claimant_person_id"], Predicate = "claimant_person_id is not null" });
+        return table;
+    }
+
+    /// <summary>The columns a read selects, for a statement of the caller's (<see cref="ReadAsync"/> reads them).</summary>
+    public string Columns { get; }
+
+    /// <summary>The FROM clause: the index as <c>i</c>, joined with the claim's event and its amending events.</summary>
+    public string From { get; }
+
+    /// <summary>Inserts rows: <see cref="RowParameters"/>.</summary>
+    public string Insert { get; }
+
+    /// <summary>Appends amending events' sequences: claim ids ($1) and sequences ($2).</summary>
+    public string Amend { get; }
+
+    /// <summary>The parameters of <see cref="Insert"/> for these claims.</summary>
+    public static NpgsqlParameter[] RowParameters(IReadOnlyList<ClaimRecord> claims) =>
+    [
+        new NpgsqlParameter<Guid[]> { TypedValue = [.. claims.Select(c => c.Id)] },
+        new NpgsqlParameter<long[]> { TypedValue = [.. claims.Select(c => c.Sequence)] },
+        Text([.. claims.Select(c => c.PersonId)]),
+        Text([.. claims.Select(c => c.Type)]),
+        Text([.. claims.Select(c => c.SourceId)]),
+        Text([.. claims.Select(c => c.ClaimantKey)]),
+        Text([.. claims.Select(c => c.ClaimantPersonId)]),
+        Text([.. claims.Select(c => c.Proposition.Key)]),
+    ];
+
+    public static NpgsqlParameter[] AmendParameters(IReadOnlyList<(Guid ClaimId, long Sequence)> amendments) =>
+    [
+        new NpgsqlParameter<Guid[]> { TypedValue = [.. amendments.Select(a => a.ClaimId)] },
+        new NpgsqlParameter<long[]> { TypedValue = [.. amendments.Select(a => a.Sequence)] },
+    ];
+
+    private static NpgsqlParameter Text(string?[] values) => new NpgsqlParameter<string?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar };
+
+    public async Task<ClaimRecord?> LoadAsync(Guid id, CancellationToken ct) => (await QueryAsync(new ClaimFilter { Ids = [id] }, ct)).FirstOrDefault();
+
+    /// <summary>The claims the filter finds, in recorded order.</summary>
+    public async Task<List<ClaimRecord>> QueryAsync(ClaimFilter filter, CancellationToken ct)
+    {
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var where = new List<string>();
+        void Add<T>(string condition, T value)
+        {
+            command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
+            where.Add(condition.Replace("@", "$" + command.Parameters.Count, StringComparison.Ordinal));
+        }
+
+        if (filter.Ids is { } ids) Add("i.id = any(@)", ids.ToArray());
+        if (filter.PersonId is { } person) Add("i.person_id = @", person);
+        if (filter.ClaimantKey is { } claimant) Add("i.claimant_key = @", claimant);
+        if (filter.ClaimantPersonId is { } claimantPerson) Add("i.claimant_person_id = @", claimantPerson);
+        if (filter.SourceIds is { } sources) Add("i.source_id = any(@)", sources.ToArray());
+        if (filter.Types is { } types) Add("i.type = any(@)", types.ToArray());
+        if (filter.After is { } after) Add("i.seq > @", after);
+        if (filter.UpTo is { } upTo) Add("i.seq <= @", upTo);
+        var sql = new StringBuilder($"select {Columns} from {From}");
+        if (where.Count > 0) sql.Append(" where ").AppendJoin(" and ", where);
+        sql.Append(" order by i.seq");
+        if (filter.Limit is { } limit) sql.Append(" limit ").Append(limit);
+        command.CommandText = sql.ToString();
+
+        var claims = new List<ClaimRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claims.Add(await ReadAsync(reader, ct));
+        return claims;
+    }
+
+    /// <summary>One claim from a row of <see cref="Columns"/>: its event, then every amendment in recorded order.</summary>
+    public async Task<ClaimRecord> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var stamp = new EventStamp(reader.GetInt64(1), reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(2), await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4));
+        var claim = ClaimRecord.From(stamp, (IClaimEvent)_serializer.FromJson(TypeOf(reader.GetString(3)), reader, 5));
+        if (await reader.IsDBNullAsync(6, ct)) return claim;
+
+        using var amendments = JsonDocument.Parse(reader.GetString(6));
+        foreach (var a in amendments.RootElement.EnumerateArray())
+        {
+            var amendedAt = new EventStamp(a[1].GetInt64(), a[0].GetInt64(), a[2].GetDateTimeOffset().ToUniversalTime(),
+                a[4].ValueKind == JsonValueKind.Null ? null : a[4].GetString());
+            using var data = new MemoryStream(Encoding.UTF8.GetBytes(a[5].GetRawText()));
+            claim.Amend(amendedAt, (IClaimAmendment)_serializer.FromJson(TypeOf(a[3].GetString()!), data));
+        }
+
+        return claim;
+    }
+
+    private static Type TypeOf(string dotNetType) =>
+        EventTypes.GetOrAdd(dotNetType, name => Type.GetType(name) ?? throw new InvalidOperationException($"No event type {name}"));
+}
+
+/// <summary>
+/// The claims index as Marten keeps it: for <c>projections rebuild</c> and for events appended through a Marten session
+/// (the Popolo import's notices). The write path (<c>EventWriter</c>) writes the same rows itself.
+/// </summary>
+public sealed class ClaimIndexProjection : EventProjection
+{
+    public const string ProjectionName = "ClaimIndex";
+
+    public ClaimIndexProjection(string schema)
+    {
+        Name = ProjectionName;
+        var table = ClaimIndex.Table(schema);
+        SchemaObjects.Add(table);
+        Options.DeleteDataInTableOnTeardown(table.Identifier.QualifiedName);
+        foreach (var type in ClaimsSetup.EventTypes) IncludeType(type);
+    }
+
+    /// <summary>The claim an event is about: itself for a claim, the retracted or ruled claim otherwise.</summary>
+    public static Guid? ClaimIdOf(object data) => data switch
+    {
+        IClaimEvent e => e.Claim.ClaimId,
+        IClaimAmendment a => a.ClaimId,
+        _ => null,
+    };
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        var schema = operations.DocumentStore.Options.DatabaseSchemaName;
+        switch (e.Data)
+        {
+            case IClaimEvent claim:
+                var record = ClaimRecord.From(e, claim);
+                // A rebuild empties the table first; the upsert only keeps a replayed event from failing.
+                operations.QueueSqlCommand($"""
+                    insert into {schema}.{ClaimIndex.TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
+                    values (?, ?, ?, ?, ?, ?, ?::varchar, ?)
+                    on conflict (id) do update set seq = excluded.seq, amendments = null
+                    """, record.Id, record.Sequence, record.PersonId, record.Type, record.SourceId, record.ClaimantKey, (object?)record.ClaimantPersonId ?? DBNull.Value, record.Proposition.Key);
+                break;
+            case IClaimAmendment amendment:
+                operations.QueueSqlCommand(
+                    $"update {schema}.{ClaimIndex.TableName} set amendments = array_append(coalesce(amendments, array[]::bigint[]), ?) where id = ?", e.Sequence, amendment.ClaimId);
+                break;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+public static class ClaimIndexQueries
+{
+    /// <summary>The claim as the record holds it, or null.</summary>
+    public static Task<ClaimRecord?> LoadClaimAsync(this IQuerySession session, Guid id, CancellationToken ct) =>
+        ClaimIndex.For(session.DocumentStore).LoadAsync(id, ct);
+
+    /// <summary>The claims the filter finds, in recorded order.</summary>
+    public static Task<List<ClaimRecord>> ClaimsAsync(this IQuerySession session, ClaimFilter filter, CancellationToken ct) =>
+        ClaimIndex.For(session.DocumentStore).QueryAsync(filter, ct);
+}
