@@ -247,3 +247,85 @@ public static class ClaimIndexQueries
     public static Task<List<ClaimRecord>> ClaimsAsync(this IQuerySession session, ClaimFilter filter, CancellationToken ct) =>
         ClaimIndex.For(session.DocumentStore).QueryAsync(filter, ct);
 }
+
+/// <summary>
+/// Fills an empty claims index from the events, before the service takes requests: a database written by a build that
+/// kept a JSON document per claim (<c>mt_doc_claimrecord</c>, left in place) has the events but not this index, and an
+/// amendment of a claim missing from it would be lost from the views. One node does it, under an advisory lock.
+/// </summary>
+internal sealed class ClaimIndexBackfill(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<ClaimIndexBackfill> logger) : IHostedService
+{
+    private const int Chunk = 1_000;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var schema = store.Options.DatabaseSchemaName;
+        var graph = ((DocumentStore)store).Events;
+        var types = ClaimsSetup.EventTypes.Select(t => graph.EventMappingFor(t).EventTypeName).ToArray();
+        var serializer = store.Options.Serializer();
+        var index = ClaimIndex.For(store);
+
+        await using var writer = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await writer.BeginTransactionAsync(cancellationToken);
+        await using (var gate = new NpgsqlCommand($"select pg_advisory_xact_lock(hashtext('{schema}.{ClaimIndex.TableName}'))", writer, transaction))
+        {
+            await gate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var check = new NpgsqlCommand(
+            $"select not exists (select 1 from {schema}.{ClaimIndex.TableName}) and exists (select 1 from {schema}.mt_events where type = any($1))", writer, transaction))
+        {
+            check.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+            if (await check.ExecuteScalarAsync(cancellationToken) is not true) return;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var claims = new List<ClaimRecord>(Chunk);
+        var amendments = new List<(Guid ClaimId, long Sequence)>();
+        var count = 0;
+        async Task FlushAsync()
+        {
+            if (claims.Count == 0) return;
+            await using var insert = new NpgsqlCommand(index.Insert, writer, transaction);
+            insert.Parameters.AddRange(ClaimIndex.RowParameters(claims));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            count += claims.Count;
+            claims.Clear();
+        }
+
+        // Read on a second connection while the first writes: the events are never all held in memory.
+        await using (var read = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var events = new NpgsqlCommand(
+            $"select seq_id, version, timestamp, mt_dotnet_type, user_name, data from {schema}.mt_events where type = any($1) order by seq_id", read))
+        {
+            events.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+            await using var reader = await events.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var data = serializer.FromJson(Type.GetType(reader.GetString(3), throwOnError: true)!, reader, 5);
+                if (data is IClaimAmendment amendment)
+                {
+                    amendments.Add((amendment.ClaimId, reader.GetInt64(0)));
+                    continue;
+                }
+
+                var stamp = new EventStamp(reader.GetInt64(1), reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(2), null);
+                claims.Add(ClaimRecord.From(stamp, (IClaimEvent)data));
+                if (claims.Count == Chunk) await FlushAsync();
+            }
+        }
+
+        await FlushAsync();
+        foreach (var chunk in amendments.Chunk(Chunk))
+        {
+            await using var amend = new NpgsqlCommand(index.Amend, writer, transaction);
+            amend.Parameters.AddRange(ClaimIndex.AmendParameters(chunk));
+            await amend.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Claims index filled from the events: {Claims} claims, {Amendments} amendments in {Seconds:F1} s", count, amendments.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -14,6 +14,8 @@ public static class ClaimsSetup
     public static IServiceCollection AddClaims(this IServiceCollection services)
     {
         services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<ClaimTypeSchemas>());
+        // After Marten's own start-up (registered before it), which creates the table.
+        services.AddHostedService<ClaimIndexBackfill>();
         return services.ConfigureMarten(opts =>
         {
             opts.Events.AddEventTypes(EventTypes);

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Alba;
 using Npgsql;
 using Shouldly;
 using Timeline.Tests.Infrastructure;
+using Timeline.Tests.Record;
 using Xunit;
 
 namespace Timeline.Tests.Commands;
@@ -77,6 +79,48 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
         await using var rebuilt = await AppFixture.StartHostAsync(_database);
         var after = await ReadAsync(rebuilt);
         foreach (var view in Views) after[view].ShouldBe(before[view], $"{view} after the rebuild");
+    }
+
+    [Fact]
+    public async Task a_database_with_events_but_no_claims_index_gets_it_back_from_the_events_before_the_service_answers()
+    {
+        await CommandLine.SeedAsync(_database);
+        Dictionary<string, string> before;
+        await using (var host = await AppFixture.StartHostAsync(_database))
+        {
+            // Amendments too: a ruling and a retraction are sequences the index keeps beside the claim.
+            using var client = AppFixture.ClientFor(host);
+            var claims = JsonDocument.Parse(await client.GetStringAsync("/api/claims?limit=2", Ct)).RootElement.GetProperty("items");
+            using (var ruled = await client.PostAsJsonAsync($"/api/claims/{claims[0].GetProperty("id").GetGuid()}/rulings", Record.RecordApi.Ruling("true"), Ct))
+            {
+                ruled.StatusCode.ShouldBe(HttpStatusCode.Created, await ruled.Content.ReadAsStringAsync(Ct));
+            }
+
+            var retraction = Record.RecordApi.Claim(claims[1].GetProperty("sourceId").GetString()!).With("type", "ClaimRetracted")
+                .With("targetClaimId", claims[1].GetProperty("id").GetGuid().ToString()).With("reason", "The reporter withdrew the story.");
+            using (var retracted = await client.PostAsJsonAsync($"/api/people/{claims[1].GetProperty("personId").GetString()}/claims", retraction, Ct))
+            {
+                retracted.StatusCode.ShouldBe(HttpStatusCode.Created, await retracted.Content.ReadAsStringAsync(Ct));
+            }
+
+            before = await ReadAsync(host);
+        }
+
+        var stored = (await ReadDocumentsAsync()).Where(d => d.Key.StartsWith("mt_claim_index/", StringComparison.Ordinal)).ToDictionary();
+        stored.Values.Count(row => row.Contains("\"amendments\": [", StringComparison.Ordinal)).ShouldBe(2, "the ruled and the retracted claim");
+        // What a build that kept a JSON document per claim leaves: the events, and no rows in this index.
+        await using (var connection = new NpgsqlConnection(_database))
+        {
+            await connection.OpenAsync(Ct);
+            await using var empty = new NpgsqlCommand("delete from timeline.mt_claim_index", connection);
+            (await empty.ExecuteNonQueryAsync(Ct)).ShouldBe(stored.Count);
+        }
+
+        await using var again = await AppFixture.StartHostAsync(_database);
+        var filled = (await ReadDocumentsAsync()).Where(d => d.Key.StartsWith("mt_claim_index/", StringComparison.Ordinal)).ToDictionary();
+        filled.OrderBy(d => d.Key).ShouldBe(stored.OrderBy(d => d.Key));
+        var after = await ReadAsync(again);
+        foreach (var view in Views) after[view].ShouldBe(before[view], $"{view} after the index was filled again");
     }
 
     /// <summary>Every projected document as stored, keyed by table and id.</summary>
