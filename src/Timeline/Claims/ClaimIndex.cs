@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using JasperFx.Events;
 using Marten;
+using Marten.Events;
 using Marten.Events.Projections;
 using Npgsql;
 using NpgsqlTypes;
@@ -192,17 +193,22 @@ public sealed class ClaimIndex
 /// The claims index as Marten keeps it: for <c>projections rebuild</c> and for events appended through a Marten session
 /// (the Popolo import's notices). The write path (<c>EventWriter</c>) writes the same rows itself.
 /// </summary>
-public sealed class ClaimIndexProjection : EventProjection
+public sealed class ClaimIndexProjection : EventProjection, IProjectionSchemaSource
 {
     public const string ProjectionName = "ClaimIndex";
 
-    public ClaimIndexProjection(string schema)
+    public ClaimIndexProjection()
     {
         Name = ProjectionName;
-        var table = ClaimIndex.Table(schema);
-        SchemaObjects.Add(table);
-        Options.DeleteDataInTableOnTeardown(table.Identifier.QualifiedName);
         foreach (var type in ClaimsSetup.EventTypes) IncludeType(type);
+    }
+
+    // The table goes in the store's schema as finally configured (a host may move it after this projection is added).
+    IEnumerable<Weasel.Core.ISchemaObject> IProjectionSchemaSource.CreateSchemaObjects(EventGraph events)
+    {
+        var table = ClaimIndex.Table(events.DatabaseSchemaName);
+        if (Options.CleanUps.Count == 0) Options.DeleteDataInTableOnTeardown(table.Identifier.QualifiedName);
+        return [table];
     }
 
     /// <summary>The claim an event is about: itself for a claim, the retracted or ruled claim otherwise.</summary>

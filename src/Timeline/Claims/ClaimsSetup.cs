@@ -19,7 +19,7 @@ public static class ClaimsSetup
         return services.ConfigureMarten(opts =>
         {
             opts.Events.AddEventTypes(EventTypes);
-            opts.Projections.Add(new ClaimIndexProjection(opts.DatabaseSchemaName), ProjectionLifecycle.Inline);
+            opts.Projections.Add(new ClaimIndexProjection(), ProjectionLifecycle.Inline);
         });
     }
 }
