@@ -54,11 +54,13 @@ public sealed class ClaimIndex
         _store = store;
         _serializer = store.Options.Serializer();
         _schema = store.Options.DatabaseSchemaName;
-        Columns = "e.seq_id, e.version, e.timestamp, e.mt_dotnet_type, e.user_name, e.data, a.events";
+        // A store that keeps no user names (a bare one) has no such column.
+        var userNames = ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled;
+        Columns = $"e.seq_id, e.version, e.timestamp, e.mt_dotnet_type, {(userNames ? "e.user_name" : "null::varchar")}, e.data, a.events";
         From = $"""
             {_schema}.{TableName} as i join {_schema}.mt_events as e on e.seq_id = i.seq
             left join lateral (
-              select jsonb_agg(jsonb_build_array(x.seq_id, x.version, x.timestamp, x.mt_dotnet_type, x.user_name, x.data) order by x.seq_id) as events
+              select jsonb_agg(jsonb_build_array(x.seq_id, x.version, x.timestamp, x.mt_dotnet_type, {(userNames ? "x.user_name" : "null::varchar")}, x.data) order by x.seq_id) as events
               from {_schema}.mt_events as x where i.amendments is not null and x.seq_id = any(i.amendments)) as a on true
             """;
         Insert = $"""
