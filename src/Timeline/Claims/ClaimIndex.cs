@@ -35,7 +35,7 @@ public sealed record ClaimFilter
 /// The cross-person claims index: one narrow row per claim, with what finds it (id, person, claimant, source, proposition,
 /// the sequence of its event) and the sequences of the events that amended it (retraction, rulings, notices). The claim's
 /// content is never copied: a read joins the claim's event and folds its amendments (<see cref="ClaimRecord"/>). A copy
-/// of every event as a JSON document with seven expression indexes cost more than the event itself (bench/README.md).
+/// of every claim as a JSON document with six expression indexes cost more than the event itself (bench/README.md).
 /// The table's name starts with Marten's prefix so that Marten's reset of a database empties it with the events.
 /// </summary>
 public sealed class ClaimIndex
@@ -57,27 +57,20 @@ public sealed class ClaimIndex
         // A store that keeps no user names (a bare one) has no such column.
         var userNames = ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled;
         Columns = $"e.seq_id, e.version, e.timestamp, e.mt_dotnet_type, {(userNames ? "e.user_name" : "null::varchar")}, e.data, a.events";
-        From = $"""
-            {_schema}.{TableName} as i join {_schema}.mt_events as e on e.seq_id = i.seq
+        _joins = $"""
+            join {_schema}.mt_events as e on e.seq_id = i.seq
             left join lateral (
               select jsonb_agg(jsonb_build_array(x.seq_id, x.version, x.timestamp, x.mt_dotnet_type, {(userNames ? "x.user_name" : "null::varchar")}, x.data) order by x.seq_id) as events
               from {_schema}.mt_events as x where i.amendments is not null and x.seq_id = any(i.amendments)) as a on true
             """;
-        Insert = $"""
-            insert into {_schema}.{TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
-            select * from unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[])
-            """;
-        // Two amendments of one claim in one commit: grouped, since an UPDATE applies one source row per target.
-        Amend = $"""
-            update {_schema}.{TableName} as i set amendments = coalesce(i.amendments, array[]::bigint[]) || a.seqs
-            from (select id, array_agg(seq order by seq) as seqs from unnest($1::uuid[], $2::bigint[]) as u(id, seq) group by id) as a
-            where i.id = a.id
-            """;
+        From = $"{_schema}.{TableName} as i {_joins}";
+        Insert = InsertSql(_schema, n => $"${n}");
+        Amend = AmendSql(_schema, n => $"${n}");
     }
 
     public static ClaimIndex For(IDocumentStore store) => PerStore.GetValue(store, s => new ClaimIndex(s));
 
-    /// <summary>The table, created and migrated with Marten's own (<c>ExtendedSchemaObjects</c>).</summary>
+    /// <summary>The table, created and migrated with Marten's own (the projection's schema object).</summary>
     public static Table Table(string schema)
     {
         var table = new Table($"{schema}.{TableName}");
@@ -90,13 +83,19 @@ public sealed class ClaimIndex
         table.AddColumn("claimant_person_id", "varchar");
         table.AddColumn("proposition_key", "varchar").NotNull();
         table.AddColumn("amendments", "bigint[]");
-        foreach (var column in new[] { "seq", "person_id", "source_id", "claimant_key", "proposition_key" })
+        table.Indexes.Add(new IndexDefinition($"{TableName}_seq") { Columns = ["seq"], IsUnique = true });
+        table.Indexes.Add(new IndexDefinition($"{TableName}_proposition_key") { Columns = ["proposition_key"] });
+        // Each filter with the recorded order, so a page reads only its own rows.
+        foreach (var column in new[] { "person_id", "source_id", "claimant_key" })
         {
-            table.Indexes.Add(new IndexDefinition($"{TableName}_{column}") { Columns = [column] });
+            table.Indexes.Add(new IndexDefinition($"{TableName}_{column}_seq") { Columns = [column, "seq"] });
         }
 
         // Nearly every claimant is not a registered person: those rows need no entry.
-        table.Indexes.Add(new IndexDefinition($"{TableName}_claimant_person_id") { Columns = ["claimant_person_id"], Predicate = "claimant_person_id is not null" });
+        table.Indexes.Add(new IndexDefinition($"{TableName}_claimant_person_id_seq")
+        {
+            Columns = ["claimant_person_id", "seq"], Predicate = "claimant_person_id is not null",
+        });
         return table;
     }
 
@@ -106,32 +105,27 @@ public sealed class ClaimIndex
     /// <summary>The FROM clause: the index as <c>i</c>, joined with the claim's event and its amending events.</summary>
     public string From { get; }
 
-    /// <summary>Inserts rows: <see cref="RowParameters"/>.</summary>
+    private readonly string _joins;
+
+    /// <summary>Inserts the rows of <see cref="ClaimIndexWrites.RowValues"/>.</summary>
     public string Insert { get; }
 
-    /// <summary>Appends amending events' sequences: claim ids ($1) and sequences ($2).</summary>
+    /// <summary>Appends amending events' sequences: <see cref="ClaimIndexWrites.AmendValues"/>.</summary>
     public string Amend { get; }
 
-    /// <summary>The parameters of <see cref="Insert"/> for these claims.</summary>
-    public static NpgsqlParameter[] RowParameters(IReadOnlyList<ClaimRecord> claims) =>
-    [
-        new NpgsqlParameter<Guid[]> { TypedValue = [.. claims.Select(c => c.Id)] },
-        new NpgsqlParameter<long[]> { TypedValue = [.. claims.Select(c => c.Sequence)] },
-        Text([.. claims.Select(c => c.PersonId)]),
-        Text([.. claims.Select(c => c.Type)]),
-        Text([.. claims.Select(c => c.SourceId)]),
-        Text([.. claims.Select(c => c.ClaimantKey)]),
-        Text([.. claims.Select(c => c.ClaimantPersonId)]),
-        Text([.. claims.Select(c => c.Proposition.Key)]),
-    ];
+    /// <param name="parameter">The placeholder of the n-th parameter: <c>$n</c> for Npgsql, <c>?</c> for Marten's queued SQL.</param>
+    internal static string InsertSql(string schema, Func<int, string> parameter) => $"""
+        insert into {schema}.{TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
+        select * from unnest({parameter(1)}::uuid[], {parameter(2)}::bigint[], {parameter(3)}::varchar[], {parameter(4)}::varchar[], {parameter(5)}::varchar[],
+          {parameter(6)}::varchar[], {parameter(7)}::varchar[], {parameter(8)}::varchar[])
+        """;
 
-    public static NpgsqlParameter[] AmendParameters(IReadOnlyList<(Guid ClaimId, long Sequence)> amendments) =>
-    [
-        new NpgsqlParameter<Guid[]> { TypedValue = [.. amendments.Select(a => a.ClaimId)] },
-        new NpgsqlParameter<long[]> { TypedValue = [.. amendments.Select(a => a.Sequence)] },
-    ];
-
-    private static NpgsqlParameter Text(string?[] values) => new NpgsqlParameter<string?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar };
+    // Two amendments of one claim in one commit: grouped, since an UPDATE applies one source row per target.
+    internal static string AmendSql(string schema, Func<int, string> parameter) => $"""
+        update {schema}.{TableName} as i set amendments = coalesce(i.amendments, array[]::bigint[]) || a.seqs
+        from (select id, array_agg(seq order by seq) as seqs from unnest({parameter(1)}::uuid[], {parameter(2)}::bigint[]) as u(id, seq) group by id) as a
+        where i.id = a.id
+        """;
 
     public async Task<ClaimRecord?> LoadAsync(Guid id, CancellationToken ct) => (await QueryAsync(new ClaimFilter { Ids = [id] }, ct)).FirstOrDefault();
 
@@ -156,10 +150,17 @@ public sealed class ClaimIndex
         if (filter.Types is { } types) Add("i.type = any(@)", types.ToArray());
         if (filter.After is { } after) Add("i.seq > @", after);
         if (filter.UpTo is { } upTo) Add("i.seq <= @", upTo);
-        var sql = new StringBuilder($"select {Columns} from {From}");
+        // The page is chosen on the index alone; only its rows are joined with their events.
+        var sql = new StringBuilder($"select {Columns} from (select * from {_schema}.{TableName} as i");
         if (where.Count > 0) sql.Append(" where ").AppendJoin(" and ", where);
         sql.Append(" order by i.seq");
-        if (filter.Limit is { } limit) sql.Append(" limit ").Append(limit);
+        if (filter.Limit is { } limit)
+        {
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            sql.Append(" limit $").Append(command.Parameters.Count);
+        }
+
+        sql.Append($") as i {_joins} order by i.seq");
         command.CommandText = sql.ToString();
 
         var claims = new List<ClaimRecord>();
@@ -187,13 +188,55 @@ public sealed class ClaimIndex
         return claim;
     }
 
-    private static Type TypeOf(string dotNetType) =>
+    internal static Type TypeOf(string dotNetType) =>
         EventTypes.GetOrAdd(dotNetType, name => Type.GetType(name) ?? throw new InvalidOperationException($"No event type {name}"));
 }
 
 /// <summary>
-/// The claims index as Marten keeps it: for <c>projections rebuild</c> and for events appended through a Marten session
-/// (the Popolo import's notices). The write path (<c>EventWriter</c>) writes the same rows itself.
+/// What events do to the claims index: a claim adds its row, an amendment its sequence to its claim's row. The write
+/// path, Marten's projection and the backfill collect with this and write with <see cref="ClaimIndex"/>'s statements.
+/// </summary>
+public sealed class ClaimIndexWrites
+{
+    public List<ClaimRecord> Claims { get; } = [];
+    public List<(Guid ClaimId, long Sequence)> Amendments { get; } = [];
+
+    public void Add(object data, EventStamp stamp)
+    {
+        if (data is IClaimEvent claim) Claims.Add(ClaimRecord.From(stamp, claim));
+        else if (data is IClaimAmendment amendment) Amendments.Add((amendment.ClaimId, stamp.Sequence));
+    }
+
+    /// <summary>The values of <see cref="ClaimIndex.Insert"/>, in its parameters' order.</summary>
+    public object[] RowValues() =>
+    [
+        Claims.Select(c => c.Id).ToArray(), Claims.Select(c => c.Sequence).ToArray(), Claims.Select(c => c.PersonId).ToArray(),
+        Claims.Select(c => c.Type).ToArray(), Claims.Select(c => c.SourceId).ToArray(), Claims.Select(c => c.ClaimantKey).ToArray(),
+        Claims.Select(c => c.ClaimantPersonId).ToArray(), Claims.Select(c => c.Proposition.Key).ToArray(),
+    ];
+
+    /// <summary>The values of <see cref="ClaimIndex.Amend"/>: claim ids and sequences.</summary>
+    public object[] AmendValues() => [Amendments.Select(a => a.ClaimId).ToArray(), Amendments.Select(a => a.Sequence).ToArray()];
+
+    /// <summary>The statements for what was collected, with Npgsql's parameters.</summary>
+    public IEnumerable<NpgsqlBatchCommand> Commands(ClaimIndex index)
+    {
+        if (Claims.Count > 0) yield return Command(index.Insert, RowValues());
+        if (Amendments.Count > 0) yield return Command(index.Amend, AmendValues());
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+}
+
+/// <summary>
+/// The claims index as Marten keeps it: for <c>projections rebuild</c> (which empties the table first) and for events
+/// appended through a Marten session (the Popolo import's notices). The write path (<c>EventWriter</c>) writes the same
+/// rows itself.
 /// </summary>
 public sealed class ClaimIndexProjection : EventProjection, IProjectionSchemaSource
 {
@@ -213,38 +256,18 @@ public sealed class ClaimIndexProjection : EventProjection, IProjectionSchemaSou
         return [table];
     }
 
-    /// <summary>The claim an event is about: itself for a claim, the retracted or ruled claim otherwise.</summary>
-    public static Guid? ClaimIdOf(object data) => data switch
-    {
-        IClaimEvent e => e.Claim.ClaimId,
-        IClaimAmendment a => a.ClaimId,
-        _ => null,
-    };
-
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         var schema = operations.DocumentStore.Options.DatabaseSchemaName;
-        switch (e.Data)
-        {
-            case IClaimEvent claim:
-                var record = ClaimRecord.From(e, claim);
-                // A rebuild empties the table first; the upsert only keeps a replayed event from failing.
-                operations.QueueSqlCommand($"""
-                    insert into {schema}.{ClaimIndex.TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
-                    values (?, ?, ?, ?, ?, ?, ?::varchar, ?)
-                    on conflict (id) do update set seq = excluded.seq, amendments = null
-                    """, record.Id, record.Sequence, record.PersonId, record.Type, record.SourceId, record.ClaimantKey, (object?)record.ClaimantPersonId ?? DBNull.Value, record.Proposition.Key);
-                break;
-            case IClaimAmendment amendment:
-                operations.QueueSqlCommand(
-                    $"update {schema}.{ClaimIndex.TableName} set amendments = array_append(coalesce(amendments, array[]::bigint[]), ?) where id = ?", e.Sequence, amendment.ClaimId);
-                break;
-        }
-
+        var writes = new ClaimIndexWrites();
+        writes.Add(e.Data, e.Stamp());
+        if (writes.Claims.Count > 0) operations.QueueSqlCommand(ClaimIndex.InsertSql(schema, _ => "?"), writes.RowValues());
+        if (writes.Amendments.Count > 0) operations.QueueSqlCommand(ClaimIndex.AmendSql(schema, _ => "?"), writes.AmendValues());
         return ValueTask.CompletedTask;
     }
 }
 
+/// <summary>Reads of committed claims, on a connection of their own (the session names the store).</summary>
 public static class ClaimIndexQueries
 {
     /// <summary>The claim as the record holds it, or null.</summary>
@@ -259,7 +282,9 @@ public static class ClaimIndexQueries
 /// <summary>
 /// Fills an empty claims index from the events, before the service takes requests: a database written by a build that
 /// kept a JSON document per claim (<c>mt_doc_claimrecord</c>, left in place) has the events but not this index, and an
-/// amendment of a claim missing from it would be lost from the views. One node does it, under an advisory lock.
+/// amendment of a claim missing from it would be lost from the views. One node does it, under an advisory lock, in one
+/// transaction: a start that fails half-way leaves the index empty, and the next start does it again. Every node of
+/// the older build must be stopped first: what one appends meanwhile would be missing here.
 /// </summary>
 internal sealed class ClaimIndexBackfill(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<ClaimIndexBackfill> logger) : IHostedService
 {
@@ -287,52 +312,49 @@ internal sealed class ClaimIndexBackfill(IDocumentStore store, NpgsqlDataSource 
             if (await check.ExecuteScalarAsync(cancellationToken) is not true) return;
         }
 
+        logger.LogInformation("The claims index is empty beside claim events: filling it from the events before the service answers");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var claims = new List<ClaimRecord>(Chunk);
+        var writes = new ClaimIndexWrites();
         var amendments = new List<(Guid ClaimId, long Sequence)>();
-        var count = 0;
+        var claims = 0;
         async Task FlushAsync()
         {
-            if (claims.Count == 0) return;
-            await using var insert = new NpgsqlCommand(index.Insert, writer, transaction);
-            insert.Parameters.AddRange(ClaimIndex.RowParameters(claims));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            count += claims.Count;
-            claims.Clear();
+            await using var batch = new NpgsqlBatch(writer, transaction);
+            foreach (var command in writes.Commands(index)) batch.BatchCommands.Add(command);
+            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+            claims += writes.Claims.Count;
+            writes.Claims.Clear();
+            writes.Amendments.Clear();
         }
 
-        // Read on a second connection while the first writes: the events are never all held in memory.
+        // Read on a second connection while the first writes, so the events are never all held in memory. The amendments
+        // go in after every claim's row.
         await using (var read = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var events = new NpgsqlCommand(
-            $"select seq_id, version, timestamp, mt_dotnet_type, user_name, data from {schema}.mt_events where type = any($1) order by seq_id", read))
+            $"select seq_id, version, timestamp, mt_dotnet_type, data from {schema}.mt_events where type = any($1) order by seq_id", read))
         {
             events.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
             await using var reader = await events.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var data = serializer.FromJson(Type.GetType(reader.GetString(3), throwOnError: true)!, reader, 5);
-                if (data is IClaimAmendment amendment)
-                {
-                    amendments.Add((amendment.ClaimId, reader.GetInt64(0)));
-                    continue;
-                }
-
+                var data = serializer.FromJson(ClaimIndex.TypeOf(reader.GetString(3)), reader, 4);
                 var stamp = new EventStamp(reader.GetInt64(1), reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(2), null);
-                claims.Add(ClaimRecord.From(stamp, (IClaimEvent)data));
-                if (claims.Count == Chunk) await FlushAsync();
+                if (data is IClaimAmendment amendment) amendments.Add((amendment.ClaimId, stamp.Sequence));
+                else writes.Add(data, stamp);
+                if (writes.Claims.Count == Chunk) await FlushAsync();
             }
         }
 
         await FlushAsync();
         foreach (var chunk in amendments.Chunk(Chunk))
         {
-            await using var amend = new NpgsqlCommand(index.Amend, writer, transaction);
-            amend.Parameters.AddRange(ClaimIndex.AmendParameters(chunk));
-            await amend.ExecuteNonQueryAsync(cancellationToken);
+            writes.Amendments.AddRange(chunk);
+            await FlushAsync();
         }
 
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Claims index filled from the events: {Claims} claims, {Amendments} amendments in {Seconds:F1} s", count, amendments.Count, clock.Elapsed.TotalSeconds);
+        logger.LogInformation("Claims index filled from the events: {Claims} claims, {Amendments} amendments in {Seconds:F1} s",
+            claims, amendments.Count, clock.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

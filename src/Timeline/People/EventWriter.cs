@@ -22,11 +22,11 @@ public sealed class StreamMovedException(string personId, long expected, long? a
 
 /// <summary>
 /// The write path of every claim, retraction and ruling: the events, the stream versions, the ids and idempotency
-/// keys they reserve, and the documents the inline projections keep (person header, claim index, contradictions),
+/// keys they reserve, and what the inline projections keep (person header, claims index, contradictions),
 /// all in one transaction of two round trips for any number of streams. The first locks the streams, checks each
 /// version against the decision, takes the sequence numbers and reads the documents the events touch; the second
-/// writes each table with one statement. The documents are folded by the projections' own code
-/// (<see cref="Person.Fold"/>, <see cref="ClaimRecord"/>, <see cref="ContradictionProjection"/>), so they are what
+/// writes each table with one statement. The documents and rows are folded by the projections' own code
+/// (<see cref="Person.Fold"/>, <see cref="ClaimIndexWrites"/>, <see cref="ContradictionProjection"/>), so they are what
 /// Marten's inline projections (still registered, for rebuilds and the other writers) would store.
 /// </summary>
 internal sealed class EventWriter
@@ -212,8 +212,7 @@ internal sealed class EventWriter
 
         sequences.Sort();
         var rows = new Rows(eventCount);
-        var newClaims = new List<ClaimRecord>();
-        var amendments = new List<(Guid ClaimId, long Sequence)>();
+        var indexWrites = new ClaimIndexWrites();
         var touchedPropositions = new HashSet<string>(StringComparer.Ordinal);
         var stored = new IEvent[writes.Count][];
         var next = 0;
@@ -236,9 +235,7 @@ internal sealed class EventWriter
                 rows.Add(e, JsonOf(e.Data));
 
                 person = Person.Fold(person, e);
-                // The claims index keeps what finds a claim and which events amended it; the content stays in the event.
-                if (e.Data is IClaimEvent claim) newClaims.Add(ClaimRecord.From(e, claim));
-                else if (e.Data is IClaimAmendment amendment) amendments.Add((amendment.ClaimId, e.Sequence));
+                indexWrites.Add(e.Data, e.Stamp());
 
                 if (ContradictionProjection.KeyOf(e.Data) is { } key
                     && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
@@ -289,9 +286,9 @@ internal sealed class EventWriter
             commit.BatchCommands.Add(Command(_sql.UpsertPeople,
                 Text(headers.Select(p => p.Id).ToArray()), Json(headers.Select(p => JsonOf(p)).ToArray()),
                 new NpgsqlParameter<long[]> { TypedValue = headers.Select(p => p.Version).ToArray() }, Type<Person>()));
-            // A plain insert: the claim's id is reserved in this commit, so no row can hold it yet.
-            if (newClaims.Count > 0) commit.BatchCommands.Add(Command(_claimIndex.Insert, ClaimIndex.RowParameters(newClaims)));
-            if (amendments.Count > 0) commit.BatchCommands.Add(Command(_claimIndex.Amend, ClaimIndex.AmendParameters(amendments)));
+            // A plain insert: the claim's id is reserved in this commit, so no row can hold it yet. An amendment's claim was
+            // read from the index when the append was decided, and rows are never removed but with the events.
+            foreach (var command in indexWrites.Commands(_claimIndex)) commit.BatchCommands.Add(command);
 
             // Stored once its claims have ever conflicted, and from then on kept current; the rest live in the claim index.
             // A document of one never contested (from a rebuild, or an older version) goes when it is next touched.
