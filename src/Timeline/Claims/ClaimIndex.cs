@@ -7,7 +7,6 @@ using Marten;
 using Marten.Events;
 using Marten.Events.Projections;
 using Npgsql;
-using NpgsqlTypes;
 using Weasel.Postgresql.Tables;
 
 namespace Timeline.Claims;
