@@ -82,6 +82,20 @@ public sealed class ProjectionsRebuildTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_rebuild_of_the_claims_index_over_its_own_rows_empties_it_first_and_makes_the_same_rows()
+    {
+        await CommandLine.SeedAsync(_database);
+        var stored = (await ReadDocumentsAsync()).Where(d => d.Key.StartsWith("mt_claim_index/", StringComparison.Ordinal)).OrderBy(d => d.Key).ToList();
+        stored.ShouldNotBeEmpty();
+
+        var run = await CommandLine.RunAsync(_database, "projections", "rebuild", "-p", "ClaimIndex");
+
+        run.ExitCode.ShouldBe(0, run.Output);
+        run.StandardOutput.ShouldContain("Finished rebuilding ClaimIndex", Case.Sensitive, run.Output);
+        (await ReadDocumentsAsync()).Where(d => d.Key.StartsWith("mt_claim_index/", StringComparison.Ordinal)).OrderBy(d => d.Key).ToList().ShouldBe(stored);
+    }
+
+    [Fact]
     public async Task a_database_with_events_but_no_claims_index_gets_it_back_from_the_events_before_the_service_answers()
     {
         await CommandLine.SeedAsync(_database);
