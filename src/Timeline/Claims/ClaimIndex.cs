@@ -65,6 +65,8 @@ public sealed class ClaimIndex
         From = $"{_schema}.{TableName} as i {_joins}";
         Insert = InsertSql(_schema, n => $"${n}");
         Amend = AmendSql(_schema, n => $"${n}");
+        QueuedInsert = InsertSql(_schema, _ => "?");
+        QueuedAmend = AmendSql(_schema, _ => "?");
     }
 
     public static ClaimIndex For(IDocumentStore store) => PerStore.GetValue(store, s => new ClaimIndex(s));
@@ -112,15 +114,20 @@ public sealed class ClaimIndex
     /// <summary>Appends amending events' sequences: <see cref="ClaimIndexWrites.AmendValues"/>.</summary>
     public string Amend { get; }
 
+    /// <summary><see cref="Insert"/> and <see cref="Amend"/> with the placeholders of SQL queued in a Marten session.</summary>
+    internal string QueuedInsert { get; }
+
+    internal string QueuedAmend { get; }
+
     /// <param name="parameter">The placeholder of the n-th parameter: <c>$n</c> for Npgsql, <c>?</c> for Marten's queued SQL.</param>
-    internal static string InsertSql(string schema, Func<int, string> parameter) => $"""
+    private static string InsertSql(string schema, Func<int, string> parameter) => $"""
         insert into {schema}.{TableName} (id, seq, person_id, type, source_id, claimant_key, claimant_person_id, proposition_key)
         select * from unnest({parameter(1)}::uuid[], {parameter(2)}::bigint[], {parameter(3)}::varchar[], {parameter(4)}::varchar[], {parameter(5)}::varchar[],
           {parameter(6)}::varchar[], {parameter(7)}::varchar[], {parameter(8)}::varchar[])
         """;
 
     // Two amendments of one claim in one commit: grouped, since an UPDATE applies one source row per target.
-    internal static string AmendSql(string schema, Func<int, string> parameter) => $"""
+    private static string AmendSql(string schema, Func<int, string> parameter) => $"""
         update {schema}.{TableName} as i set amendments = coalesce(i.amendments, array[]::bigint[]) || a.seqs
         from (select id, array_agg(seq order by seq) as seqs from unnest({parameter(1)}::uuid[], {parameter(2)}::bigint[]) as u(id, seq) group by id) as a
         where i.id = a.id
@@ -224,6 +231,13 @@ public sealed class ClaimIndexWrites
         if (Amendments.Count > 0) yield return Command(index.Amend, AmendValues());
     }
 
+    /// <summary>The same statements, queued in a Marten session's unit of work.</summary>
+    public void Queue(IDocumentOperations operations, ClaimIndex index)
+    {
+        if (Claims.Count > 0) operations.QueueSqlCommand(index.QueuedInsert, RowValues());
+        if (Amendments.Count > 0) operations.QueueSqlCommand(index.QueuedAmend, AmendValues());
+    }
+
     private static NpgsqlBatchCommand Command(string sql, object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -257,11 +271,9 @@ public sealed class ClaimIndexProjection : EventProjection, IProjectionSchemaSou
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        var schema = operations.DocumentStore.Options.DatabaseSchemaName;
         var writes = new ClaimIndexWrites();
         writes.Add(e.Data, e.Stamp());
-        if (writes.Claims.Count > 0) operations.QueueSqlCommand(ClaimIndex.InsertSql(schema, _ => "?"), writes.RowValues());
-        if (writes.Amendments.Count > 0) operations.QueueSqlCommand(ClaimIndex.AmendSql(schema, _ => "?"), writes.AmendValues());
+        writes.Queue(operations, ClaimIndex.For(operations.DocumentStore));
         return ValueTask.CompletedTask;
     }
 }
@@ -314,20 +326,20 @@ internal sealed class ClaimIndexBackfill(IDocumentStore store, NpgsqlDataSource 
         logger.LogInformation("The claims index is empty beside claim events: filling it from the events before the service answers");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var writes = new ClaimIndexWrites();
-        var amendments = new List<(Guid ClaimId, long Sequence)>();
-        var claims = 0;
+        int claims = 0, amendments = 0;
         async Task FlushAsync()
         {
             await using var batch = new NpgsqlBatch(writer, transaction);
             foreach (var command in writes.Commands(index)) batch.BatchCommands.Add(command);
             if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
             claims += writes.Claims.Count;
+            amendments += writes.Amendments.Count;
             writes.Claims.Clear();
             writes.Amendments.Clear();
         }
 
-        // Read on a second connection while the first writes, so the events are never all held in memory. The amendments
-        // go in after every claim's row.
+        // Read on a second connection while the first writes, so the events are never all held in memory. In sequence order
+        // an amendment's claim is already written, or in the same chunk, whose rows go in before its amendments.
         await using (var read = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var events = new NpgsqlCommand(
             $"select seq_id, version, timestamp, mt_dotnet_type, data from {schema}.mt_events where type = any($1) order by seq_id", read))
@@ -337,23 +349,16 @@ internal sealed class ClaimIndexBackfill(IDocumentStore store, NpgsqlDataSource 
             while (await reader.ReadAsync(cancellationToken))
             {
                 var data = serializer.FromJson(ClaimIndex.TypeOf(reader.GetString(3)), reader, 4);
-                var stamp = new EventStamp(reader.GetInt64(1), reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(2), null);
-                if (data is IClaimAmendment amendment) amendments.Add((amendment.ClaimId, stamp.Sequence));
-                else writes.Add(data, stamp);
-                if (writes.Claims.Count == Chunk) await FlushAsync();
+                writes.Add(data, new EventStamp(reader.GetInt64(1), reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(2), null));
+                if (writes.Claims.Count + writes.Amendments.Count == Chunk) await FlushAsync();
             }
         }
 
         await FlushAsync();
-        foreach (var chunk in amendments.Chunk(Chunk))
-        {
-            writes.Amendments.AddRange(chunk);
-            await FlushAsync();
-        }
 
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Claims index filled from the events: {Claims} claims, {Amendments} amendments in {Seconds:F1} s",
-            claims, amendments.Count, clock.Elapsed.TotalSeconds);
+            claims, amendments, clock.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
