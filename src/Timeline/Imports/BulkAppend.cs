@@ -27,6 +27,10 @@ public sealed record BulkRegistration(int Registered, int AlreadyThere, IReadOnl
 /// every person's events with their version check and reserves every new id. The batches go in two lanes split by
 /// person, so one lane commits while the other checks. A claim id already on record with the same content appends
 /// nothing, so a run that stopped half-way is simply run again.
+/// <para>
+/// A caller that has already found which of its ids are on record (<c>idsChecked</c>) spares every batch the look-up
+/// of its ids: the primary key of the ids still refuses one taken meanwhile, and that batch is decided again with it.
+/// </para>
 /// </summary>
 public static class BulkAppend
 {
@@ -40,8 +44,10 @@ public static class BulkAppend
     // while the other checks and folds. On two cores more lanes only contend (bench/README.md).
     private const int Lanes = 2;
 
+    /// <param name="idsChecked">The claims' ids were found not on record just before (a race can still take one).</param>
     public static async Task<BulkResult> AppendAsync(
-        IDocumentStore store, IReadOnlyList<BulkClaim> claims, string recordedBy, TimeProvider time, Action<int>? progress, CancellationToken ct)
+        IDocumentStore store, IReadOnlyList<BulkClaim> claims, string recordedBy, TimeProvider time, Action<int>? progress, CancellationToken ct,
+        bool idsChecked = false)
     {
         var (lanes, after) = Split(claims);
         var done = new int[lanes.Length + 1];
@@ -61,7 +67,7 @@ public static class BulkAppend
         {
             try
             {
-                return await AppendInOrderAsync(store, claims, lane, recordedBy, time, Report(l), stop.Token);
+                return await AppendInOrderAsync(store, claims, lane, recordedBy, time, idsChecked, Report(l), stop.Token);
             }
             catch
             {
@@ -71,7 +77,7 @@ public static class BulkAppend
         }
 
         var results = (await Task.WhenAll(lanes.Select((lane, l) => RunAsync(lane, l)))).ToList();
-        if (after.Length > 0) results.Add(await AppendInOrderAsync(store, claims, after, recordedBy, time, Report(lanes.Length), ct));
+        if (after.Length > 0) results.Add(await AppendInOrderAsync(store, claims, after, recordedBy, time, idsChecked, Report(lanes.Length), ct));
         return new BulkResult(results.Sum(r => r.Appended), results.Sum(r => r.AlreadyThere), [.. results.SelectMany(r => r.Refused).OrderBy(r => r.Index)],
             TimeSpan.FromTicks(results.Sum(r => r.Checking.Ticks)), TimeSpan.FromTicks(results.Sum(r => r.Committing.Ticks)));
     }
@@ -119,7 +125,8 @@ public static class BulkAppend
 
     /// <summary>The claims at <paramref name="indexes"/>, batch by batch in that order; progress counts this lane's claims.</summary>
     private static async Task<BulkResult> AppendInOrderAsync(
-        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] indexes, string recordedBy, TimeProvider time, Action<int> progress, CancellationToken ct)
+        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] indexes, string recordedBy, TimeProvider time, bool idsChecked, Action<int> progress,
+        CancellationToken ct)
     {
         int appended = 0, already = 0, processed = 0;
         TimeSpan checking = default, committing = default;
@@ -130,7 +137,8 @@ public static class BulkAppend
             {
                 try
                 {
-                    var result = await AppendBatchAsync(store, claims, batch, recordedBy, time, ct);
+                    // Once a batch lost a race, its ids are looked up: the one taken is decided as the single path would.
+                    var result = await AppendBatchAsync(store, claims, batch, recordedBy, time, lookUpIds: !idsChecked || attempt > 1, ct);
                     appended += result.Appended;
                     already += result.AlreadyThere;
                     refused.AddRange(result.Refused);
@@ -175,7 +183,7 @@ public static class BulkAppend
     private sealed record Ready(int Index, string PersonId, AppendClaimRequest Request, Guid ClaimId, ValidTime? ValidTime, SourceDocument Source);
 
     private static async Task<BulkResult> AppendBatchAsync(
-        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] batch, string recordedBy, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] batch, string recordedBy, TimeProvider time, bool lookUpIds, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var refused = new List<BulkRefusal>();
@@ -214,7 +222,7 @@ public static class BulkAppend
         }
 
         var personIds = ready.Select(r => r.PersonId).Concat(ready.Select(r => r.Request.Claimant?.PersonId?.Trim()).OfType<string>()).Distinct().ToArray();
-        var (people, owners, records) = await ReadAsync(store, personIds, [.. ready.Select(r => r.ClaimId).Distinct()],
+        var (people, owners, records) = await ReadAsync(store, personIds, lookUpIds ? [.. ready.Select(r => r.ClaimId).Distinct()] : [],
             [.. ready.Select(r => r.Request.TargetClaimId).OfType<Guid>().Distinct()], ct);
 
         var decided = new Dictionary<Guid, (string PersonId, object Event)>();
@@ -275,7 +283,8 @@ public static class BulkAppend
     /// <summary>
     /// Everything a batch's decisions read, in one round trip: the people; who holds each of the claims' ids and, when it is
     /// a claim, that claim; and the claims the batch's amendments target. A new id costs one probe of the ids' primary key:
-    /// the claims index is read only for the ids already taken (every appended id is reserved with its entry).
+    /// the claims index is read only for the ids already taken (every appended id is reserved with its entry). No ids, no
+    /// probe.
     /// </summary>
     private static async Task<(Dictionary<string, Person> People, Dictionary<Guid, string> Owners, Dictionary<Guid, ClaimRecord> Records)> ReadAsync(
         IDocumentStore store, string[] personIds, Guid[] ids, Guid[] targets, CancellationToken ct)
@@ -290,18 +299,25 @@ public static class BulkAppend
         {
             Parameters = { new NpgsqlParameter<string[]> { TypedValue = personIds } },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id, data ->> 'personId' from {schema}.{EventWriter.TableOf<EntryId>()} where id = any($1)")
+        if (ids.Length > 0)
         {
-            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
-        });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id, data ->> 'personId' from {schema}.{EventWriter.TableOf<EntryId>()} where id = any($1)")
+            {
+                Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
+            });
+        }
+
         // The claims holding ids already taken, and the claims the amendments target.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            select {index.Columns} from {index.From}
-            where i.id = any(array(select x.id from {schema}.{EventWriter.TableOf<EntryId>()} as x where x.id = any($1)) || $2)
-            """)
+        if (ids.Length > 0 || targets.Length > 0)
         {
-            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids }, new NpgsqlParameter<Guid[]> { TypedValue = targets } },
-        });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+                select {index.Columns} from {index.From}
+                where i.id = any(array(select x.id from {schema}.{EventWriter.TableOf<EntryId>()} as x where x.id = any($1)) || $2)
+                """)
+            {
+                Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids }, new NpgsqlParameter<Guid[]> { TypedValue = targets } },
+            });
+        }
 
         var people = new Dictionary<string, Person>(StringComparer.Ordinal);
         var owners = new Dictionary<Guid, string>();
@@ -313,14 +329,20 @@ public static class BulkAppend
             people[person.Id] = person;
         }
 
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) owners[reader.GetGuid(0)] = reader.GetString(1);
-
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
+        if (ids.Length > 0)
         {
-            var record = await index.ReadAsync(reader, ct);
-            records[record.Id] = record;
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) owners[reader.GetGuid(0)] = reader.GetString(1);
+        }
+
+        if (ids.Length > 0 || targets.Length > 0)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var record = await index.ReadAsync(reader, ct);
+                records[record.Id] = record;
+            }
         }
 
         return (people, owners, records);

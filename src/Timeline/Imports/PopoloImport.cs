@@ -131,12 +131,14 @@ public static class PopoloImport
         rejected.AddRange(people.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
 
         // A claim's id is derived from the series and the claim, so claims can be on record only once a version of the series
-        // was: this one by a run that stopped half-way, or another. Otherwise the batches' own reads are the whole check.
+        // was: this one by a run that stopped half-way, or another. Either way the batches look up no ids: the ids' primary
+        // key refuses one taken since (or posted by hand), and that batch is decided again with the look-up.
         seriesSeen |= storedBefore;
         var onRecord = seriesSeen ? await TakenAsync(store, stated.Select(s => s.Request.ClaimId!.Value), ct) : [];
         var toAppend = stated.Where(s => !onRecord.Contains(s.Request.ClaimId!.Value)).Select(s => new BulkClaim(s.PersonId, s.Request)).ToList();
         progress?.Invoke("claims", 0, toAppend.Count);
-        var appended = await BulkAppend.AppendAsync(store, toAppend, recordedBy, time, done => progress?.Invoke("claims", done, toAppend.Count), ct);
+        var appended = await BulkAppend.AppendAsync(store, toAppend, recordedBy, time, done => progress?.Invoke("claims", done, toAppend.Count), ct,
+            idsChecked: true);
         rejected.AddRange(appended.Refused.Select(r => new RejectedRecord(toAppend[r.Index].Request.Pointer!, r.Problem)).Distinct());
 
         var statedIds = stated.Select(s => s.Request.ClaimId!.Value).ToHashSet();

@@ -16,8 +16,8 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
         new("ResignationTendered", id, "2013-11", sourceId, new ClaimantInput("Our Staff Reporter", "Reporter", "The Nation"), quote,
             Office: "Senator", Organization: "Senate of Pakistan");
 
-    private Task<BulkResult> BulkAsync(IReadOnlyList<BulkClaim> claims) =>
-        BulkAppend.AppendAsync(App.Store, claims, "bulk-tests", TimeProvider.System, null, Ct);
+    private Task<BulkResult> BulkAsync(IReadOnlyList<BulkClaim> claims, bool idsChecked = false) =>
+        BulkAppend.AppendAsync(App.Store, claims, "bulk-tests", TimeProvider.System, null, Ct, idsChecked);
 
     /// <summary>The person's entries in the changes feed, read until <paramref name="expected"/> arrive or the feed stays short for 30 s.</summary>
     private async Task<int> FeedCountAsync(string personId, int expected)
@@ -140,5 +140,30 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
             var expected = claims.Where((c, i) => c.PersonId == people[p] && !reused.Contains(i)).Select(c => c.Request.ClaimId!.Value).Order().ToList();
             (await ClaimsAboutAsync(people[p])).Select(c => c.GetProperty("id").GetGuid()).Order().ToList().ShouldBe(expected, people[p]);
         }
+    }
+
+    [Fact]
+    public async Task ids_said_to_be_free_that_are_on_record_are_still_found_an_identical_claim_appends_nothing_and_another_is_refused()
+    {
+        // The import says its ids were found free just before; a claim posted meanwhile with one of them must still count.
+        var sourceId = await GivenPersonAndSourceAsync();
+        var first = Enumerable.Range(0, 30).Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"Body {i}" })).ToList();
+        (await BulkAsync(first)).Appended.ShouldBe(first.Count);
+        var events = await AllEventsAsync();
+
+        // Ten of those again as they were, one of their ids with another claim, and twenty new ones.
+        var fresh = Enumerable.Range(0, 20).Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"New body {i}" })).ToList();
+        var changed = new BulkClaim(PersonId, first[10].Request with { Organization = "Another body" });
+        var claims = first.Take(10).Append(changed).Concat(fresh).ToList();
+
+        var result = await BulkAsync(claims, idsChecked: true);
+
+        // The oracle, from the rules alone: an id on record with the same claim is already there, with another claim a 409.
+        result.AlreadyThere.ShouldBe(10);
+        result.Refused.Select(r => (r.Index, r.Status)).ShouldBe([(10, 409)]);
+        result.Appended.ShouldBe(fresh.Count);
+        (await AllEventsAsync()).ShouldBe(events + fresh.Count);
+        (await ClaimsAboutAsync(PersonId)).Select(c => c.GetProperty("id").GetGuid()).Order()
+            .ShouldBe(first.Concat(fresh).Select(c => c.Request.ClaimId!.Value).Order());
     }
 }
