@@ -35,6 +35,7 @@ public sealed partial class PopoloFile
     public const string IdentifierPredicate = "has-identifier";
 
     private readonly List<RejectedRecord> _rejected = [];
+    private bool _membershipsRead;
     private readonly Lazy<Dictionary<int, AcceptedPerson>> _personsByIndex;
 
     private PopoloFile() => _personsByIndex = new(() => Persons.Values.ToDictionary(p => p.Index));
@@ -57,7 +58,14 @@ public sealed partial class PopoloFile
     /// The person ids an earlier version of the series gave (Popolo id → person id): those persons keep them, and a new
     /// person never takes one. Null for the first version.
     /// </param>
-    public static PopoloFile Read(JsonElement root, IReadOnlyDictionary<string, string>? personIds = null)
+    public static PopoloFile Read(JsonElement root, IReadOnlyDictionary<string, string>? personIds = null) =>
+        ReadPeople(root, personIds).ReadMemberships(root);
+
+    /// <summary>
+    /// The file but its memberships: who its people are (and their ids) is known before the memberships, most of a file, are
+    /// read (<see cref="ReadMemberships"/>).
+    /// </summary>
+    public static PopoloFile ReadPeople(JsonElement root, IReadOnlyDictionary<string, string>? personIds = null)
     {
         var file = new PopoloFile();
         if (WhyRefused(root) is not null) return file;
@@ -90,7 +98,6 @@ public sealed partial class PopoloFile
         }
 
         file.ReadPersons(root, personIds ?? new Dictionary<string, string>());
-        file.ReadMemberships(root);
         return file;
     }
 
@@ -132,8 +139,11 @@ public sealed partial class PopoloFile
     /// <summary>The person each accepted person of the file is (Popolo id → person id).</summary>
     public Dictionary<string, string> PersonIds() => Persons.ToDictionary(p => p.Key, p => p.Value.Slug, StringComparer.Ordinal);
 
-    private void ReadMemberships(JsonElement root)
+    /// <summary>Reads the memberships of a file whose people <see cref="ReadPeople"/> read; returns the file.</summary>
+    public PopoloFile ReadMemberships(JsonElement root)
     {
+        if (_membershipsRead || WhyRefused(root) is not null) return this;
+        _membershipsRead = true;
         foreach (var (i, m) in ReadArray<PopoloMembership>(root, "memberships"))
         {
             var at = $"/memberships/{i}";
@@ -197,6 +207,8 @@ public sealed partial class PopoloFile
 
             Memberships[i] = new AcceptedMembership(i, m, person, organization, onBehalfOf, post, TermNumber(term), $"{start}/{end?.ToString() ?? ""}");
         }
+
+        return this;
     }
 
     /// <summary>The claims the file states, in file order, each with an id derived from the series and the claim's content.</summary>
@@ -349,25 +361,29 @@ public sealed partial class PopoloFile
             yield break;
         }
 
-        var i = 0;
-        foreach (var element in array.EnumerateArray())
+        // The records are read on all cores (a parsed document is safe to read from several threads), then taken in order.
+        var elements = array.EnumerateArray().ToArray();
+        Counts[name] = elements.Length;
+        var read = new (T? Record, string? Error)[elements.Length];
+        Parallel.For(0, elements.Length, new ParallelOptions { MaxDegreeOfParallelism = elements.Length < 1_000 ? 1 : -1 }, i => read[i] = Deserialize<T>(elements[i]));
+        for (var i = 0; i < read.Length; i++)
         {
-            Counts[name] = i + 1;
-            T? record = null;
-            string? error = null;
-            try
-            {
-                record = element.ValueKind == JsonValueKind.Object ? element.Deserialize<T>(PopoloJson.Options) : null;
-                if (record is null) error = "a record must be a JSON object";
-            }
-            catch (JsonException ex)
-            {
-                error = $"a field has the wrong type ({ex.Path})";
-            }
+            if (read[i].Error is { } error) Reject($"/{name}/{i}", error);
+            else yield return (i, read[i].Record!);
+        }
+    }
 
-            if (error is not null) Reject($"/{name}/{i}", error);
-            else yield return (i, record!);
-            i++;
+    private static (T? Record, string? Error) Deserialize<T>(JsonElement element) where T : class
+    {
+        try
+        {
+            return element.ValueKind == JsonValueKind.Object && element.Deserialize<T>(PopoloJson.Options) is { } record
+                ? (record, null)
+                : (null, "a record must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"a field has the wrong type ({ex.Path})");
         }
     }
 

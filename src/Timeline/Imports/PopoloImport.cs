@@ -96,11 +96,11 @@ public static class PopoloImport
             // Read once the series is ours: imports that take turns take their default "now" in the same order.
             var publishedAt = source.PublishedAt ?? time.GetUtcNow();
             (id, stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, source.PublishedAt is not null, ct);
-            file = PopoloFile.Read(root, personIds);
+            file = PopoloFile.ReadPeople(root, personIds);
             var publisher = stored?.Publisher ?? PublisherOf(source);
 
-            // The file is stored while its people are registered and its claims made: the writes wait on PostgreSQL while
-            // the claims keep a core busy.
+            // The file is stored while its people are registered and its memberships read and claims made: the writes wait on
+            // PostgreSQL while the claims keep the cores busy.
             var personIdsOfFile = file.PersonIds();
             storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, publishedAt, personIdsOfFile, recordedBy, time, stop.Token), stop.Token);
             register = [.. file.Persons.Values.OrderBy(p => p.Index)];
@@ -108,7 +108,7 @@ public static class PopoloImport
             var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
                 [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy)).ToList();
             registering = Task.Run(() => BulkAppend.RegisterAsync(store, toRegister, recordedBy, stop.Token), stop.Token);
-            stated = file.Claims(id, source.Series, publisher).ToList();
+            stated = file.ReadMemberships(root).Claims(id, source.Series, publisher).ToList();
             (document, storedBefore) = await storing;
             await series.DisposeAsync();
             // Another import stored this version meanwhile, published by someone else: the claims are the stored version's.
@@ -220,7 +220,7 @@ public static class PopoloImport
         if (version.PersonIds is not null) return version.PersonIds;
         if (await query.LoadAsync<SourceDocument>(version.Id, ct) is not { } document) return null;
         using var parsed = JsonDocument.Parse(document.Text);
-        var ids = PopoloFile.Read(parsed.RootElement).PersonIds();
+        var ids = PopoloFile.ReadPeople(parsed.RootElement).PersonIds();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var keep = new NpgsqlCommand(
