@@ -337,7 +337,8 @@ public sealed partial class PopoloFile
     public static int? TermNumber(PopoloEvent? term) =>
         term?.Id is { } id && TrailingNumber().Match(id) is { Success: true } m && int.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
-    private static bool Same(string? a, string? b) => a is not null && b is not null && Slugs.Normalize(a) == Slugs.Normalize(b);
+    // A claim made from the file names its record's words exactly: only others are normalised.
+    private static bool Same(string? a, string? b) => a is not null && b is not null && (a == b || Slugs.Normalize(a) == Slugs.Normalize(b));
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
