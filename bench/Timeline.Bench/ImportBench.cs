@@ -21,6 +21,9 @@ internal static partial class ImportBench
 {
     public const int People = 1_000;
     public const int ClaimsPerPerson = 100;
+    private const int HttpBulkRounds = 3;
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -55,17 +58,31 @@ internal static partial class ImportBench
             // a while runs it, after a warm-up import of its own (the command below pays its process's JIT in its time).
             var (warmBulk, _) = await PostImportAsync(http, Generate("warmbulk", People / 5, ClaimsPerPerson, withParty: false), "warmbulk");
             await Scenarios.QuiescentAsync(http);
-            var (httpBulk, httpSeconds) = await PostImportAsync(http, Generate("httpbulk", People, ClaimsPerPerson, withParty: false), "httpbulk");
-            var httpClaims = httpBulk.ClaimsAppended;
-            if (httpClaims != People * ClaimsPerPerson) throw new InvalidOperationException($"the import over HTTP appended {httpClaims:N0} claims, not {People * ClaimsPerPerson:N0}");
+            // Rounds of an import of new people and the raw copy of its rows, in turns, so that a host whose speed drifts
+            // within minutes (this one does) moves both sides alike; the figure is each side's median.
+            var (serviceRates, rawRates) = (new List<double>(), new List<double>());
+            for (var round = 1; round <= HttpBulkRounds; round++)
+            {
+                var name = $"httpbulk{round}";
+                var (httpBulk, httpSeconds) = await PostImportAsync(http, Generate(name, People, ClaimsPerPerson, withParty: false), name);
+                if (httpBulk.ClaimsAppended != People * ClaimsPerPerson)
+                {
+                    throw new InvalidOperationException($"the import over HTTP appended {httpBulk.ClaimsAppended:N0} claims, not {People * ClaimsPerPerson:N0}");
+                }
+
+                // Before anything else runs: the service's daemon works through the feed of what it just acknowledged.
+                await Scenarios.QuiescentAsync(http);
+                var (httpRawSeconds, httpStored) = await RawRowsAsync(dataSource, $"{name}-", $"raw_rows_http{round}");
+                serviceRates.Add(httpBulk.ClaimsAppended / httpSeconds);
+                rawRates.Add(httpStored / httpRawSeconds);
+            }
+
             service.Process.Refresh();
-            var httpPeak = service.Process.PeakWorkingSet64;
-            // Before anything else runs: the service's daemon works through the feed of what it just acknowledged.
-            await Scenarios.QuiescentAsync(http);
-            var (httpRawSeconds, httpStored) = await RawRowsAsync(dataSource, "httpbulk-", "raw_rows_http");
-            rows.Add(Row.Rate($"bulk path in the running service: POST /api/imports/popolo, {httpClaims:N0} claims for {People:N0} people (every rule checked)",
-                httpClaims / httpSeconds, "the rows it stored copied raw (as below)", httpStored / httpRawSeconds, httpPeak, "≥ 20,000/s",
-                string.Create(CultureInfo.InvariantCulture, $"{httpSeconds:F1} s, after a warm-up import of {warmBulk.ClaimsAppended:N0} claims; {httpRawSeconds:F1} s raw")));
+            var rounds = string.Join(", ", serviceRates.Zip(rawRates, (s, r) => string.Create(CultureInfo.InvariantCulture, $"{s:N0}/{r:N0}")));
+            rows.Add(Row.Rate($"bulk path in the running service: POST /api/imports/popolo, {People * ClaimsPerPerson:N0} claims for {People:N0} people (every rule checked)",
+                Median(serviceRates), "the rows it stored copied raw (as below)", Median(rawRates), service.Process.PeakWorkingSet64, "≥ 20,000/s",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"median of {HttpBulkRounds} rounds, each a new import and the raw copy of its rows (per s, service/raw: {rounds}), after a warm-up import of {warmBulk.ClaimsAppended:N0} claims")));
 
             var bulkFile = Path.Combine(directory, "bulk.json");
             await File.WriteAllTextAsync(bulkFile, JsonSerializer.Serialize(Generate("bulk", People, ClaimsPerPerson, withParty: false), PopoloJson.Options));
