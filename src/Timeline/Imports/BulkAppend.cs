@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Threading.Channels;
 using Npgsql;
 using Timeline.Claims;
 using Timeline.Hosting;
@@ -45,12 +46,31 @@ public static class BulkAppend
     private const int Lanes = 2;
 
     /// <param name="idsChecked">The claims' ids were found not on record just before (a race can still take one).</param>
-    public static async Task<BulkResult> AppendAsync(
+    public static Task<BulkResult> AppendAsync(
         IDocumentStore store, IReadOnlyList<BulkClaim> claims, string recordedBy, TimeProvider time, Action<int>? progress, CancellationToken ct,
-        bool idsChecked = false)
+        bool idsChecked = false) =>
+        // A small load goes in one lane.
+        AppendAsync(store, One(claims), recordedBy, time, progress, ct, idsChecked, lanes: claims.Count > BatchSize ? Lanes : 1);
+
+    private static async IAsyncEnumerable<IReadOnlyList<BulkClaim>> One(IReadOnlyList<BulkClaim> claims)
     {
-        var (lanes, after) = Split(claims);
-        var done = new int[lanes.Length + 1];
+        await Task.CompletedTask;
+        yield return claims;
+    }
+
+    /// <summary>
+    /// The claims as their producer makes them, chunk by chunk: the lanes commit the first batches while the rest are still
+    /// being made. A claim's index (in <see cref="BulkRefusal.Index"/>) counts the claims of every chunk before it.
+    /// </summary>
+    /// <param name="source">
+    /// A source the producer is still reading (an import's file): its claims are checked against it, not against the cache,
+    /// which keeps a source only once it is wholly read.
+    /// </param>
+    public static async Task<BulkResult> AppendAsync(
+        IDocumentStore store, IAsyncEnumerable<IReadOnlyList<BulkClaim>> chunks, string recordedBy, TimeProvider time, Action<int>? progress,
+        CancellationToken ct, bool idsChecked = false, Func<string, CachedSource?>? source = null, int lanes = Lanes)
+    {
+        var done = new int[lanes + 1];
         var gate = new object();
         Action<int> Report(int lane) => n =>
         {
@@ -61,13 +81,15 @@ public static class BulkAppend
             }
         };
 
-        // A lane that fails stops the other, so nothing goes on being committed behind an error (a run again completes it).
+        // A lane that fails stops the other and the producer, so nothing goes on being committed behind an error (a run
+        // again completes it).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        async Task<BulkResult> RunAsync(int[] lane, int l)
+        var queues = Enumerable.Range(0, lanes).Select(_ => Channel.CreateUnbounded<Indexed[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true })).ToArray();
+        async Task<BulkResult> RunAsync(int l)
         {
             try
             {
-                return await AppendInOrderAsync(store, claims, lane, recordedBy, time, idsChecked, Report(l), stop.Token);
+                return await AppendInOrderAsync(store, queues[l].Reader.ReadAllAsync(stop.Token), recordedBy, time, idsChecked, source, Report(l), stop.Token);
             }
             catch
             {
@@ -76,43 +98,98 @@ public static class BulkAppend
             }
         }
 
-        var results = (await Task.WhenAll(lanes.Select((lane, l) => RunAsync(lane, l)))).ToList();
-        if (after.Length > 0) results.Add(await AppendInOrderAsync(store, claims, after, recordedBy, time, idsChecked, Report(lanes.Length), ct));
+        var running = Enumerable.Range(0, lanes).Select(RunAsync).ToArray();
+        List<Indexed> after;
+        try
+        {
+            after = await DealAsync(chunks, queues, stop.Token);
+        }
+        catch (Exception dealing)
+        {
+            await stop.CancelAsync();
+            foreach (var queue in queues) queue.Writer.TryComplete();
+            // A lane's own failure says more than the cancellation it caused.
+            try
+            {
+                await Task.WhenAll(running);
+            }
+            catch (Exception lane) when (lane is not OperationCanceledException && dealing is OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch
+            {
+                // The producer's failure is the one to report.
+            }
+
+            throw;
+        }
+
+        var results = (await Task.WhenAll(running)).ToList();
+        if (after.Count > 0)
+        {
+            var batches = Channel.CreateUnbounded<Indexed[]>();
+            foreach (var batch in after.Chunk(BatchSize)) batches.Writer.TryWrite(batch);
+            batches.Writer.Complete();
+            results.Add(await AppendInOrderAsync(store, batches.Reader.ReadAllAsync(ct), recordedBy, time, idsChecked, source, Report(lanes), ct));
+        }
+
         return new BulkResult(results.Sum(r => r.Appended), results.Sum(r => r.AlreadyThere), [.. results.SelectMany(r => r.Refused).OrderBy(r => r.Index)],
             TimeSpan.FromTicks(results.Sum(r => r.Checking.Ticks)), TimeSpan.FromTicks(results.Sum(r => r.Committing.Ticks)));
     }
 
+    /// <summary>A claim with its place among all the claims given.</summary>
+    private readonly record struct Indexed(int Index, BulkClaim Claim);
+
     /// <summary>
-    /// The claims' indexes by lane, each in file order, and those that go after both lanes, in file order: the claims
-    /// whose id or target is also named under a person of the other lane. Those are decided as they would be alone (the
-    /// first in the file wins an id), and never race each other for it. A small load goes in one lane.
+    /// Deals the claims to the lanes by person, in batches, each lane's in the order given; returns those that go after
+    /// both lanes, in the order given: a claim naming an id (its own or its target) that a claim of another lane named
+    /// before. Those are decided as they would be alone, after every claim before them that names the id (the first
+    /// given wins an id), and never race each other for it.
     /// </summary>
-    private static (int[][] Lanes, int[] After) Split(IReadOnlyList<BulkClaim> claims)
+    private static async Task<List<Indexed>> DealAsync(IAsyncEnumerable<IReadOnlyList<BulkClaim>> chunks, Channel<Indexed[]>[] queues, CancellationToken ct)
     {
-        var lanes = claims.Count > BatchSize ? Lanes : 1;
-        var laneOf = new int[claims.Count];
-        // An id's lane, or -1 once it is named in two.
+        var lanes = queues.Length;
+        var pending = Enumerable.Range(0, lanes).Select(_ => new List<Indexed>(BatchSize)).ToArray();
+        var after = new List<Indexed>();
+        // An id's lane, or -1 once a claim that names it goes after the lanes.
         var idLane = new Dictionary<Guid, int>();
-        for (var i = 0; i < claims.Count; i++)
+        var index = 0;
+        await foreach (var chunk in chunks.WithCancellation(ct))
         {
-            laneOf[i] = (int)(Fnv1a(claims[i].PersonId) % (uint)lanes);
-            foreach (var id in new[] { claims[i].Request.ClaimId, claims[i].Request.TargetClaimId })
+            foreach (var claim in chunk)
             {
-                if (id is not { } named) continue;
-                if (!idLane.TryAdd(named, laneOf[i]) && idLane[named] != laneOf[i]) idLane[named] = -1;
+                var lane = (int)(Fnv1a(claim.PersonId) % (uint)lanes);
+                var (id, target) = (claim.Request.ClaimId, claim.Request.TargetClaimId);
+                var shared = Elsewhere(id) || Elsewhere(target);
+                if (shared)
+                {
+                    if (id is { } i) idLane[i] = -1;
+                    if (target is { } t) idLane[t] = -1;
+                    after.Add(new Indexed(index++, claim));
+                    continue;
+                }
+
+                if (id is { } own) idLane.TryAdd(own, lane);
+                if (target is { } named) idLane.TryAdd(named, lane);
+                pending[lane].Add(new Indexed(index++, claim));
+                if (pending[lane].Count == BatchSize)
+                {
+                    queues[lane].Writer.TryWrite([.. pending[lane]]);
+                    pending[lane].Clear();
+                }
+
+                bool Elsewhere(Guid? named) => named is { } n && idLane.TryGetValue(n, out var l) && l != lane;
             }
         }
 
-        var byLane = Enumerable.Range(0, lanes).Select(_ => new List<int>()).ToArray();
-        var after = new List<int>();
-        for (var i = 0; i < claims.Count; i++)
+        for (var l = 0; l < lanes; l++)
         {
-            var request = claims[i].Request;
-            var shared = (request.ClaimId is { } id && idLane[id] < 0) || (request.TargetClaimId is { } target && idLane[target] < 0);
-            (shared ? after : byLane[laneOf[i]]).Add(i);
+            if (pending[l].Count > 0) queues[l].Writer.TryWrite([.. pending[l]]);
+            queues[l].Writer.Complete();
         }
 
-        return ([.. byLane.Where(l => l.Count > 0).Select(l => l.ToArray())], [.. after]);
+        return after;
     }
 
     // Stable across runs and processes, unlike string.GetHashCode.
@@ -123,22 +200,22 @@ public static class BulkAppend
         return hash;
     }
 
-    /// <summary>The claims at <paramref name="indexes"/>, batch by batch in that order; progress counts this lane's claims.</summary>
+    /// <summary>The batches in the order given; progress counts this lane's claims.</summary>
     private static async Task<BulkResult> AppendInOrderAsync(
-        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] indexes, string recordedBy, TimeProvider time, bool idsChecked, Action<int> progress,
-        CancellationToken ct)
+        IDocumentStore store, IAsyncEnumerable<Indexed[]> batches, string recordedBy, TimeProvider time, bool idsChecked, Func<string, CachedSource?>? source,
+        Action<int> progress, CancellationToken ct)
     {
         int appended = 0, already = 0, processed = 0;
         TimeSpan checking = default, committing = default;
         var refused = new List<BulkRefusal>();
-        foreach (var batch in indexes.Chunk(BatchSize))
+        await foreach (var batch in batches)
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     // Once a batch lost a race, its ids are looked up: the one taken is decided as the single path would.
-                    var result = await AppendBatchAsync(store, claims, batch, recordedBy, time, lookUpIds: !idsChecked || attempt > 1, ct);
+                    var result = await AppendBatchAsync(store, batch, recordedBy, time, source, lookUpIds: !idsChecked || attempt > 1, ct);
                     appended += result.Appended;
                     already += result.AlreadyThere;
                     refused.AddRange(result.Refused);
@@ -183,14 +260,14 @@ public static class BulkAppend
     private sealed record Ready(int Index, string PersonId, AppendClaimRequest Request, Guid ClaimId, ValidTime? ValidTime, SourceDocument Source);
 
     private static async Task<BulkResult> AppendBatchAsync(
-        IDocumentStore store, IReadOnlyList<BulkClaim> claims, int[] batch, string recordedBy, TimeProvider time, bool lookUpIds, CancellationToken ct)
+        IDocumentStore store, Indexed[] batch, string recordedBy, TimeProvider time, Func<string, CachedSource?>? source, bool lookUpIds, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var refused = new List<BulkRefusal>();
         var ready = new List<Ready>(batch.Length);
-        foreach (var i in batch)
+        foreach (var (i, (personId, given)) in batch)
         {
-            var (personId, request) = claims[i];
+            var request = given;
             request = request with { RecordedBy = recordedBy };
             if (PersonStream.RefuseIfBadSlug(personId) is { } badSlug)
             {
@@ -205,7 +282,7 @@ public static class BulkAppend
                 continue;
             }
 
-            if (await SourceCache.LoadAsync(store, request.SourceId!, ct) is not { } cached)
+            if ((source?.Invoke(request.SourceId!) ?? await SourceCache.LoadAsync(store, request.SourceId!, ct)) is not { } cached)
             {
                 refused.Add(Refusal(i, personId, request.ClaimId,
                     Problems.Invalid("sourceId", $"'{request.SourceId}' is not a registered source: register it with POST /api/sources first")));

@@ -45,7 +45,8 @@ public sealed partial class PopoloFile
     public Dictionary<string, PopoloPost> Posts { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PopoloEvent> Events { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PopoloArea> Areas { get; } = new(StringComparer.Ordinal);
-    public SortedDictionary<int, AcceptedMembership> Memberships { get; } = [];
+    // By index, null where rejected; written once, as the memberships are read, each before any claim drawn from it is made.
+    private AcceptedMembership?[] _memberships = [];
     public Dictionary<string, int> Counts { get; } = [];
     public IReadOnlyList<RejectedRecord> Rejected => _rejected;
 
@@ -142,9 +143,41 @@ public sealed partial class PopoloFile
     /// <summary>Reads the memberships of a file whose people <see cref="ReadPeople"/> read; returns the file.</summary>
     public PopoloFile ReadMemberships(JsonElement root)
     {
-        if (_membershipsRead || WhyRefused(root) is not null) return this;
+        foreach (var _ in ReadMemberships(root, int.MaxValue))
+        {
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Reads the memberships <paramref name="chunk"/> at a time, and yields the range of each part once read, so the claims
+    /// drawn from the first are made (and appended) while the rest are read. Yields at least one range, maybe empty.
+    /// </summary>
+    public IEnumerable<(int From, int To)> ReadMemberships(JsonElement root, int chunk)
+    {
+        if (_membershipsRead || WhyRefused(root) is not null)
+        {
+            yield return (0, 0);
+            yield break;
+        }
+
         _membershipsRead = true;
-        foreach (var (i, m) in ReadArray<PopoloMembership>(root, "memberships"))
+        var any = false;
+        foreach (var (from, to, records) in ReadArray<PopoloMembership>(root, "memberships", chunk))
+        {
+            if (!any) _memberships = new AcceptedMembership?[Counts["memberships"]];
+            any = true;
+            ReadMemberships(records);
+            yield return (from, to);
+        }
+
+        if (!any) yield return (0, 0);
+    }
+
+    private void ReadMemberships(IEnumerable<(int Index, PopoloMembership Record)> records)
+    {
+        foreach (var (i, m) in records)
         {
             var at = $"/memberships/{i}";
             if (!Require(at, m.PersonId, "person_id")) continue;
@@ -205,26 +238,31 @@ public sealed partial class PopoloFile
                 continue;
             }
 
-            Memberships[i] = new AcceptedMembership(i, m, person, organization, onBehalfOf, post, TermNumber(term), $"{start}/{end?.ToString() ?? ""}");
+            _memberships[i] = new AcceptedMembership(i, m, person, organization, onBehalfOf, post, TermNumber(term), $"{start}/{end?.ToString() ?? ""}");
         }
-
-        return this;
     }
 
     /// <summary>The claims the file states, in file order, each with an id derived from the series and the claim's content.</summary>
-    public IReadOnlyList<StatedClaim> Claims(string sourceId, string series, string claimant)
+    public IReadOnlyList<StatedClaim> Claims(string sourceId, string series, string claimant) =>
+        Claims(sourceId, series, claimant, persons: true, (0, _memberships.Length));
+
+    /// <summary>
+    /// The claims of the file's persons (when <paramref name="persons"/>), then of the memberships in the range (read by
+    /// <see cref="ReadMemberships(JsonElement, int)"/>), in file order.
+    /// </summary>
+    public IReadOnlyList<StatedClaim> Claims(string sourceId, string series, string claimant, bool persons, (int From, int To) memberships)
     {
         // The ids are hashes of each claim's JSON, most of the work, and independent of each other: spread over the cores.
-        var requests = Requests(sourceId, claimant).ToList();
+        var requests = Requests(sourceId, claimant, persons, memberships).ToList();
         var claims = new StatedClaim[requests.Count];
         Parallel.For(0, requests.Count, i => claims[i] = Stated(series, requests[i].PersonId, requests[i].Request));
         return claims;
     }
 
-    private IEnumerable<(string PersonId, AppendClaimRequest Request)> Requests(string sourceId, string claimant)
+    private IEnumerable<(string PersonId, AppendClaimRequest Request)> Requests(string sourceId, string claimant, bool persons, (int From, int To) memberships)
     {
         var by = new ClaimantInput(claimant);
-        foreach (var person in Persons.Values.OrderBy(p => p.Index))
+        foreach (var person in persons ? Persons.Values.OrderBy(p => p.Index) : Enumerable.Empty<AcceptedPerson>())
         {
             var at = $"/persons/{person.Index}";
             if (person.Birth is { } birth)
@@ -246,8 +284,9 @@ public sealed partial class PopoloFile
             }
         }
 
-        foreach (var m in Memberships.Values)
+        for (var i = memberships.From; i < memberships.To; i++)
         {
+            if (_memberships[i] is not { } m) continue;
             var at = $"/memberships/{m.Index}";
             if (IsParty(m.Organization))
             {
@@ -285,7 +324,7 @@ public sealed partial class PopoloFile
             };
         }
 
-        if (!Memberships.TryGetValue(index, out var m)) return $"the membership at {pointer} was rejected as breaking the Popolo spec";
+        if (index >= _memberships.Length || _memberships[index] is not { } m) return $"the membership at {pointer} was rejected as breaking the Popolo spec";
         if (m.Person.Slug != personId) return $"the membership at {pointer} is of '{m.Person.Slug}', not '{personId}'";
         return r.Type switch
         {
@@ -352,7 +391,11 @@ public sealed partial class PopoloFile
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private IEnumerable<(int Index, T Record)> ReadArray<T>(JsonElement root, string name) where T : class
+    private IEnumerable<(int Index, T Record)> ReadArray<T>(JsonElement root, string name) where T : class =>
+        ReadArray<T>(root, name, int.MaxValue).SelectMany(part => part.Records);
+
+    /// <summary>The array's records, <paramref name="chunk"/> at a time; each part's are taken before the next is read.</summary>
+    private IEnumerable<(int From, int To, IEnumerable<(int Index, T Record)> Records)> ReadArray<T>(JsonElement root, string name, int chunk) where T : class
     {
         Counts[name] = 0;
         if (!root.TryGetProperty(name, out var array)) yield break;
@@ -365,12 +408,21 @@ public sealed partial class PopoloFile
         // The records are read on all cores (a parsed document is safe to read from several threads), then taken in order.
         var elements = array.EnumerateArray().ToArray();
         Counts[name] = elements.Length;
-        var read = new (T? Record, string? Error)[elements.Length];
-        Parallel.For(0, elements.Length, new ParallelOptions { MaxDegreeOfParallelism = elements.Length < 1_000 ? 1 : -1 }, i => read[i] = Deserialize<T>(elements[i]));
+        for (var from = 0; from < elements.Length; from += chunk)
+        {
+            var to = (int)Math.Min(elements.Length, (long)from + chunk);
+            var read = new (T? Record, string? Error)[to - from];
+            Parallel.For(0, read.Length, new ParallelOptions { MaxDegreeOfParallelism = read.Length < 1_000 ? 1 : -1 }, i => read[i] = Deserialize<T>(elements[from + i]));
+            yield return (from, to, Records(read, from, name));
+        }
+    }
+
+    private IEnumerable<(int Index, T Record)> Records<T>((T? Record, string? Error)[] read, int from, string name) where T : class
+    {
         for (var i = 0; i < read.Length; i++)
         {
-            if (read[i].Error is { } error) Reject($"/{name}/{i}", error);
-            else yield return (i, read[i].Record!);
+            if (read[i].Error is { } error) Reject($"/{name}/{from + i}", error);
+            else yield return (from + i, read[i].Record!);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -53,6 +54,10 @@ public static class PopoloImport
 {
     public const string DefaultPublisher = "Popolo import";
 
+    // Memberships read before their claims go to the bulk path: enough for a few batches per lane, few enough that the first
+    // commits start soon after the file is parsed.
+    private const int MembershipsPerPart = 4 * BulkAppend.BatchSize;
+
     public static async Task<ImportReport> RunAsync(
         IDocumentStore store, string text, PopoloSource source, string recordedBy, TimeProvider time,
         Action<string, int, int>? progress, CancellationToken ct)
@@ -79,28 +84,29 @@ public static class PopoloImport
         // of a series take turns until this version (and its ids) is stored.
         var hash = SourceDocument.HashOf(text);
         var series = await SeriesLock.TakeAsync(store, source.Series, ct);
-        PopoloFile file;
-        SourceDocument document;
-        bool storedBefore, seriesSeen;
-        List<StatedClaim> stated;
-        BulkRegistration people;
-        List<AcceptedPerson> register;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task<(SourceDocument, bool)>? storing = null;
         Task<BulkRegistration>? registering = null;
+        PopoloFile file;
+        List<AcceptedPerson> register;
+        SourceDocument? document = null;
+        BulkRegistration? people = null;
+        CachedSource? read = null;
+        // Every claim the file states, in file order; those not on record, as the bulk path numbers them; the ids on record.
+        var stated = new List<StatedClaim>();
+        var toAppend = new List<BulkClaim>();
+        var onRecord = new HashSet<Guid>();
+        var planned = 0;
+        BulkResult appended;
         try
         {
-            string id;
-            VersionOnRecord? stored;
-            Dictionary<string, string>? personIds;
             // Read once the series is ours: imports that take turns take their default "now" in the same order.
             var publishedAt = source.PublishedAt ?? time.GetUtcNow();
-            (id, stored, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, source.PublishedAt is not null, ct);
+            var (id, _, personIds, seriesSeen) = await PriorAsync(store, source.Series, hash, publishedAt, source.PublishedAt is not null, ct);
             file = PopoloFile.ReadPeople(root, personIds);
-            var publisher = stored?.Publisher ?? PublisherOf(source);
 
-            // The file is stored while its people are registered and its memberships read and claims made: the writes wait on
-            // PostgreSQL while the claims keep the cores busy.
+            // The file is stored while its people are registered and its memberships read: the writes wait on PostgreSQL while
+            // the claims keep the cores busy.
             var personIdsOfFile = file.PersonIds();
             storing = Task.Run(() => StoreVersionAsync(store, id, hash, text, source, publishedAt, personIdsOfFile, recordedBy, time, stop.Token), stop.Token);
             register = [.. file.Persons.Values.OrderBy(p => p.Index)];
@@ -108,12 +114,48 @@ public static class PopoloImport
             var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
                 [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy)).ToList();
             registering = Task.Run(() => BulkAppend.RegisterAsync(store, toRegister, recordedBy, stop.Token), stop.Token);
-            stated = file.ReadMemberships(root).Claims(id, source.Series, publisher).ToList();
-            (document, storedBefore) = await storing;
-            await series.DisposeAsync();
-            // Another import stored this version meanwhile, published by someone else: the claims are the stored version's.
-            if (document.Publisher != publisher) stated = file.Claims(id, source.Series, document.Publisher).ToList();
-            people = await registering;
+
+            // The claims are made and appended part by part: the first batches commit while the rest of the file is read.
+            async IAsyncEnumerable<IReadOnlyList<BulkClaim>> Claims([EnumeratorCancellation] CancellationToken token)
+            {
+                var first = true;
+                foreach (var part in file.ReadMemberships(root, MembershipsPerPart))
+                {
+                    token.ThrowIfCancellationRequested();
+                    if (document is null)
+                    {
+                        bool storedBefore;
+                        (document, storedBefore) = await storing;
+                        await series.DisposeAsync();
+                        people = await registering;
+                        progress?.Invoke("people", register.Count, register.Count);
+                        // The stored version has this text (it was found or stored by the content's hash). A claim's id is
+                        // derived from the series and the claim, so claims can be on record only once a version of the series
+                        // was: this one by a run that stopped half-way, or another.
+                        seriesSeen |= storedBefore;
+                        read = SourceCache.Structured(document, StructuredDocument.OfPopolo(root, file));
+                    }
+
+                    // Claimed by the stored version's publisher: another import may have stored this version first.
+                    var claims = file.Claims(id, source.Series, document.Publisher, persons: first, part);
+                    first = false;
+                    stated.AddRange(claims);
+                    // The batches look up no ids: the ids' primary key refuses one taken since (or posted by hand), and that
+                    // batch is decided again with the look-up.
+                    if (seriesSeen) onRecord.UnionWith(await TakenAsync(store, claims.Select(c => c.Request.ClaimId!.Value), token));
+                    var fresh = claims.Where(c => !onRecord.Contains(c.Request.ClaimId!.Value)).Select(c => new BulkClaim(c.PersonId, c.Request)).ToList();
+                    toAppend.AddRange(fresh);
+                    Interlocked.Add(ref planned, fresh.Count);
+                    yield return fresh;
+                }
+
+                // Wholly read: the claims appended by hand later check against the file parsed here.
+                SourceCache.Keep(store, read!);
+            }
+
+            progress?.Invoke("claims", 0, 0);
+            appended = await BulkAppend.AppendAsync(store, Claims(stop.Token), recordedBy, time, done => progress?.Invoke("claims", done, Volatile.Read(ref planned)),
+                stop.Token, idsChecked: true, source: sourceId => sourceId == read?.Document.Id ? read : null);
         }
         catch
         {
@@ -124,29 +166,16 @@ public static class PopoloImport
             throw;
         }
 
-        // The stored version has this text (it was found or stored by the content's hash): the claims' checks read the file parsed here.
-        SourceCache.Keep(store, document, StructuredDocument.OfPopolo(root, file));
-        progress?.Invoke("people", register.Count, register.Count);
         var rejected = new List<RejectedRecord>(file.Rejected);
-        rejected.AddRange(people.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
-
-        // A claim's id is derived from the series and the claim, so claims can be on record only once a version of the series
-        // was: this one by a run that stopped half-way, or another. Either way the batches look up no ids: the ids' primary
-        // key refuses one taken since (or posted by hand), and that batch is decided again with the look-up.
-        seriesSeen |= storedBefore;
-        var onRecord = seriesSeen ? await TakenAsync(store, stated.Select(s => s.Request.ClaimId!.Value), ct) : [];
-        var toAppend = stated.Where(s => !onRecord.Contains(s.Request.ClaimId!.Value)).Select(s => new BulkClaim(s.PersonId, s.Request)).ToList();
-        progress?.Invoke("claims", 0, toAppend.Count);
-        var appended = await BulkAppend.AppendAsync(store, toAppend, recordedBy, time, done => progress?.Invoke("claims", done, toAppend.Count), ct,
-            idsChecked: true);
+        rejected.AddRange(people!.Refused.Select(r => new RejectedRecord($"/persons/{register[r.Index].Index}", r.Problem)));
         rejected.AddRange(appended.Refused.Select(r => new RejectedRecord(toAppend[r.Index].Request.Pointer!, r.Problem)).Distinct());
 
         var statedIds = stated.Select(s => s.Request.ClaimId!.Value).ToHashSet();
-        var (noLonger, again) = await MarkNoLongerStatedAsync(store, document, statedIds, recordedBy, ct);
+        var (noLonger, again) = await MarkNoLongerStatedAsync(store, document!, statedIds, recordedBy, ct);
 
         var records = file.Counts.Select(c => new KindCount(c.Key, c.Value, rejected.Count(r => r.Pointer.StartsWith($"/{c.Key}/", StringComparison.Ordinal))))
             .OrderBy(c => c.Kind, StringComparer.Ordinal).ToList();
-        return new ImportReport(document.Id, document.Series!, document.TextHash, records, people.Registered, people.AlreadyThere,
+        return new ImportReport(document!.Id, document.Series!, document.TextHash, records, people.Registered, people.AlreadyThere,
             appended.Appended, appended.AlreadyThere + onRecord.Count, noLonger, [.. rejected.OrderBy(r => r.Pointer, StringComparer.Ordinal)],
             appended.Checking.TotalSeconds, appended.Committing.TotalSeconds, again);
     }

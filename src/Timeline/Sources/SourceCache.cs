@@ -49,11 +49,11 @@ public static class SourceCache
             ? new CachedSource(document, SourceDocument.FoldWhiteSpace(document.Text))
             : Structured(document, StructuredDocument.Parse(document));
 
-    private static CachedSource Structured(SourceDocument document, StructuredDocument parsed) => new(document, "") { Structured = parsed };
+    /// <summary>A stored structured source its writer has already parsed (an import: a file of many MB).</summary>
+    public static CachedSource Structured(SourceDocument document, StructuredDocument parsed) => new(document, "") { Structured = parsed };
 
-    /// <summary>Keeps a stored structured source its writer has already parsed (an import: a file of many MB).</summary>
-    public static void Keep(IDocumentStore store, SourceDocument document, StructuredDocument structured) =>
-        KeptOf(store).Add(document.Id, Structured(document, structured), replace: true);
+    /// <summary>Keeps a stored structured source its writer has already parsed (<see cref="Structured"/>).</summary>
+    public static void Keep(IDocumentStore store, CachedSource source) => KeptOf(store).Add(source.Document.Id, source, replace: true);
 
     /// <summary>For a registration: whatever was kept under this id (from before a reset of the data) is dropped.</summary>
     public static void Forget(IDocumentStore store, string id)

@@ -104,8 +104,11 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
         (await ClaimsAboutAsync(PersonId)).Count.ShouldBe(Math.Min(claims.Count, 1000));
     }
 
-    [Fact]
-    public async Task in_a_load_large_enough_for_lanes_an_id_given_under_two_people_goes_to_the_first_in_the_file_and_the_second_is_refused()
+    /// <param name="part">0: the claims given at once; else given in parts of this many, as an import makes them.</param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(97)]
+    public async Task in_a_load_large_enough_for_lanes_an_id_given_under_two_people_goes_to_the_first_in_the_file_and_the_second_is_refused(int part)
     {
         var sourceId = await GivenPersonAndSourceAsync();
         var people = Enumerable.Range(0, 12).Select(p => $"lane-person-{p}").ToList();
@@ -129,7 +132,7 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
             }
         }
 
-        var result = await BulkAsync(claims);
+        var result = part == 0 ? await BulkAsync(claims) : await BulkAppend.AppendAsync(App.Store, InParts(claims, part), "bulk-tests", TimeProvider.System, null, Ct);
 
         // The oracle, from the rules alone: every claim appends but each reuse of an id already given to another person.
         var reused = Enumerable.Range(1, people.Count - 1).Select(p => p * 90 + 10).ToList();
@@ -140,6 +143,33 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
             var expected = claims.Where((c, i) => c.PersonId == people[p] && !reused.Contains(i)).Select(c => c.Request.ClaimId!.Value).Order().ToList();
             (await ClaimsAboutAsync(people[p])).Select(c => c.GetProperty("id").GetGuid()).Order().ToList().ShouldBe(expected, people[p]);
         }
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<BulkClaim>> InParts(List<BulkClaim> claims, int size)
+    {
+        foreach (var part in claims.Chunk(size))
+        {
+            await Task.Yield();
+            yield return part;
+        }
+    }
+
+    [Fact]
+    public async Task a_producer_that_fails_half_way_fails_the_bulk_with_its_own_error()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var claims = Enumerable.Range(0, 3 * BulkAppend.BatchSize)
+            .Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"Body {i}" })).ToList();
+
+        async IAsyncEnumerable<IReadOnlyList<BulkClaim>> Failing()
+        {
+            yield return claims;
+            await Task.Yield();
+            throw new InvalidDataException("the file broke off");
+        }
+
+        var failure = await Should.ThrowAsync<InvalidDataException>(() => BulkAppend.AppendAsync(App.Store, Failing(), "bulk-tests", TimeProvider.System, null, Ct));
+        failure.Message.ShouldBe("the file broke off");
     }
 
     [Fact]
