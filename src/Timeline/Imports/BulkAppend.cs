@@ -66,9 +66,10 @@ public static class BulkAppend
     /// A source the producer is still reading (an import's file): its claims are checked against it, not against the cache,
     /// which keeps a source only once it is wholly read.
     /// </param>
+    /// <param name="ready">What must be on record before the first commit (an import's people): the claims are made meanwhile.</param>
     public static async Task<BulkResult> AppendAsync(
         IDocumentStore store, IAsyncEnumerable<IReadOnlyList<BulkClaim>> chunks, string recordedBy, TimeProvider time, Action<int>? progress,
-        CancellationToken ct, bool idsChecked = false, Func<string, CachedSource?>? source = null, int lanes = Lanes)
+        CancellationToken ct, bool idsChecked = false, Func<string, CachedSource?>? source = null, Task? ready = null, int lanes = Lanes)
     {
         var done = new int[lanes + 1];
         var gate = new object();
@@ -89,6 +90,7 @@ public static class BulkAppend
         {
             try
             {
+                if (ready is not null) await ready.WaitAsync(stop.Token);
                 return await AppendInOrderAsync(store, queues[l].Reader.ReadAllAsync(stop.Token), recordedBy, time, idsChecked, source, Report(l), stop.Token);
             }
             catch

@@ -113,9 +113,15 @@ public static class PopoloImport
             progress?.Invoke("people", 0, register.Count);
             var toRegister = register.Select(p => new RegisterPerson(p.Slug, p.Record.Name,
                 [.. (p.Record.OtherNames ?? []).Select(n => n?.Name).OfType<string>().Where(n => n.Trim().Length > 0)], recordedBy)).ToList();
-            registering = Task.Run(() => BulkAppend.RegisterAsync(store, toRegister, recordedBy, stop.Token), stop.Token);
+            registering = Task.Run(async () =>
+            {
+                var registered = await BulkAppend.RegisterAsync(store, toRegister, recordedBy, stop.Token);
+                progress?.Invoke("people", register.Count, register.Count);
+                return registered;
+            }, stop.Token);
 
-            // The claims are made and appended part by part: the first batches commit while the rest of the file is read.
+            // The claims are made and appended part by part: the first batches commit (once the people are registered) while
+            // the rest of the file is read.
             async IAsyncEnumerable<IReadOnlyList<BulkClaim>> Claims([EnumeratorCancellation] CancellationToken token)
             {
                 var first = true;
@@ -127,8 +133,6 @@ public static class PopoloImport
                         bool storedBefore;
                         (document, storedBefore) = await storing;
                         await series.DisposeAsync();
-                        people = await registering;
-                        progress?.Invoke("people", register.Count, register.Count);
                         // The stored version has this text (it was found or stored by the content's hash). A claim's id is
                         // derived from the series and the claim, so claims can be on record only once a version of the series
                         // was: this one by a run that stopped half-way, or another.
@@ -155,7 +159,8 @@ public static class PopoloImport
 
             progress?.Invoke("claims", 0, 0);
             appended = await BulkAppend.AppendAsync(store, Claims(stop.Token), recordedBy, time, done => progress?.Invoke("claims", done, Volatile.Read(ref planned)),
-                stop.Token, idsChecked: true, source: sourceId => sourceId == read?.Document.Id ? read : null);
+                stop.Token, idsChecked: true, source: sourceId => sourceId == read?.Document.Id ? read : null, ready: registering);
+            people = await registering;
         }
         catch
         {
@@ -379,6 +384,8 @@ public static class PopoloImport
         IDocumentStore store, SourceDocument version, HashSet<Guid> stated, string recordedBy, CancellationToken ct)
     {
         await using var query = store.QuerySession();
+        // Asked of the series' index alone first: reading a version's fields reads its whole text (many MB) from TOAST.
+        if (!await query.Query<SourceDocument>().AnyAsync(s => s.Series == version.Series && s.Id != version.Id, ct)) return (0, 0);
         // Read again, not taken from the start of the import: a newer version stored meanwhile says what is still stated.
         var versions = await VersionsAsync(query, version.Series!, ct);
         var earlier = versions.Where(v => v.Id != version.Id).ToList();
