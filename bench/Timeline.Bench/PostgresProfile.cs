@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Timeline.Hosting;
 
 namespace Timeline.Bench;
 
@@ -33,6 +34,45 @@ internal sealed class PostgresProfile(NpgsqlDataSource dataSource)
         {
             await using var command = dataSource.CreateCommand(statement);
             await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// A new cluster as a deployment runs it: the deploy's sizing applied (<see cref="PreloadAsync"/>, then a restart) and its
+    /// shared buffers used once. A server up for a while has used every buffer; a new one has the kernel zero each page of
+    /// them on first use, which took 9.5 % of PostgreSQL's CPU in an import on a new cluster (perf, bench/README.md). The
+    /// buffers are filled by a table written through them (no bulk ring: a plain INSERT), then dropped.
+    /// </summary>
+    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options)
+    {
+        var postgres = EmbeddedPostgres.Start(options);
+        try
+        {
+            await using (var first = NpgsqlDataSource.Create(postgres.ConnectionString)) await PreloadAsync(first);
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+
+        postgres = EmbeddedPostgres.Start(options);
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+            await using var warm = dataSource.CreateCommand("""
+                create unlogged table bench_warm_buffers (pad text);
+                alter table bench_warm_buffers alter column pad set storage plain;
+                insert into bench_warm_buffers select repeat('x', 1800) from generate_series(1, 4 * (select setting::bigint from pg_settings where name = 'shared_buffers'));
+                drop table bench_warm_buffers;
+                """);
+            warm.CommandTimeout = 300;
+            await warm.ExecuteNonQueryAsync();
+            return postgres;
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
+            throw;
         }
     }
 

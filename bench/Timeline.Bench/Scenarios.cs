@@ -46,12 +46,9 @@ internal sealed class Scenarios(ServiceUnderTest service, HttpClient http, RawBa
     {
         var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
         var options = new EmbeddedPostgresOptions(directory);
-        var postgres = EmbeddedPostgres.Start(options);
+        var postgres = await PostgresProfile.StartAsync(options);
         try
         {
-            await using (var first = NpgsqlDataSource.Create(postgres.ConnectionString)) await PostgresProfile.PreloadAsync(first);
-            await postgres.DisposeAsync();
-            postgres = EmbeddedPostgres.Start(options);
             Console.Error.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}; starting the service");
             await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
             await using (var create = dataSource.CreateCommand("create database timeline_micro")) await create.ExecuteNonQueryAsync();
