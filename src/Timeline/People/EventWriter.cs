@@ -215,6 +215,9 @@ internal sealed class EventWriter
         var indexWrites = new ClaimIndexWrites();
         var touchedPropositions = new HashSet<string>(StringComparer.Ordinal);
         var stored = new IEvent[writes.Count][];
+        // Nothing kept (a bulk write): the first claim of a proposition nothing on record is about would make a document of
+        // one claim, which cannot conflict and is never stored. It is made only if another event about it follows here.
+        var alone = keep ? null : new Dictionary<string, IEvent>(StringComparer.Ordinal);
         var next = 0;
         for (var w = 0; w < writes.Count; w++)
         {
@@ -237,8 +240,15 @@ internal sealed class EventWriter
                 person = Person.Fold(person, e);
                 indexWrites.Add(e.Data, e.Stamp());
 
-                if (ContradictionProjection.KeyOf(e.Data) is { } key
-                    && Contradictions.Evolve(contradictions.GetValueOrDefault(key), key, e) is { } contradiction)
+                if (ContradictionProjection.KeyOf(e.Data) is not { } key) continue;
+                var document = contradictions.GetValueOrDefault(key);
+                if (document is null && alone is not null)
+                {
+                    if (e.Data is IClaimEvent && alone.TryAdd(key, e)) continue;
+                    if (alone.Remove(key, out var first)) document = Contradictions.Evolve(null, key, first);
+                }
+
+                if (Contradictions.Evolve(document, key, e) is { } contradiction)
                 {
                     contradictions[key] = contradiction;
                     if (kept[w] is { } k) k.Contradictions[key] = contradiction;

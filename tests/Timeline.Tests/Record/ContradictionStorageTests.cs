@@ -139,6 +139,30 @@ public sealed class ContradictionStorageTests(AppFixture app) : RecordApiTest(ap
     }
 
     [Fact]
+    public async Task a_tender_and_its_denial_in_one_bulk_commit_are_stored_side_by_side_and_a_claim_stated_once_is_not()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var (tendered, denied) = (Guid.NewGuid(), Guid.NewGuid());
+        var claimant = new ClaimantInput("Our Staff Reporter", "Reporter", "The Nation");
+        var tender = new AppendClaimRequest("ResignationTendered", tendered, "2013-11", sourceId, claimant, RecordApi.TenderedQuote,
+            Office: "Senator", Organization: "Senate of Pakistan");
+        var office = new AppendClaimRequest("OfficeTaken", Guid.NewGuid(), "2013", sourceId, claimant, "MQM Senator Syed Mustafa Kamal",
+            Office: "Senator", Organization: "Senate of Pakistan");
+
+        var result = await Timeline.Imports.BulkAppend.AppendAsync(App.Store,
+            [new(PersonId, tender), new(PersonId, office), new(PersonId, tender with { Type = "ResignationDenied", ClaimId = denied, Quote = RecordApi.DeniedQuote })],
+            "bulk-tests", TimeProvider.System, null, Ct);
+
+        result.Appended.ShouldBe(3, string.Join("; ", result.Refused.Select(r => r.Problem)));
+        (await StoredContradictionsAsync()).ShouldBe(1, "the office is stated once: no document");
+        var contradiction = (await Body(await Get($"/api/contradictions?person={PersonId}"))).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        contradiction.GetProperty("id").GetString().ShouldBe(ResignationKey);
+        contradiction.GetProperty("state").GetString().ShouldBe("open");
+        ClaimIds(contradiction, "asserts").ShouldBe([tendered.ToString()]);
+        ClaimIds(contradiction, "denies").ShouldBe([denied.ToString()]);
+    }
+
+    [Fact]
     public async Task a_conflict_a_retraction_removed_is_still_stored_for_the_day_the_sources_showed_it()
     {
         var sourceId = await GivenPersonAndSourceAsync();
