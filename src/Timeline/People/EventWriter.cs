@@ -10,7 +10,10 @@ using Timeline.Hosting;
 
 namespace Timeline.People;
 
-/// <summary>Events for one person's stream, decided on <see cref="ExpectedVersion"/>, with the rows that commit with them.</summary>
+/// <summary>
+/// Events for one person's stream, decided on <see cref="ExpectedVersion"/>, with the rows that commit with them. Version 0
+/// starts the stream: the write fails as a lost race if the stream is there by then.
+/// </summary>
 /// <param name="RecordedBy">The principal every event is recorded under (Marten's user_name).</param>
 internal sealed record StreamWrite(
     string PersonId, long ExpectedVersion, IReadOnlyList<object> Events, string RecordedBy, IReadOnlyList<EntryId> Entries, IdempotencyRecord? Idempotency);
@@ -57,7 +60,8 @@ internal sealed class EventWriter
         _serializer = store.Options.Serializer();
         _localCommits = ((StoreOptions)store.Options).Listeners.OfType<LocalCommits>().FirstOrDefault();
         _claimIndex = ClaimIndex.For(store);
-        _sql = new Sql(store.Options.DatabaseSchemaName, ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled, _claimIndex);
+        _sql = new Sql(store.Options.DatabaseSchemaName, ((StoreOptions)store.Options).Events.MetadataConfig.UserNameEnabled, _claimIndex,
+            _events.AggregateAliasFor(typeof(Person)));
     }
 
     /// <summary>The person's stream version as this node last heard it committed (by anyone), or null when unknown.</summary>
@@ -146,6 +150,12 @@ internal sealed class EventWriter
             read.BatchCommands.Add(Command("begin"));
             // Plans made once per connection: with the arrays' lengths known, PostgreSQL would plan every call anew.
             read.BatchCommands.Add(Command("set local plan_cache_mode = force_generic_plan"));
+            // A stream started here has its row before it is locked (at version 0); one already there keeps its version.
+            if (writes.Where(w => w.ExpectedVersion == 0).Select(w => w.PersonId).ToArray() is { Length: > 0 } starting)
+            {
+                read.BatchCommands.Add(Command(_sql.StartStreams, Text(starting)));
+            }
+
             read.BatchCommands.Add(Command(_sql.LockStreams, Text(personIds)));
             read.BatchCommands.Add(Command(_sql.NextSequences, new NpgsqlParameter<int> { TypedValue = eventCount }));
             // Documents kept from the last commit are not asked for; often nothing is.
@@ -407,8 +417,14 @@ internal sealed class EventWriter
 
     /// <summary>The statements, written against the tables Marten creates (its column layout for events, streams and documents).</summary>
     /// <param name="userNames">Whether the store keeps each event's user_name (the service does; a bare store may not).</param>
-    private sealed class Sql(string schema, bool userNames, ClaimIndex claimIndex)
+    /// <param name="streamType">The people's streams' type as Marten names it in mt_streams.</param>
+    private sealed class Sql(string schema, bool userNames, ClaimIndex claimIndex, string streamType)
     {
+        public string StartStreams { get; } = $"""
+            insert into {schema}.mt_streams (id, type, version, tenant_id) select id, '{streamType}', 0, '{Tenant}' from unnest($1::varchar[]) as s(id)
+            on conflict (id) do nothing
+            """;
+
         // Each stream with its header, the stream's row locked until the commit.
         public string LockStreams { get; } =
             $"select s.id, s.version, p.data from {schema}.mt_streams as s left join {schema}.{TableOf<Person>()} as p on p.id = s.id where s.id = any($1) for update of s";

@@ -26,6 +26,53 @@ public sealed class RegisterPersonTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task people_the_bulk_path_registers_are_streams_as_one_registration_opens_them_and_take_claims()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var people = new List<Timeline.People.RegisterPerson>
+        {
+            new(PersonId, "Syed Mustafa Kamal", ["Mustafa Kamal"], null),
+            new("anis-qaimkhani", " Anis Qaimkhani ", ["Anis Qaimkhani", "Anis Ahmed Qaimkhani"], null),
+            new("Not A Slug", "Someone", null, null),
+        };
+
+        var result = await Timeline.Imports.BulkAppend.RegisterAsync(App.Store, people, "bulk-tests", Ct);
+
+        (result.Registered, result.AlreadyThere).ShouldBe((1, 1));
+        result.Refused.ShouldHaveSingleItem().Index.ShouldBe(2);
+        var status = await Body(await Get("/api/people/anis-qaimkhani"));
+        status.GetProperty("name").GetString().ShouldBe("Anis Qaimkhani");
+        status.GetProperty("version").GetInt64().ShouldBe(1);
+        var stream = await EventsAsync("anis-qaimkhani");
+        stream.ShouldHaveSingleItem().Version.ShouldBe(1);
+        stream[0].Data.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()).ShouldBe(["Anis Ahmed Qaimkhani"]);
+        // Consistency with Marten's own start of a stream (the API's registration): the same aggregate type and version.
+        await using (var query = App.Store.QuerySession())
+        {
+            var bulk = (await query.Events.FetchStreamStateAsync("anis-qaimkhani", Ct)).ShouldNotBeNull();
+            var single = (await query.Events.FetchStreamStateAsync(PersonId, Ct)).ShouldNotBeNull();
+            (bulk.AggregateType, bulk.Version).ShouldBe((single.AggregateType, 1L));
+        }
+
+        // The single path appends to it as to any stream.
+        using var claim = await Post("/api/people/anis-qaimkhani/claims", RecordApi.Claim(sourceId));
+        claim.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(claim));
+        (await EventsAsync("anis-qaimkhani")).Select(e => e.Version).ShouldBe([1L, 2L]);
+    }
+
+    [Fact]
+    public async Task two_bulk_registrations_of_the_same_new_person_at_once_open_one_stream()
+    {
+        var person = new Timeline.People.RegisterPerson("anis-qaimkhani", "Anis Qaimkhani", null, null);
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => Timeline.Imports.BulkAppend.RegisterAsync(App.Store, [person], "bulk-tests", Ct))));
+
+        results.Sum(r => r.Registered).ShouldBe(1);
+        results.Sum(r => r.AlreadyThere).ShouldBe(3);
+        (await EventsAsync("anis-qaimkhani")).ShouldHaveSingleItem().Version.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task registering_the_same_id_again_is_409_and_appends_nothing()
     {
         using (var first = await Post("/api/people", RecordApi.Person("mustafa-kamal"))) first.StatusCode.ShouldBe(HttpStatusCode.Created);
