@@ -53,6 +53,9 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var time = host.Services.GetRequiredService<TimeProvider>();
+        // The host is built, not started: the schema the service applies at start-up is applied here, so an import into a
+        // new database finds every table the write path writes with its own SQL.
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
         ImportReport report;
         var clock = System.Diagnostics.Stopwatch.StartNew();

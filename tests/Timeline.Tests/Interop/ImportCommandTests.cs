@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using Timeline.Tests.Commands;
 using Timeline.Tests.Infrastructure;
@@ -45,6 +47,26 @@ public sealed class ImportCommandTests(AppFixture app) : RecordApiTest(app), IDi
         (code, output) = await RunAsync("export", "popolo", "--out", exported);
         code.ShouldBe(0, output);
         PopoloOracle.ExportedSeats((JsonObject)JsonNode.Parse(File.ReadAllText(exported))!).ShouldBe(PopoloOracle.Seats(file));
+    }
+
+    [Fact]
+    public async Task the_import_command_into_a_new_database_creates_what_it_writes_to()
+    {
+        var database = await CommandLine.NewDatabaseAsync();
+        try
+        {
+            var file = PopoloOracle.Nauru();
+            var run = await CommandLine.RunAsync(database, "import", "popolo", Write("new.json", file.ToJsonString()), "--source", PopoloImportTests.Series);
+            run.ExitCode.ShouldBe(0, run.Output);
+
+            await using var host = await AppFixture.StartHostAsync(database);
+            await using var query = host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+            (await query.Events.QueryAllRawEvents().CountAsync(Ct)).ShouldBe(PopoloOracle.Array(file, "persons").Count + PopoloOracle.Claims(file), run.Output);
+        }
+        finally
+        {
+            await CommandLine.DropDatabaseAsync(database);
+        }
     }
 
     [Fact]
