@@ -198,19 +198,36 @@ public sealed class ClaimIndex
         EventTypes.GetOrAdd(dotNetType, name => Type.GetType(name) ?? throw new InvalidOperationException($"No event type {name}"));
 }
 
+/// <summary>One row of the claims index: what finds a claim.</summary>
+public readonly record struct ClaimIndexRow(
+    Guid Id, long Sequence, string PersonId, string Type, string SourceId, string ClaimantKey, string? ClaimantPersonId, string PropositionKey);
+
 /// <summary>
 /// What events do to the claims index: a claim adds its row, an amendment its sequence to its claim's row. The write
 /// path, Marten's projection and the backfill collect with this and write with <see cref="ClaimIndex"/>'s statements.
 /// </summary>
 public sealed class ClaimIndexWrites
 {
-    public List<ClaimRecord> Claims { get; } = [];
+    public List<ClaimIndexRow> Claims { get; } = [];
     public List<(Guid ClaimId, long Sequence)> Amendments { get; } = [];
+
+    // A commit's claims mostly share their claimant (an import's are all one): its key is worked out once.
+    private string? _claimant;
+    private string _claimantKey = "";
 
     public void Add(object data, EventStamp stamp)
     {
-        if (data is IClaimEvent claim) Claims.Add(ClaimRecord.From(stamp, claim));
+        if (data is IClaimEvent claim) Claims.Add(RowOf(stamp, claim.Claim, claim.GetType().Name));
         else if (data is IClaimAmendment amendment) Amendments.Add((amendment.ClaimId, stamp.Sequence));
+    }
+
+    /// <summary>The fields of <see cref="ClaimRecord.From(EventStamp, IClaimEvent)"/> the index keeps, without the rest of a record.</summary>
+    private ClaimIndexRow RowOf(EventStamp stamp, ClaimDetails claim, string type)
+    {
+        var claimant = claim.Attribution.Claimant;
+        if (!string.Equals(claimant.Name, _claimant, StringComparison.Ordinal)) (_claimant, _claimantKey) = (claimant.Name, Slugs.Normalize(claimant.Name));
+        return new ClaimIndexRow(claim.ClaimId, stamp.Sequence, claim.Proposition.Subject, type, claim.Attribution.Source.Id, _claimantKey, claimant.PersonId,
+            claim.Proposition.Key);
     }
 
     /// <summary>The values of <see cref="ClaimIndex.Insert"/>, in its parameters' order.</summary>
@@ -218,7 +235,7 @@ public sealed class ClaimIndexWrites
     [
         Claims.Select(c => c.Id).ToArray(), Claims.Select(c => c.Sequence).ToArray(), Claims.Select(c => c.PersonId).ToArray(),
         Claims.Select(c => c.Type).ToArray(), Claims.Select(c => c.SourceId).ToArray(), Claims.Select(c => c.ClaimantKey).ToArray(),
-        Claims.Select(c => c.ClaimantPersonId).ToArray(), Claims.Select(c => c.Proposition.Key).ToArray(),
+        Claims.Select(c => c.ClaimantPersonId).ToArray(), Claims.Select(c => c.PropositionKey).ToArray(),
     ];
 
     /// <summary>The values of <see cref="ClaimIndex.Amend"/>: claim ids and sequences.</summary>

@@ -309,9 +309,8 @@ public sealed partial class PopoloFile
     /// <summary>Why the record at <paramref name="pointer"/> does not support the claim; null when it does.</summary>
     public string? WhyNotSupported(string pointer, string personId, AppendClaimRequest r)
     {
-        if (RecordPointer().Match(pointer) is not { Success: true } match) return $"{pointer} is not a person or membership record";
-        var index = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-        if (match.Groups[1].Value == "persons")
+        if (RecordOf(pointer) is not var (persons, index)) return $"{pointer} is not a person or membership record";
+        if (persons)
         {
             if (!_personsByIndex.Value.TryGetValue(index, out var person)) return $"the person at {pointer} was rejected as breaking the Popolo spec";
             if (person.Slug != personId) return $"the person at {pointer} is '{person.Slug}', not '{personId}'";
@@ -469,8 +468,17 @@ public sealed partial class PopoloFile
 
     private void Reject(string pointer, string reason) => _rejected.Add(new RejectedRecord(pointer, reason));
 
-    [GeneratedRegex(@"^/(persons|memberships)/(0|[1-9][0-9]*)$")]
-    private static partial Regex RecordPointer();
+    /// <summary>Which record "/persons/N" or "/memberships/N" names (N without leading zeros); null for any other pointer.</summary>
+    private static (bool Persons, int Index)? RecordOf(string pointer)
+    {
+        var persons = pointer.StartsWith("/persons/", StringComparison.Ordinal);
+        if (!persons && !pointer.StartsWith("/memberships/", StringComparison.Ordinal)) return null;
+        var digits = pointer.AsSpan(persons ? "/persons/".Length : "/memberships/".Length);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9') && (digits is "0" || digits[0] != '0')
+            && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            ? (persons, index)
+            : null;
+    }
 
     [GeneratedRegex(@"[0-9]+$")]
     private static partial Regex TrailingNumber();

@@ -41,6 +41,16 @@ public sealed class StructuredDocument
         record = Root;
         if (pointer.Length == 0) return true;
         if (pointer[0] != '/') return false;
+        // The common case, a record of a top-level array ("/memberships/12"), found without splitting the pointer.
+        var second = pointer.IndexOf('/', 1);
+        if (second > 0 && pointer.IndexOf('/', second + 1) < 0 && pointer.IndexOf('~') < 0
+            && _arrays.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(pointer.AsSpan(1, second - 1), out var top))
+        {
+            if (!IsIndex(pointer.AsSpan(second + 1), out var at) || at >= top.Length) return false;
+            record = top[at];
+            return true;
+        }
+
         var tokens = pointer[1..].Split('/').Select(raw => raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
         var start = 0;
         if (tokens.Length >= 2 && _arrays.TryGetValue(tokens[0], out var array))
@@ -72,11 +82,11 @@ public sealed class StructuredDocument
     public string? WhyNotSupported(string pointer, string personId, AppendClaimRequest request) =>
         Popolo is { } popolo ? popolo.WhyNotSupported(pointer, personId, request) : "the source's format states nothing about people";
 
-    private static bool IsIndex(string token, out int index)
+    private static bool IsIndex(ReadOnlySpan<char> token, out int index)
     {
         index = -1;
         // RFC 6901: array indexes are decimal digits without leading zeros.
-        return token.Length > 0 && token.All(char.IsAsciiDigit) && (token == "0" || token[0] != '0')
+        return token.Length > 0 && !token.ContainsAnyExceptInRange('0', '9') && (token is "0" || token[0] != '0')
             && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 }
