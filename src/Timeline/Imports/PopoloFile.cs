@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Timeline.Claims;
 
 namespace Timeline.Imports;
@@ -27,7 +26,7 @@ public sealed record AcceptedMembership(
 /// a person an earlier version named keeps that id), so one Popolo person across terms and versions is one person and a
 /// re-import finds the same people.
 /// </summary>
-public sealed partial class PopoloFile
+public sealed class PopoloFile
 {
     public const string WikidataScheme = "wikidata";
     public const string BornPredicate = "born";
@@ -372,8 +371,12 @@ public sealed partial class PopoloFile
     }
 
     /// <summary>The term number a legislative period's id gives (its trailing number: <c>term/21</c> is 21).</summary>
-    public static int? TermNumber(PopoloEvent? term) =>
-        term?.Id is { } id && TrailingNumber().Match(id) is { Success: true } m && int.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+    public static int? TermNumber(PopoloEvent? term)
+    {
+        if (term?.Id is not { } id) return null;
+        var digits = id.AsSpan(id.AsSpan().LastIndexOfAnyExceptInRange('0', '9') + 1);
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+    }
 
     // A claim made from the file names its record's words exactly: only others are normalised.
     private static bool Same(string? a, string? b) => a is not null && b is not null && (a == b || Slugs.Normalize(a) == Slugs.Normalize(b));
@@ -479,7 +482,4 @@ public sealed partial class PopoloFile
             ? (persons, index)
             : null;
     }
-
-    [GeneratedRegex(@"[0-9]+$")]
-    private static partial Regex TrailingNumber();
 }

@@ -48,7 +48,31 @@ public sealed partial class SourceDocument
     public static string IdFor(Uri url) =>
         "src-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(url.AbsoluteUri)))[..16].ToLower(CultureInfo.InvariantCulture);
 
-    public static string HashOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>SHA-256 of the text's UTF-8, in hex; encoded a slice at a time, not into one array as large as the file.</summary>
+    public static string HashOf(string text)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Slice));
+        try
+        {
+            var encoder = Encoding.UTF8.GetEncoder();
+            for (var at = 0; at < text.Length; at += Slice)
+            {
+                var slice = text.AsSpan(at, Math.Min(Slice, text.Length - at));
+                // The encoder carries a surrogate pair split between two slices over to the next.
+                var written = encoder.GetBytes(slice, buffer, flush: at + slice.Length == text.Length);
+                hash.AppendData(buffer, 0, written);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private const int Slice = 64 * 1024;
 
     public static string FoldWhiteSpace(string text) => WhiteSpace().Replace(text.Normalize(NormalizationForm.FormC), " ").Trim();
 
