@@ -50,13 +50,7 @@ public static class BulkAppend
         IDocumentStore store, IReadOnlyList<BulkClaim> claims, string recordedBy, TimeProvider time, Action<int>? progress, CancellationToken ct,
         bool idsChecked = false) =>
         // A small load goes in one lane.
-        AppendAsync(store, One(claims), recordedBy, time, progress, ct, idsChecked, lanes: claims.Count > BatchSize ? Lanes : 1);
-
-    private static async IAsyncEnumerable<IReadOnlyList<BulkClaim>> One(IReadOnlyList<BulkClaim> claims)
-    {
-        await Task.CompletedTask;
-        yield return claims;
-    }
+        AppendAsync(store, new[] { claims }.ToAsyncEnumerable(), recordedBy, time, progress, ct, idsChecked, lanes: claims.Count > BatchSize ? Lanes : 1);
 
     /// <summary>
     /// The claims as their producer makes them, chunk by chunk: the lanes commit the first batches while the rest are still
@@ -130,10 +124,7 @@ public static class BulkAppend
         var results = (await Task.WhenAll(running)).ToList();
         if (after.Count > 0)
         {
-            var batches = Channel.CreateUnbounded<Indexed[]>();
-            foreach (var batch in after.Chunk(BatchSize)) batches.Writer.TryWrite(batch);
-            batches.Writer.Complete();
-            results.Add(await AppendInOrderAsync(store, batches.Reader.ReadAllAsync(ct), recordedBy, time, idsChecked, source, Report(lanes), ct));
+            results.Add(await AppendInOrderAsync(store, after.Chunk(BatchSize).ToAsyncEnumerable(), recordedBy, time, idsChecked, source, Report(lanes), ct));
         }
 
         return new BulkResult(results.Sum(r => r.Appended), results.Sum(r => r.AlreadyThere), [.. results.SelectMany(r => r.Refused).OrderBy(r => r.Index)],
