@@ -173,6 +173,34 @@ public sealed class BulkAppendTests(AppFixture app) : RecordApiTest(app)
     }
 
     [Fact]
+    public async Task a_lane_that_fails_while_the_claims_are_still_being_made_stops_the_producer_and_its_error_is_the_one_thrown()
+    {
+        var sourceId = await GivenPersonAndSourceAsync();
+        var before = await StateAsync();
+        var produced = 0;
+
+        // The people the claims need never get registered: the lanes fail before their first commit.
+        async IAsyncEnumerable<IReadOnlyList<BulkClaim>> Endless([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+        {
+            while (true)
+            {
+                token.ThrowIfCancellationRequested();
+                await Task.Delay(20, token);
+                produced++;
+                yield return [.. Enumerable.Range(0, 100).Select(i => new BulkClaim(PersonId, Tendered(sourceId, Guid.NewGuid()) with { Organization = $"Body {i}" }))];
+            }
+        }
+
+        var registering = Task.FromException(new InvalidDataException("the registration failed"));
+        var failure = await Should.ThrowAsync<InvalidDataException>(() =>
+            BulkAppend.AppendAsync(App.Store, Endless(), "bulk-tests", TimeProvider.System, null, Ct, ready: registering).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        failure.Message.ShouldBe("the registration failed");
+        produced.ShouldBeLessThan(100, "the producer was stopped");
+        await NothingAppendedSinceAsync(before);
+    }
+
+    [Fact]
     public async Task ids_said_to_be_free_that_are_on_record_are_still_found_an_identical_claim_appends_nothing_and_another_is_refused()
     {
         // The import says its ids were found free just before; a claim posted meanwhile with one of them must still count.
