@@ -167,7 +167,7 @@ internal static partial class ImportBench
     /// <summary>src/Timeline published as deploy/Dockerfile publishes it (ReadyToRun); returns its Timeline.dll.</summary>
     private static async Task<string> PublishReadyToRunAsync(string output)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
+        var start = new ProcessStartInfo(ServiceUnderTest.DotnetHost())
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -192,7 +192,7 @@ internal static partial class ImportBench
     {
         var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         assembly ??= Path.Combine(ServiceUnderTest.RepositoryRoot(), "src", "Timeline", "bin", framework.Parent!.Name, framework.Name, "Timeline.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
+        var start = new ProcessStartInfo(ServiceUnderTest.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(assembly)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };

@@ -118,7 +118,7 @@ internal sealed class ServiceUnderTest : IDisposable
         throw new InvalidOperationException("Timeline.sln not found above the bench's folder");
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)) return hostPath;
         return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";

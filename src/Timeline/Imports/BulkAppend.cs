@@ -260,8 +260,7 @@ public static class BulkAppend
         var ready = new List<Ready>(batch.Length);
         foreach (var (i, (personId, given)) in batch)
         {
-            var request = given;
-            request = request with { RecordedBy = recordedBy };
+            var request = given with { RecordedBy = recordedBy };
             if (PersonStream.RefuseIfBadSlug(personId) is { } badSlug)
             {
                 refused.Add(Refusal(i, personId, request.ClaimId, badSlug));

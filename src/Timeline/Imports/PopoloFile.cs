@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Timeline.Claims;
+using Timeline.Sources;
 
 namespace Timeline.Imports;
 
@@ -476,10 +477,6 @@ public sealed class PopoloFile
     {
         var persons = pointer.StartsWith("/persons/", StringComparison.Ordinal);
         if (!persons && !pointer.StartsWith("/memberships/", StringComparison.Ordinal)) return null;
-        var digits = pointer.AsSpan(persons ? "/persons/".Length : "/memberships/".Length);
-        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9') && (digits is "0" || digits[0] != '0')
-            && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            ? (persons, index)
-            : null;
+        return StructuredDocument.IsIndex(pointer.AsSpan(persons ? "/persons/".Length : "/memberships/".Length), out var index) ? (persons, index) : null;
     }
 }

@@ -82,7 +82,8 @@ public sealed class StructuredDocument
     public string? WhyNotSupported(string pointer, string personId, AppendClaimRequest request) =>
         Popolo is { } popolo ? popolo.WhyNotSupported(pointer, personId, request) : "the source's format states nothing about people";
 
-    private static bool IsIndex(ReadOnlySpan<char> token, out int index)
+    /// <summary>An array index as RFC 6901 writes one: decimal digits without leading zeros.</summary>
+    internal static bool IsIndex(ReadOnlySpan<char> token, out int index)
     {
         index = -1;
         // RFC 6901: array indexes are decimal digits without leading zeros.
