@@ -463,11 +463,11 @@ internal sealed class EventWriter
         public string DeleteContradictions { get; } = $"delete from {schema}.{TableOf<Contradiction>()} where id = any($1)";
 
         // A plain insert: an id or key another write already holds fails the commit as a lost race (23505).
-        // Written once, never changed: a random version as Marten gives one (its column default, md5 of random text and the
-        // clock, costs more than the rest of an id's row).
+        // Written once, never changed: a random version as Marten gives one, drawn once per statement (its column default,
+        // md5 of random text and the clock, costs more than the rest of an id's row; gen_random_uuid per row a fifth of it).
         private static string Insert<T>(string schema, string idType) => $"""
             insert into {schema}.{TableOf<T>()} (id, data, mt_version, mt_dotnet_type, mt_last_modified)
-            select id, data, gen_random_uuid(), $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
+            select id, data, (select gen_random_uuid()), $3, transaction_timestamp() from unnest($1::{idType}[], $2::jsonb[]) as r(id, data)
             """;
 
         // Projected documents keep Marten's numeric revision: 1 when created, one more on each change.
