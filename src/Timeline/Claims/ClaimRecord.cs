@@ -37,7 +37,19 @@ public sealed record Ruling(
 public sealed class ClaimRecord
 {
     public Guid Id { get; set; }
-    public string Type { get; set; } = "";
+
+    public string Type
+    {
+        get;
+        set
+        {
+            field = value;
+            _kind = ClaimTypes.Find(value);
+        }
+    } = "";
+
+    // Looked up once: the ledger asks every claim's kind in each pass over a proposition, on every append to it.
+    private ClaimKind? _kind;
     public string PersonId { get; set; } = "";
     public Proposition Proposition { get; set; } = new("", "", "");
     public Stance Stance { get; set; }
@@ -114,10 +126,21 @@ public sealed class ClaimRecord
 
     /// <summary>The latest true/false verdict; misleading and unproven do not decide anything.</summary>
     [JsonIgnore]
-    public Verdict? DecisiveVerdict => Rulings.LastOrDefault(r => r.Verdict is Verdict.True or Verdict.False)?.Verdict;
+    public Verdict? DecisiveVerdict
+    {
+        get
+        {
+            for (var i = Rulings.Count - 1; i >= 0; i--)
+            {
+                if (Rulings[i].Verdict is Verdict.True or Verdict.False) return Rulings[i].Verdict;
+            }
+
+            return null;
+        }
+    }
 
     [JsonIgnore]
-    public ClaimKind Kind => ClaimTypes.Of(Type);
+    public ClaimKind Kind => _kind ?? ClaimTypes.Of(Type);
 
     [JsonIgnore]
     public bool IsAuthoritative => Kind.Authoritative;
