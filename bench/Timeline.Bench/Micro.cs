@@ -73,7 +73,7 @@ internal static class Micro
             var now = await Median(async () =>
             {
                 await using var q = store.QuerySession();
-                _ = CurrentStatus.From((await PersonQueries.LoadNowAsync(q, id, CancellationToken.None))!);
+                _ = CurrentStatus.From((await PersonQueries.LoadNowAsync(q, id, null, CancellationToken.None))!);
             });
             rows.Add(Row.Latency($"recordedAt read, {size:N0} events", read, "Marten FetchStreamAsync of the same events", raw, null));
             rows.Add(Row.Latency($"now read (no ETag), {size:N0} events", now, "Marten FetchStreamAsync of the same events", raw, null));

@@ -187,11 +187,13 @@ public sealed class ClaimRecord
         };
     }
 
-    /// <summary>A shallow copy whose rulings list can be changed without touching this one.</summary>
+    /// <summary>A shallow copy that can be amended without touching this one: the lists an amendment adds to are its own.</summary>
     public ClaimRecord Copy()
     {
         var copy = (ClaimRecord)MemberwiseClone();
         copy.Rulings = [.. Rulings];
+        copy.EarlierNoLongerStated = EarlierNoLongerStated is null ? null : [.. EarlierNoLongerStated];
+        copy.EarlierStatedAgain = EarlierStatedAgain is null ? null : [.. EarlierStatedAgain];
         return copy;
     }
 

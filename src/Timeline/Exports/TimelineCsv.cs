@@ -86,7 +86,7 @@ public static class TimelineCsvEndpoint
         if (!Clocks.TryParse(validAt, reportedAt, recordedAt, out var clocks, out var problem)) return problem!;
         var dossier = !Slugs.IsSlug(id) ? null
             : clocks.RecordedAt is { } at ? await PersonQueries.ReplayAsync(session, id, at, clocks.ReportedBy, ct)
-            : await PersonQueries.LoadNowAsync(session, id, ct, clocks.ReportedBy);
+            : await PersonQueries.LoadNowAsync(session, id, context.RequestServices.GetRequiredService<Dossiers>(), ct, clocks.ReportedBy);
         if (dossier is null)
         {
             return Problems.NotFound(clocks.RecordedAt is { } then ? $"No person '{id}' was on record at {then:O}." : $"No person '{id}' is registered.");

@@ -20,6 +20,9 @@ public sealed class Person
     public long LastSequence { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
 
+    /// <summary>A copy that <see cref="Fold"/> can move on without moving this one.</summary>
+    public Person Copy() => (Person)MemberwiseClone();
+
     public static Person? Fold(Person? person, IEvent e)
     {
         if (e.Data is PersonRegistered registered)
@@ -54,9 +57,13 @@ public sealed class PersonProjection : SingleStreamProjection<Person, string>
 /// </summary>
 public sealed class PersonDossier
 {
-    private readonly Dictionary<Guid, ClaimRecord> _index = [];
+    private readonly Dictionary<Guid, ClaimRecord> _index;
 
-    private PersonDossier(Person person) => Person = person;
+    private PersonDossier(Person person, Dictionary<Guid, ClaimRecord>? index = null)
+    {
+        Person = person;
+        _index = index is null ? [] : new(index);
+    }
 
     public Person Person { get; private set; }
     public List<ClaimRecord> Claims { get; } = [];
@@ -106,6 +113,42 @@ public sealed class PersonDossier
                 Math.Max(c.NoLongerStated?.Sequence ?? 0, c.StatedAgain?.Sequence ?? 0)))
             .Append(person.RegisteredSequence)
             .Max();
+
+    /// <summary>
+    /// This dossier with later events of its stream folded in as <see cref="Replay"/> folds them, leaving this one as it
+    /// was: a kept dossier is read by other requests meanwhile (<see cref="Dossiers"/>). Only the claims the events amend
+    /// are copied.
+    /// </summary>
+    public PersonDossier Extend(IEnumerable<IEvent> events)
+    {
+        if (ReportedBy is not null) throw new InvalidOperationException("only a dossier of everything on record is extended");
+        var next = new PersonDossier(Person.Copy(), _index);
+        next.Claims.AddRange(Claims);
+        HashSet<Guid>? copied = null;
+        foreach (var e in events)
+        {
+            next.Person = Person.Fold(next.Person, e)!;
+            switch (e.Data)
+            {
+                case IClaimEvent claim:
+                    next.Add(ClaimRecord.From(e, claim));
+                    break;
+                case IClaimAmendment amendment when next.FindClaim(amendment.ClaimId) is { } amended:
+                    if ((copied ??= []).Add(amended.Id))
+                    {
+                        var copy = amended.Copy();
+                        next.Claims[next.Claims.FindIndex(c => ReferenceEquals(c, amended))] = copy;
+                        next._index[copy.Id] = copy;
+                        amended = copy;
+                    }
+
+                    amended.Amend(e, amendment);
+                    break;
+            }
+        }
+
+        return next;
+    }
 
     private static PersonDossier? Fold(PersonDossier? dossier, IEvent e, ReportedBy? reportedBy)
     {

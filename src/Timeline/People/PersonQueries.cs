@@ -107,7 +107,7 @@ public static class PersonQueries
         // A full read of an unchanged person serves the view rendered for that exact state of its stream.
         if (rendered.TryGet(Key(person), out var kept)) return HttpCaching.Bytes(context, kept, Tag(person.Version));
 
-        var dossier = await LoadNowAsync(session, id, ct, clocks.ReportedBy) ?? throw new InvalidOperationException($"'{id}' vanished");
+        var dossier = await LoadNowAsync(session, id, context.RequestServices.GetRequiredService<Dossiers>(), ct, clocks.ReportedBy, person) ?? throw new InvalidOperationException($"'{id}' vanished");
         var body = HttpCaching.Render(context, build(dossier));
         rendered.Set(Key(dossier.Person), body);
         // Under the epoch taken before the reads: after a reset or a broken listener the key is never asked for again.
@@ -125,21 +125,32 @@ public static class PersonQueries
     private static readonly Guid BuildId = typeof(PersonQueries).Assembly.ManifestModule.ModuleVersionId;
 
     /// <summary>
+    /// The dossier as the record stands, cut to what had been published by <paramref name="reportedBy"/>: brought forward
+    /// from the one this node keeps when there is one (<see cref="Dossiers"/>), else read in full.
+    /// </summary>
+    public static async Task<PersonDossier?> LoadNowAsync(
+        IQuerySession session, string id, Dossiers? dossiers, CancellationToken ct, ReportedBy? reportedBy = null, Person? header = null)
+    {
+        var now = dossiers is null ? await LoadAllAsync(session, id, ct) : await dossiers.NowAsync(session, id, ct, header);
+        return now is null || reportedBy is null ? now : PersonDossier.Assemble(now.Person, now.Claims, reportedBy);
+    }
+
+    /// <summary>
     /// The dossier as the record stands, from the header and claim documents. The two reads are checked against each
     /// other (every event leaves its sequence on the header and on one claim) and repeated if a write fell between.
     /// </summary>
-    public static async Task<PersonDossier?> LoadNowAsync(IQuerySession session, string id, CancellationToken ct, ReportedBy? reportedBy = null)
+    internal static async Task<PersonDossier?> LoadAllAsync(IQuerySession session, string id, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var claims = await session.ClaimsAsync(new ClaimFilter { PersonId = id }, ct);
             var person = await session.LoadAsync<Person>(id, ct);
             if (person is null) return null;
-            if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims, reportedBy);
+            if (PersonDossier.LastSequenceOf(person, claims) == person.LastSequence) return PersonDossier.Assemble(person, claims);
         }
 
         var events = await session.Events.FetchStreamAsync(id, token: ct);
-        return events.Count == 0 ? null : PersonDossier.Replay(events, reportedBy);
+        return events.Count == 0 ? null : PersonDossier.Replay(events);
     }
 
     public static async Task<PersonDossier?> ReplayAsync(IQuerySession session, string id, DateTimeOffset recordedAt, ReportedBy? reportedBy, CancellationToken ct)
