@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using Timeline.Changes;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
 
@@ -30,5 +33,17 @@ public abstract class ChangesTest(AppFixture app) : RecordApiTest(app)
         using var response = await (client ?? Http).GetAsync($"/api/changes?{query}", Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await TextAsync(response));
         return JsonSerializer.Deserialize<FeedPage>(await TextAsync(response), Json)!;
+    }
+}
+
+/// <summary>What a node has heard through its LISTEN connection.</summary>
+public static class Heard
+{
+    /// <summary>Waits until the node has heard of the person's version (delivery is not instant); until then it may serve the one before.</summary>
+    public static async Task VersionAsync(IAlbaHost node, string personId, long version, CancellationToken ct)
+    {
+        var versions = node.Services.GetRequiredService<StreamVersions>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!(versions.TryGet(personId, out var known) && known >= version) && DateTime.UtcNow < deadline) await Task.Delay(20, ct);
     }
 }

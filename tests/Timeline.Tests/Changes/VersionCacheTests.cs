@@ -54,7 +54,7 @@ public sealed class VersionCacheTests(AppFixture app) : ChangesTest(app)
         append.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(append));
         var version = (await Body(append)).GetProperty("version").GetInt64();
 
-        await HeardAsync(version);
+        await Heard.VersionAsync(App.Host, PersonId, version, Ct);
         using var request = Conditional(stale);
         using var response = await Http.SendAsync(request, Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, "the other node's write changed the status");
@@ -107,14 +107,6 @@ public sealed class VersionCacheTests(AppFixture app) : ChangesTest(app)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/people/{PersonId}");
         request.Headers.TryAddWithoutValidation("If-None-Match", etag);
         return request;
-    }
-
-    /// <summary>Waits until this node's listener has heard of the version (notification delivery is not instant).</summary>
-    private async Task HeardAsync(long version)
-    {
-        var versions = App.Host.Services.GetRequiredService<StreamVersions>();
-        var deadline = DateTime.UtcNow + Bound;
-        while (!(versions.TryGet(PersonId, out var known) && known >= version) && DateTime.UtcNow < deadline) await Task.Delay(20, Ct);
     }
 
     /// <summary>GETs the status under a trace of our own and counts the Npgsql commands the request ran.</summary>

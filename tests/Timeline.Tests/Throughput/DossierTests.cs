@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
-using Timeline.Changes;
+using Timeline.Tests.Changes;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
 using Xunit;
@@ -16,8 +15,6 @@ namespace Timeline.Tests.Throughput;
 /// </summary>
 public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
     [Fact]
     public async Task a_ruling_on_a_claim_read_before_settles_the_contradiction_in_the_next_read_and_not_in_an_earlier_cut()
     {
@@ -53,7 +50,7 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
             .With("reason", "The reporter withdrew the story.");
         using var retracted = await AppendAsync(retraction, client: otherHttp);
         retracted.StatusCode.ShouldBe(HttpStatusCode.Created, await TextAsync(retracted));
-        await HeardAsync(App.Host, (await Body(retracted)).GetProperty("version").GetInt64());
+        await Heard.VersionAsync(App.Host, PersonId, (await Body(retracted)).GetProperty("version").GetInt64(), Ct);
 
         var now = await StatusAsync(Http);
         now.GetProperty("version").GetInt64().ShouldBe(4);
@@ -114,7 +111,7 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
             var written = await write();
             ids.Add(written.GetProperty("id").GetGuid());
             var version = written.GetProperty("version").GetInt64();
-            await HeardAsync(whole, version);
+            await Heard.VersionAsync(whole, PersonId, version, Ct);
             foreach (var query in new[] { "", "?validAt=2013-12-15", "?reportedAt=2020-01-01" })
             {
                 var kept = await ViewAsync(Http, $"/api/people/{PersonId}{query}");
@@ -141,13 +138,5 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
         using var response = await client.GetAsync(url, Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
         return await response.Content.ReadAsStringAsync(Ct);
-    }
-
-    /// <summary>Waits until this node's listener has heard of the version: until then it may serve the one before.</summary>
-    private static async Task HeardAsync(Alba.IAlbaHost node, long version)
-    {
-        var versions = node.Services.GetRequiredService<StreamVersions>();
-        var deadline = DateTime.UtcNow + Bound;
-        while (!(versions.TryGet(PersonId, out var known) && known >= version) && DateTime.UtcNow < deadline) await Task.Delay(20, Ct);
     }
 }
