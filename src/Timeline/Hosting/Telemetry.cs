@@ -65,6 +65,9 @@ public static class Telemetry
     private static readonly Counter<long> AppendsCounter =
         Meter.CreateCounter<long>("timeline.events.appended", "{statement}", "Committed appends heard from the database (any writer), one per stream and statement");
 
+    private static readonly Counter<long> DossierReads =
+        Meter.CreateCounter<long>("timeline.dossier.reads", "{read}", "Reads of a person's claims as they stand: kept (unchanged since this node read them), brought forward (only the events since), or read whole");
+
     private static readonly UpDownCounter<long> Subscribers =
         Meter.CreateUpDownCounter<long>("timeline.feed.subscribers", "{subscriber}", "Open long polls and server-sent event streams on this node");
 
@@ -84,6 +87,8 @@ public static class Telemetry
     public static void NotModified() => NotModifiedCounter.Add(1);
 
     public static void Appended() => AppendsCounter.Add(1);
+
+    public static void DossierRead(string outcome) => DossierReads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static IDisposable TrackSubscriber(string kind)
     {

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using Timeline.People;
 using Timeline.Tests.Changes;
 using Timeline.Tests.Infrastructure;
 using Timeline.Tests.Record;
@@ -33,7 +35,8 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
         now.GetProperty("openContradictions").GetInt32().ShouldBe(0, "the denial was ruled false: the tender stands alone");
         // The ruling was made today: as reported by 2020 the two claims still stand against each other.
         (await StatusAsync(Http, "?reportedAt=2020-01-01")).GetProperty("openContradictions").GetInt32().ShouldBe(1);
-        (await StatusAsync(Http)).GetProperty("openContradictions").GetInt32().ShouldBe(0, "reading an earlier cut leaves the record as it is now");
+        // A view not rendered yet at this version, so it is worked out again from the kept dossier.
+        (await StatusAsync(Http, "?validAt=2014-01-01")).GetProperty("openContradictions").GetInt32().ShouldBe(0, "reading an earlier cut leaves the record as it is now");
     }
 
     [Fact]
@@ -106,6 +109,8 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
             () => GivenClaimAsync(RecordApi.Claim(sourceId, quote: RecordApi.DeniedQuote).With("type", "ResignationDenied")),
         };
 
+        var dossiers = App.Host.Services.GetRequiredService<Dossiers>();
+        var broughtForward = dossiers.BroughtForward;
         foreach (var write in writes)
         {
             var written = await write();
@@ -119,8 +124,12 @@ public sealed class DossierTests(AppFixture app) : RecordApiTest(app)
                 JsonSerializer.Deserialize<JsonElement>(kept).GetProperty("version").GetInt64().ShouldBe(version);
                 kept.ShouldBe(read, $"status{query} after write {ids.Count}");
                 (await ViewAsync(Http, $"/api/people/{PersonId}/timeline{query}")).ShouldBe(await ViewAsync(wholeHttp, $"/api/people/{PersonId}/timeline{query}"));
+                (await ViewAsync(Http, $"/api/people/{PersonId}/timeline.csv{query}")).ShouldBe(await ViewAsync(wholeHttp, $"/api/people/{PersonId}/timeline.csv{query}"));
             }
         }
+
+        // Each write after the first was read by bringing the dossier forward, not by reading every claim again.
+        (dossiers.BroughtForward - broughtForward).ShouldBeGreaterThanOrEqualTo(writes.Length - 1);
     }
 
     private async Task<JsonElement> RuleAsync(Guid claimId, string verdict)
