@@ -124,50 +124,43 @@ public sealed class PersonDossier
         if (ReportedBy is not null) throw new InvalidOperationException("only a dossier of everything on record is extended");
         var next = new PersonDossier(Person.Copy(), _index);
         next.Claims.AddRange(Claims);
-        HashSet<Guid>? copied = null;
-        foreach (var e in events)
-        {
-            next.Person = Person.Fold(next.Person, e)!;
-            switch (e.Data)
-            {
-                case IClaimEvent claim:
-                    next.Add(ClaimRecord.From(e, claim));
-                    break;
-                case IClaimAmendment amendment when next.FindClaim(amendment.ClaimId) is { } amended:
-                    if ((copied ??= []).Add(amended.Id))
-                    {
-                        var copy = amended.Copy();
-                        next.Claims[next.Claims.FindIndex(c => ReferenceEquals(c, amended))] = copy;
-                        next._index[copy.Id] = copy;
-                        amended = copy;
-                    }
-
-                    amended.Amend(e, amendment);
-                    break;
-            }
-        }
-
+        var copied = new HashSet<Guid>();
+        foreach (var e in events) next.Apply(e, copied);
         return next;
     }
 
     private static PersonDossier? Fold(PersonDossier? dossier, IEvent e, ReportedBy? reportedBy)
     {
         if (e.Data is PersonRegistered) dossier = new PersonDossier(Person.Fold(null, e)!) { ReportedBy = reportedBy };
-        if (dossier is null) return null;
+        dossier?.Apply(e, copied: null);
+        return dossier;
+    }
 
-        dossier.Person = Person.Fold(dossier.Person, e)!;
-        if (reportedBy is not null && !reportedBy.Includes(e.Data)) return dossier;
+    /// <param name="copied">
+    /// When the claims are shared with a dossier brought forward from (<see cref="Extend"/>): the ones copied so far. A
+    /// claim is copied before its first amendment here; null when every claim is this dossier's own.
+    /// </param>
+    private void Apply(IEvent e, HashSet<Guid>? copied)
+    {
+        Person = Person.Fold(Person, e)!;
+        if (ReportedBy is not null && !ReportedBy.Includes(e.Data)) return;
         switch (e.Data)
         {
             case IClaimEvent claim:
-                dossier.Add(ClaimRecord.From(e, claim));
+                Add(ClaimRecord.From(e, claim));
                 break;
-            case IClaimAmendment amendment:
-                dossier.FindClaim(amendment.ClaimId)?.Amend(e, amendment);
+            case IClaimAmendment amendment when FindClaim(amendment.ClaimId) is { } amended:
+                if (copied?.Add(amended.Id) == true)
+                {
+                    var copy = amended.Copy();
+                    Claims[Claims.FindIndex(c => ReferenceEquals(c, amended))] = copy;
+                    _index[copy.Id] = copy;
+                    amended = copy;
+                }
+
+                amended.Amend(e, amendment);
                 break;
         }
-
-        return dossier;
     }
 
     private void Add(ClaimRecord claim)
